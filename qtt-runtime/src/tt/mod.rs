@@ -1,0 +1,1 @@
+//! Tensor trains (MPS) and TT matrices (MPO).
