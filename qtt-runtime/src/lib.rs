@@ -14,3 +14,4 @@ pub mod tt;
 
 pub use error::{Error, Result};
 pub use linalg::Truncation;
+pub use tt::{Core, TensorTrain, TtMatrix};

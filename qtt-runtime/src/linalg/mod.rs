@@ -9,10 +9,12 @@
 
 mod decomp;
 mod gemm;
+mod permute;
 mod truncation;
 
 pub use decomp::{eigh, lq_thin, qr_thin, svd_thin, svd_truncated, Eigh, Svd};
 pub use gemm::{gemm, matmul, Transpose};
+pub use permute::permute;
 pub use truncation::Truncation;
 
 use nalgebra::{DMatrixView, DMatrixViewMut};

@@ -1,0 +1,1 @@
+//! Applying TT matrices: MPO x MPS (exact, zip-up, variational) and MPO x MPO.

@@ -1,0 +1,1 @@
+//! Bond-dimension profiles.
