@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod linalg;
+pub mod solve;
 pub mod tt;
 
 pub use error::{Error, Result};
