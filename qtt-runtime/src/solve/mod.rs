@@ -10,3 +10,10 @@
 pub mod opsum;
 
 pub use opsum::{LocalSpace, OpSum};
+pub mod dmrg;
+pub mod eigensolver;
+mod environment;
+mod local_operator;
+
+pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage};
+pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
