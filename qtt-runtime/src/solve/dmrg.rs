@@ -78,7 +78,13 @@ impl DmrgOptions {
             schedule,
             max_sweeps: 40,
             energy_tol: 1e-10,
-            lanczos: LanczosOptions::default(),
+            // Energy errors are quadratic in the local residual; sweeps
+            // repeat, so loose local solves with few products pay off.
+            lanczos: LanczosOptions {
+                tol: 1e-7,
+                max_krylov: 12,
+                max_restarts: 2,
+            },
             verbose: false,
         }
     }

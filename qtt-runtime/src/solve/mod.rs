@@ -17,3 +17,6 @@ mod local_operator;
 
 pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage};
 pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
+pub mod amen;
+
+pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};
