@@ -53,9 +53,9 @@ pub enum Item {
         /// The loop variable.
         var: Ident,
         /// Lower bound (inclusive).
-        lo: Expr,
+        lo: Box<Expr>,
         /// Upper bound (exclusive).
-        hi: Expr,
+        hi: Box<Expr>,
         /// The summand.
         body: Sum,
         /// The braces' span.
@@ -90,7 +90,10 @@ impl Parse for MpoInput {
         let sites = Expr::parse_without_eager_brace(input)?;
         let of: Ident = input.parse()?;
         if of != "of" {
-            return Err(syn::Error::new(of.span(), format!("expected `of` after the number of sites, found `{of}`")));
+            return Err(syn::Error::new(
+                of.span(),
+                format!("expected `of` after the number of sites, found `{of}`"),
+            ));
         }
         let name: Ident = input.parse()?;
         let content;
@@ -144,17 +147,27 @@ fn parse_sum(input: ParseStream) -> syn::Result<Sum> {
 }
 
 fn parse_item(input: ParseStream) -> syn::Result<Item> {
-    if input.peek(Ident) && input.fork().parse::<Ident>()? == "sum" && !input.peek2(syn::token::Bracket) {
+    if input.peek(Ident)
+        && input.fork().parse::<Ident>()? == "sum"
+        && !input.peek2(syn::token::Bracket)
+    {
         let kw: Ident = input.parse()?;
         let var: Ident = input.parse()?;
         input.parse::<Token![in]>()?;
         let range = Expr::parse_without_eager_brace(input)?;
         let (lo, hi) = match range {
-            Expr::Range(r) if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) && r.start.is_some() && r.end.is_some() => {
-                (*r.start.unwrap(), *r.end.unwrap())
+            Expr::Range(r)
+                if matches!(r.limits, syn::RangeLimits::HalfOpen(_))
+                    && r.start.is_some()
+                    && r.end.is_some() =>
+            {
+                (r.start.unwrap(), r.end.unwrap())
             }
             other => {
-                return Err(syn::Error::new_spanned(other, "expected a half-open range `lo..hi` of site indices"));
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "expected a half-open range `lo..hi` of site indices",
+                ));
             }
         };
         let content;

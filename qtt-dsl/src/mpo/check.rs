@@ -23,7 +23,10 @@ pub fn check(input: &MpoInput) -> syn::Result<SpaceIr> {
     let space = check_space(input)?;
     let sites = literal(&input.sites);
     if sites == Some(0) {
-        return Err(Error::new_spanned(&input.sites, "a chain needs at least one site, found 0"));
+        return Err(Error::new_spanned(
+            &input.sites,
+            "a chain needs at least one site, found 0",
+        ));
     }
     let mut errors: Option<Error> = None;
     check_sum(&input.body, &space, sites, &mut errors);
@@ -38,7 +41,10 @@ fn check_space(input: &MpoInput) -> syn::Result<SpaceIr> {
     if s.name != "spin" {
         return Err(Error::new(
             s.name.span(),
-            format!("unknown local space `{}`: expected `spin(1/2)`, `spin(1)`, `spin(3/2)`, ...", s.name),
+            format!(
+                "unknown local space `{}`: expected `spin(1/2)`, `spin(1)`, `spin(3/2)`, ...",
+                s.name
+            ),
         ));
     }
     let num: u32 = s.num.base10_parse()?;
@@ -47,13 +53,19 @@ fn check_space(input: &MpoInput) -> syn::Result<SpaceIr> {
         Some(d) => {
             let den: u32 = d.base10_parse()?;
             if den != 2 {
-                return Err(Error::new(d.span(), "a spin is an integer or a half-integer `n/2`"));
+                return Err(Error::new(
+                    d.span(),
+                    "a spin is an integer or a half-integer `n/2`",
+                ));
             }
             num
         }
     };
     if twice_s == 0 {
-        return Err(Error::new(s.num.span(), "spin 0 has no spin operators; expected spin(1/2), spin(1), ..."));
+        return Err(Error::new(
+            s.num.span(),
+            "spin 0 has no spin operators; expected spin(1/2), spin(1), ...",
+        ));
     }
     Ok(SpaceIr::Spin { twice_s })
 }
@@ -67,21 +79,37 @@ fn push(errors: &mut Option<Error>, e: Error) {
 
 fn check_sum(sum: &Sum, space: &SpaceIr, sites: Option<u128>, errors: &mut Option<Error>) {
     if sum.items.is_empty() {
-        push(errors, Error::new(sum.span, "empty sum: write at least one term"));
+        push(
+            errors,
+            Error::new(sum.span, "empty sum: write at least one term"),
+        );
     }
     for (_, item) in &sum.items {
         match item {
-            Item::Range { kw, lo, hi, body, brace_span, .. } => {
+            Item::Range {
+                kw,
+                lo,
+                hi,
+                body,
+                brace_span,
+                ..
+            } => {
                 if let (Some(a), Some(b)) = (literal(lo), literal(hi)) {
                     if b <= a {
                         push(
                             errors,
-                            Error::new(kw.span(), format!("empty sum: the range {a}..{b} has no indices")),
+                            Error::new(
+                                kw.span(),
+                                format!("empty sum: the range {a}..{b} has no indices"),
+                            ),
                         );
                     }
                 }
                 if body.items.is_empty() {
-                    push(errors, Error::new(*brace_span, "empty sum: the body has no terms"));
+                    push(
+                        errors,
+                        Error::new(*brace_span, "empty sum: the body has no terms"),
+                    );
                 } else {
                     check_sum(body, space, sites, errors);
                 }
@@ -91,10 +119,17 @@ fn check_sum(sum: &Sum, space: &SpaceIr, sites: Option<u128>, errors: &mut Optio
     }
 }
 
-fn check_product(factors: &[Factor], space: &SpaceIr, sites: Option<u128>, errors: &mut Option<Error>) {
+fn check_product(
+    factors: &[Factor],
+    space: &SpaceIr,
+    sites: Option<u128>,
+    errors: &mut Option<Error>,
+) {
     let mut seen: Vec<(String, String, u32)> = Vec::new();
     for f in factors {
-        let Factor::Op { name, site } = f else { continue };
+        let Factor::Op { name, site } = f else {
+            continue;
+        };
         let op = name.to_string();
         if !space.operator_names().contains(&op.as_str()) {
             push(
@@ -114,7 +149,10 @@ fn check_product(factors: &[Factor], space: &SpaceIr, sites: Option<u128>, error
             if i >= n {
                 push(
                     errors,
-                    Error::new_spanned(site, format!("site {i} is out of range: the chain has sites 0..{n}")),
+                    Error::new_spanned(
+                        site,
+                        format!("site {i} is out of range: the chain has sites 0..{n}"),
+                    ),
                 );
             }
         }

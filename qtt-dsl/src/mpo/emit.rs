@@ -34,7 +34,9 @@ fn emit_node(node: &Node) -> TokenStream {
             }
         }
         Node::Push { sign, coefs, ops } => {
-            let coefs = coefs.iter().map(|c| quote_spanned!(c.span()=> * ((#c) as f64)));
+            let coefs = coefs
+                .iter()
+                .map(|c| quote_spanned!(c.span()=> * ((#c) as f64)));
             let ops = ops.iter().map(|(name, site)| {
                 // A negative index wraps to a huge usize, which the runtime
                 // reports as out of range instead of panicking.

@@ -22,9 +22,9 @@ pub enum Node {
         /// The loop variable.
         var: Ident,
         /// Lower bound.
-        lo: Expr,
+        lo: Box<Expr>,
         /// Upper bound.
-        hi: Expr,
+        hi: Box<Expr>,
         /// The statements inside.
         body: Vec<Node>,
     },
@@ -54,7 +54,9 @@ fn lower_sum(sum: &Sum, sign: f64) -> Vec<Node> {
         .map(|(neg, item)| {
             let s = if *neg { -sign } else { sign };
             match item {
-                Item::Range { var, lo, hi, body, .. } => Node::Loop {
+                Item::Range {
+                    var, lo, hi, body, ..
+                } => Node::Loop {
                     var: var.clone(),
                     lo: lo.clone(),
                     hi: hi.clone(),
@@ -69,7 +71,11 @@ fn lower_sum(sum: &Sum, sign: f64) -> Vec<Node> {
                             Factor::Coef(e) => coefs.push(e.clone()),
                         }
                     }
-                    Node::Push { sign: s, coefs, ops }
+                    Node::Push {
+                        sign: s,
+                        coefs,
+                        ops,
+                    }
                 }
             }
         })

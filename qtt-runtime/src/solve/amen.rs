@@ -131,7 +131,12 @@ fn identity_env(r: usize) -> Env {
     for i in 0..r {
         data[i + r * i] = 1.0;
     }
-    Env { rb: r, w: 1, rk: r, data }
+    Env {
+        rb: r,
+        w: 1,
+        rk: r,
+        data,
+    }
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -139,7 +144,14 @@ fn norm(v: &[f64]) -> f64 {
 }
 
 /// Restarted GMRES for `op x = rhs` from `x` (modified Gram-Schmidt, Givens).
-fn gmres(op: &LocalOperator<'_>, rhs: &[f64], x: &mut [f64], tol: f64, restart: usize, max_iter: usize) {
+fn gmres(
+    op: &LocalOperator<'_>,
+    rhs: &[f64],
+    x: &mut [f64],
+    tol: f64,
+    restart: usize,
+    max_iter: usize,
+) {
     let n = rhs.len();
     let bn = norm(rhs).max(f64::MIN_POSITIVE);
     let mut w = vec![0.0; n];
@@ -173,7 +185,9 @@ fn gmres(op: &LocalOperator<'_>, rhs: &[f64], x: &mut [f64], tol: f64, restart: 
                 h[(j + 1, k)] = -sn[j] * h[(j, k)] + cs[j] * h[(j + 1, k)];
                 h[(j, k)] = t;
             }
-            let den = (h[(k, k)].powi(2) + h[(k + 1, k)].powi(2)).sqrt().max(f64::MIN_POSITIVE);
+            let den = (h[(k, k)].powi(2) + h[(k + 1, k)].powi(2))
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
             cs[k] = h[(k, k)] / den;
             sn[k] = h[(k + 1, k)] / den;
             h[(k, k)] = den;
@@ -242,10 +256,9 @@ impl Amen<'_> {
                 let n = rhs.len();
                 if n <= self.opts.direct_limit {
                     let a = op.to_dense();
-                    let sol = a
-                        .lu()
-                        .solve(&DVector::from_vec(rhs))
-                        .ok_or_else(|| Error::Numerical(format!("singular local system of size {n} at core {k}")))?;
+                    let sol = a.lu().solve(&DVector::from_vec(rhs)).ok_or_else(|| {
+                        Error::Numerical(format!("singular local system of size {n} at core {k}"))
+                    })?;
                     Ok(sol.data.into())
                 } else {
                     let mut x = self.x[k].data().to_vec();
@@ -271,7 +284,11 @@ impl Amen<'_> {
             la = self.eza.left(k, ops, z, x).clone();
             ra = self.exa.right(k, ops, x, x).clone();
         }
-        let op = LocalOperator { l: &la, w: &ops[k], r: &ra };
+        let op = LocalOperator {
+            l: &la,
+            w: &ops[k],
+            r: &ra,
+        };
         let mut out = vec![0.0; op.out_len()];
         op.apply(x[k].data(), &mut out);
         match self.problem {
@@ -283,10 +300,16 @@ impl Amen<'_> {
                     lv = self.ezv.left(k, ids, z, x).clone();
                     rv = identity_env(xr);
                 }
-                let vop = LocalOperator { l: &lv, w: &ids[k], r: &rv };
+                let vop = LocalOperator {
+                    l: &lv,
+                    w: &ids[k],
+                    r: &rv,
+                };
                 let mut v = vec![0.0; out.len()];
                 vop.apply(x[k].data(), &mut v);
-                out.iter_mut().zip(&v).for_each(|(o, vi)| *o -= self.lambda * vi);
+                out.iter_mut()
+                    .zip(&v)
+                    .for_each(|(o, vi)| *o -= self.lambda * vi);
             }
             Problem::Linear { b } => {
                 if x_left {
@@ -296,7 +319,11 @@ impl Amen<'_> {
                     lv = self.ezv.left(k, ids, z, b).clone();
                     rv = self.exb.right(k, ids, x, b).clone();
                 }
-                let vop = LocalOperator { l: &lv, w: &ids[k], r: &rv };
+                let vop = LocalOperator {
+                    l: &lv,
+                    w: &ids[k],
+                    r: &rv,
+                };
                 let mut v = vec![0.0; out.len()];
                 vop.apply(b[k].data(), &mut v);
                 out.iter_mut().zip(&v).for_each(|(o, vi)| *o -= vi);
@@ -310,7 +337,11 @@ impl Amen<'_> {
         let (ops, ids, x, z) = (&self.ops, &self.ids, &self.x, &self.z);
         let la = self.eza.left(k, ops, z, x).clone();
         let ra = self.eza.right(k, ops, z, x).clone();
-        let op = LocalOperator { l: &la, w: &ops[k], r: &ra };
+        let op = LocalOperator {
+            l: &la,
+            w: &ops[k],
+            r: &ra,
+        };
         let mut out = vec![0.0; op.out_len()];
         op.apply(x[k].data(), &mut out);
         let (lv, rv, src) = match self.problem {
@@ -325,10 +356,18 @@ impl Amen<'_> {
                 b[k].data(),
             ),
         };
-        let vop = LocalOperator { l: &lv, w: &ids[k], r: &rv };
+        let vop = LocalOperator {
+            l: &lv,
+            w: &ids[k],
+            r: &rv,
+        };
         let mut v = vec![0.0; out.len()];
         vop.apply(src, &mut v);
-        let scale = if matches!(self.problem, Problem::Eigen) { self.lambda } else { 1.0 };
+        let scale = if matches!(self.problem, Problem::Eigen) {
+            self.lambda
+        } else {
+            1.0
+        };
         out.iter_mut().zip(&v).for_each(|(o, vi)| *o -= scale * vi);
         out
     }
@@ -347,14 +386,23 @@ impl Amen<'_> {
         let rz = self.opts.enrichment_rank;
         let (zl, _, zr) = self.z[k].shape();
         let zk = if rz > 0 { Some(self.z_block(k)) } else { None };
-        let enrich = if rz > 0 { Some(self.residual_block(k, to_right)) } else { None };
+        let enrich = if rz > 0 {
+            Some(self.residual_block(k, to_right))
+        } else {
+            None
+        };
         if to_right {
             // z: orthonormal left factor of its new core, coefficients onward.
             if let Some(zk) = zk {
                 let zm = DMatrix::from_vec(zl * n, zr, zk);
                 let (q, _) = qr_thin(zm.as_view())?;
                 let c = matmul(q.as_view(), Transpose::Yes, zm.as_view(), Transpose::No);
-                let next = matmul(c.as_view(), Transpose::No, self.z[k + 1].right(), Transpose::No);
+                let next = matmul(
+                    c.as_view(),
+                    Transpose::No,
+                    self.z[k + 1].right(),
+                    Transpose::No,
+                );
                 let (_, n2, r2) = self.z[k + 1].shape();
                 let kz = q.ncols();
                 self.z[k] = Core::new(zl, n, kz, q.data.into())?;
@@ -374,8 +422,18 @@ impl Amen<'_> {
                 None => u,
             };
             let (q, r) = qr_thin(m.as_view())?;
-            let coef = matmul(r.columns(0, k1), Transpose::No, svt.as_view(), Transpose::No);
-            let next = matmul(coef.as_view(), Transpose::No, self.x[k + 1].right(), Transpose::No);
+            let coef = matmul(
+                r.columns(0, k1),
+                Transpose::No,
+                svt.as_view(),
+                Transpose::No,
+            );
+            let next = matmul(
+                coef.as_view(),
+                Transpose::No,
+                self.x[k + 1].right(),
+                Transpose::No,
+            );
             let (_, n2, r2) = self.x[k + 1].shape();
             let kk = q.ncols();
             self.x[k] = Core::new(rl, n, kk, q.data.into())?;
@@ -388,7 +446,12 @@ impl Amen<'_> {
                 let zm = DMatrix::from_vec(zl, n * zr, zk);
                 let (_, q) = lq_thin(zm.as_view())?;
                 let c = matmul(zm.as_view(), Transpose::No, q.as_view(), Transpose::Yes);
-                let prev = matmul(self.z[k - 1].left(), Transpose::No, c.as_view(), Transpose::No);
+                let prev = matmul(
+                    self.z[k - 1].left(),
+                    Transpose::No,
+                    c.as_view(),
+                    Transpose::No,
+                );
                 let (l0, n0, _) = self.z[k - 1].shape();
                 let kz = q.nrows();
                 self.z[k] = Core::new(kz, n, zr, q.data.into())?;
@@ -413,7 +476,12 @@ impl Amen<'_> {
             let (l, q) = lq_thin(m.as_view())?;
             // x = (U S) L[:k1, :] Q
             let coef = matmul(ust.as_view(), Transpose::Yes, l.rows(0, k1), Transpose::No);
-            let prev = matmul(self.x[k - 1].left(), Transpose::No, coef.as_view(), Transpose::No);
+            let prev = matmul(
+                self.x[k - 1].left(),
+                Transpose::No,
+                coef.as_view(),
+                Transpose::No,
+            );
             let (l0, n0, _) = self.x[k - 1].shape();
             let kk = q.nrows();
             self.x[k] = Core::new(kk, n, rr, q.data.into())?;
@@ -437,7 +505,12 @@ impl Amen<'_> {
     }
 }
 
-fn setup<'a>(a: &TtMatrix, x0: &TensorTrain, problem: Problem<'a>, opts: &'a AmenOptions) -> Result<Amen<'a>> {
+fn setup<'a>(
+    a: &TtMatrix,
+    x0: &TensorTrain,
+    problem: Problem<'a>,
+    opts: &'a AmenOptions,
+) -> Result<Amen<'a>> {
     check_operator(a, x0)?;
     if !(opts.tol >= 0.0 && opts.tol.is_finite()) || opts.max_rank == 0 {
         return Err(Error::invalid(format!(
@@ -511,7 +584,12 @@ pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<Gr
 /// Solves `A x = b` by AMEn (any square `A` whose local projections are
 /// invertible, symmetric or not), started from `x0`; stops when the
 /// largest local relative residual of a sweep is below `opts.tol`.
-pub fn amen_solve(a: &TtMatrix, b: &TensorTrain, x0: &TensorTrain, opts: &AmenOptions) -> Result<LinearSolution> {
+pub fn amen_solve(
+    a: &TtMatrix,
+    b: &TensorTrain,
+    x0: &TensorTrain,
+    opts: &AmenOptions,
+) -> Result<LinearSolution> {
     if b.modes() != x0.modes() {
         return Err(Error::shape(format!(
             "right-hand side modes {:?} differ from the start vector's {:?}",
@@ -650,7 +728,11 @@ mod tests {
                 ..AmenOptions::default()
             };
             let gs = amen_eig(&h, &x0, &opts).unwrap();
-            assert!((gs.energy - want).abs() < 1e-9, "d={d}: {} vs {want}", gs.energy);
+            assert!(
+                (gs.energy - want).abs() < 1e-9,
+                "d={d}: {} vs {want}",
+                gs.energy
+            );
         }
     }
 
@@ -677,7 +759,11 @@ mod tests {
         // 2 - 2 cos(pi h) = 4 sin^2(pi h / 2), without the cancellation.
         let exact = f.scaled(h * h / (4.0 * (pi * h / 2.0).sin().powi(2)));
         let err = sol.x.sub(&exact).unwrap().norm() / exact.norm();
-        assert!(err < 1e-8, "relative error {err:e}, ranks {:?}", sol.x.ranks());
+        assert!(
+            err < 1e-8,
+            "relative error {err:e}, ranks {:?}",
+            sol.x.ranks()
+        );
     }
 
     #[test]
@@ -690,7 +776,12 @@ mod tests {
             let (eps, v) = (0.05, 1.0);
             let a = laplacian(levels)
                 .scaled(eps / (h * h))
-                .add(&identity(levels).add(&shift(levels).scaled(-1.0)).unwrap().scaled(v / h))
+                .add(
+                    &identity(levels)
+                        .add(&shift(levels).scaled(-1.0))
+                        .unwrap()
+                        .scaled(v / h),
+                )
                 .unwrap()
                 .round(&crate::linalg::Truncation::exact())
                 .unwrap();
@@ -724,7 +815,12 @@ mod tests {
             ..AmenOptions::default()
         };
         let sol = amen_solve(&a, &b, &x0, &opts).unwrap();
-        let want = a.to_dense().unwrap().lu().solve(&DVector::from_vec(b.to_dense().unwrap())).unwrap();
+        let want = a
+            .to_dense()
+            .unwrap()
+            .lu()
+            .solve(&DVector::from_vec(b.to_dense().unwrap()))
+            .unwrap();
         let got = DVector::from_vec(sol.x.to_dense().unwrap());
         assert!((&got - &want).norm() / want.norm() < 1e-9);
         assert!(amen_solve(&a, &TensorTrain::ones(&[2; 7]).unwrap(), &x0, &opts).is_err());

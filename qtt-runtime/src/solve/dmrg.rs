@@ -6,8 +6,8 @@
 //! solved by [`lanczos`](super::eigensolver::lanczos) from the current core.
 //! One *sweep* is a left-to-right and a right-to-left pass.
 
-use super::environment::{right_partial, Env, Environments, OpCore};
 use super::eigensolver::{lanczos, LanczosOptions};
+use super::environment::{right_partial, Env, Environments, OpCore};
 use super::local_operator::LocalOperator;
 use crate::error::{Error, Result};
 use crate::linalg::{matmul, permute, svd_thin, view, Transpose, Truncation};
@@ -50,6 +50,8 @@ pub struct DmrgOptions {
     pub energy_tol: f64,
     /// The local eigensolver's settings.
     pub lanczos: LanczosOptions,
+    /// Stop after the first sweep that ends later than this many seconds.
+    pub max_seconds: f64,
     /// Print one line per sweep to stderr.
     pub verbose: bool,
 }
@@ -85,6 +87,7 @@ impl DmrgOptions {
                 max_krylov: 12,
                 max_restarts: 2,
             },
+            max_seconds: f64::INFINITY,
             verbose: false,
         }
     }
@@ -111,13 +114,17 @@ impl DmrgOptions {
 
     fn validate(&self) -> Result<()> {
         if self.schedule.is_empty() {
-            return Err(Error::invalid("DMRG schedule is empty, expected at least one stage"));
+            return Err(Error::invalid(
+                "DMRG schedule is empty, expected at least one stage",
+            ));
         }
         for (i, s) in self.schedule.iter().enumerate() {
             if s.max_rank == 0 {
-                return Err(Error::invalid(format!("stage {i} has max_rank 0, expected >= 1")));
+                return Err(Error::invalid(format!(
+                    "stage {i} has max_rank 0, expected >= 1"
+                )));
             }
-            if !(s.tol >= 0.0 && s.tol.is_finite()) || !(s.mixing >= 0.0 && s.mixing.is_finite()) {
+            if !(s.tol >= 0.0 && s.tol.is_finite() && s.mixing >= 0.0 && s.mixing.is_finite()) {
                 return Err(Error::invalid(format!(
                     "stage {i} has tol {} and mixing {}, expected finite values >= 0",
                     s.tol, s.mixing
@@ -169,7 +176,9 @@ pub struct GroundState {
 /// Checks that `h` is square with the state's local dimensions.
 pub(crate) fn check_operator(h: &TtMatrix, x: &TensorTrain) -> Result<()> {
     if h.rows() != h.cols() {
-        return Err(Error::shape("the operator must have equal row and column sizes per site"));
+        return Err(Error::shape(
+            "the operator must have equal row and column sizes per site",
+        ));
     }
     if h.rows() != x.modes().as_slice() {
         return Err(Error::shape(format!(
@@ -183,7 +192,11 @@ pub(crate) fn check_operator(h: &TtMatrix, x: &TensorTrain) -> Result<()> {
 
 /// The SVD of `m` cut by `stage`; returns `(U, S V^T, discarded weight)`
 /// with the discarded weight relative to `||m||^2`.
-pub(crate) fn split(m: &DMatrix<f64>, max_rank: usize, tol: f64) -> Result<(DMatrix<f64>, DMatrix<f64>, f64)> {
+pub(crate) fn split(
+    m: &DMatrix<f64>,
+    max_rank: usize,
+    tol: f64,
+) -> Result<(DMatrix<f64>, DMatrix<f64>, f64)> {
     let mut svd = svd_thin(m.as_view())?;
     let total: f64 = svd.s.iter().map(|s| s * s).sum();
     let trunc = Truncation {
@@ -232,21 +245,31 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
         match opts.method {
             DmrgMethod::TwoSite => {
                 for k in 0..d - 1 {
-                    energy = two_site_step(&mut cores, &ops, &fused, &mut env, k, true, &stage, opts, &mut stats)?;
+                    energy = two_site_step(
+                        &mut cores, &ops, &fused, &mut env, k, true, &stage, opts, &mut stats,
+                    )?;
                 }
                 for k in (0..d - 1).rev() {
-                    energy = two_site_step(&mut cores, &ops, &fused, &mut env, k, false, &stage, opts, &mut stats)?;
+                    energy = two_site_step(
+                        &mut cores, &ops, &fused, &mut env, k, false, &stage, opts, &mut stats,
+                    )?;
                 }
             }
             DmrgMethod::OneSite => {
                 for k in 0..d.saturating_sub(1) {
-                    energy = one_site_step(&mut cores, &ops, &mut env, k, true, &stage, opts, &mut stats)?;
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, k, true, &stage, opts, &mut stats,
+                    )?;
                 }
                 for k in (1..d).rev() {
-                    energy = one_site_step(&mut cores, &ops, &mut env, k, false, &stage, opts, &mut stats)?;
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, k, false, &stage, opts, &mut stats,
+                    )?;
                 }
                 if d == 1 {
-                    energy = one_site_step(&mut cores, &ops, &mut env, 0, false, &stage, opts, &mut stats)?;
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, 0, false, &stage, opts, &mut stats,
+                    )?;
                 }
             }
         }
@@ -262,6 +285,9 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
             eprintln!("{report}");
         }
         reports.push(report);
+        if report.seconds > opts.max_seconds {
+            break;
+        }
         if sweep + 1 >= opts.schedule.len() && (energy - prev).abs() < opts.energy_tol {
             break;
         }
@@ -282,7 +308,12 @@ struct SweepStats {
 }
 
 /// Solves the local eigenproblem of `op` started from `x`.
-fn local_ground(op: &LocalOperator<'_>, x: &[f64], opts: &DmrgOptions, stats: &mut SweepStats) -> Result<(f64, Vec<f64>)> {
+fn local_ground(
+    op: &LocalOperator<'_>,
+    x: &[f64],
+    opts: &DmrgOptions,
+    stats: &mut SweepStats,
+) -> Result<(f64, Vec<f64>)> {
     let mut apply = |v: &[f64], y: &mut [f64]| op.apply(v, y);
     let e = lanczos(&mut apply, x, &opts.lanczos)?;
     stats.matvecs += e.matvecs;
@@ -290,10 +321,19 @@ fn local_ground(op: &LocalOperator<'_>, x: &[f64], opts: &DmrgOptions, stats: &m
 }
 
 /// Both environments of a block of sites `[k, k2]` (computing what is missing).
-fn envs<'e>(env: &'e mut Environments, k: usize, k2: usize, ops: &[OpCore], cores: &[Core]) -> (&'e Env, &'e Env) {
+fn envs<'e>(
+    env: &'e mut Environments,
+    k: usize,
+    k2: usize,
+    ops: &[OpCore],
+    cores: &[Core],
+) -> (&'e Env, &'e Env) {
     env.left(k, ops, cores, cores);
     env.right(k2, ops, cores, cores);
-    (env.left[k].as_ref().unwrap(), env.right[k2].as_ref().unwrap())
+    (
+        env.left[k].as_ref().unwrap(),
+        env.right[k2].as_ref().unwrap(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -310,7 +350,12 @@ fn two_site_step(
 ) -> Result<f64> {
     let (rl, n1, _) = cores[k].shape();
     let (_, n2, rr) = cores[k + 1].shape();
-    let theta = matmul(cores[k].left(), Transpose::No, cores[k + 1].right(), Transpose::No);
+    let theta = matmul(
+        cores[k].left(),
+        Transpose::No,
+        cores[k + 1].right(),
+        Transpose::No,
+    );
     let (l, r) = envs(env, k, k + 1, ops, cores);
     let op = LocalOperator { l, w: &fused[k], r };
     let (e, v) = local_ground(&op, theta.as_slice(), opts, stats)?;
@@ -363,10 +408,16 @@ fn one_site_step(
             // White's correction: rho = X X^T + a P P^T with P = (L W) x.
             let p = op.partial(x.as_slice());
             let pw = p.len() / (rl * n);
-            let pn = p.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+            let pn = p
+                .iter()
+                .map(|v| v * v)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
             let mut m = DMatrix::zeros(rl * n, rr + pw);
             m.columns_mut(0, rr).copy_from(&x);
-            m.columns_mut(rr, pw).copy_from(&(view(&p, rl * n, pw) * (a.sqrt() / pn)));
+            m.columns_mut(rr, pw)
+                .copy_from(&(view(&p, rl * n, pw) * (a.sqrt() / pn)));
             m
         } else {
             x.clone()
@@ -374,7 +425,12 @@ fn one_site_step(
         let (u, _, _) = split(&m, stage.max_rank, stage.tol)?;
         let c = matmul(u.as_view(), Transpose::Yes, x.as_view(), Transpose::No);
         stats.discarded = stats.discarded.max((1.0 - c.norm_squared()).max(0.0));
-        let next = matmul(c.as_view(), Transpose::No, cores[k + 1].right(), Transpose::No);
+        let next = matmul(
+            c.as_view(),
+            Transpose::No,
+            cores[k + 1].right(),
+            Transpose::No,
+        );
         let kept = u.ncols();
         let (_, n2, rr2) = cores[k + 1].shape();
         cores[k] = Core::new(rl, n, kept, u.data.into())?;
@@ -387,10 +443,16 @@ fn one_site_step(
             let wl = ops[k].wl;
             // (a', c, b, i) -> (a', b, i, c): rows (a' b), columns (i c).
             let p = permute(&t, &[rl, rr, wl, n], &[0, 2, 3, 1]);
-            let pn = p.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+            let pn = p
+                .iter()
+                .map(|v| v * v)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
             let mut m = DMatrix::zeros(rl * (1 + wl), n * rr);
             m.rows_mut(0, rl).copy_from(&x);
-            m.rows_mut(rl, rl * wl).copy_from(&(view(&p, rl * wl, n * rr) * (a.sqrt() / pn)));
+            m.rows_mut(rl, rl * wl)
+                .copy_from(&(view(&p, rl * wl, n * rr) * (a.sqrt() / pn)));
             m
         } else {
             x.clone()
@@ -399,7 +461,12 @@ fn one_site_step(
         let (u, _, _) = split(&m.transpose(), stage.max_rank, stage.tol)?;
         let c = matmul(x.as_view(), Transpose::No, u.as_view(), Transpose::No);
         stats.discarded = stats.discarded.max((1.0 - c.norm_squared()).max(0.0));
-        let prev = matmul(cores[k - 1].left(), Transpose::No, c.as_view(), Transpose::No);
+        let prev = matmul(
+            cores[k - 1].left(),
+            Transpose::No,
+            c.as_view(),
+            Transpose::No,
+        );
         let kept = u.ncols();
         let (rl0, n0, _) = cores[k - 1].shape();
         cores[k] = Core::new(kept, n, rr, u.transpose().data.into())?;
@@ -441,11 +508,20 @@ pub(crate) mod tests {
     fn two_site_matches_dense_diagonalisation() {
         let h = heisenberg(6, true);
         let dense = h.to_dense().unwrap();
-        let exact = crate::linalg::eigh(dense.as_view()).unwrap().values.iter().copied().fold(f64::INFINITY, f64::min);
+        let exact = crate::linalg::eigh(dense.as_view())
+            .unwrap()
+            .values
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
         assert!((exact - ED[1].1).abs() < 1e-9);
         let x0 = TensorTrain::random(&[3; 6], 2, 1).unwrap();
         let gs = dmrg(&h, &x0, &DmrgOptions::two_site(64)).unwrap();
-        assert!((gs.energy - exact).abs() < 1e-10, "{} vs {exact}", gs.energy);
+        assert!(
+            (gs.energy - exact).abs() < 1e-10,
+            "{} vs {exact}",
+            gs.energy
+        );
         // The state is normalised and its Rayleigh quotient is the energy.
         let v = nalgebra::DVector::from_vec(gs.state.to_dense().unwrap());
         assert!((v.norm() - 1.0).abs() < 1e-12);
@@ -462,7 +538,11 @@ pub(crate) mod tests {
                 opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
                 opts.energy_tol = 1e-12;
                 let gs = dmrg(&h, &x0, &opts).unwrap();
-                assert!((gs.energy - want).abs() < 1e-9, "d={d} periodic={periodic}: {} vs {want}", gs.energy);
+                assert!(
+                    (gs.energy - want).abs() < 1e-9,
+                    "d={d} periodic={periodic}: {} vs {want}",
+                    gs.energy
+                );
             }
         }
     }
@@ -477,7 +557,11 @@ pub(crate) mod tests {
                 opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
                 opts.energy_tol = 1e-12;
                 let gs = dmrg(&h, &x0, &opts).unwrap();
-                assert!((gs.energy - want).abs() < 1e-9, "d={d} periodic={periodic}: {} vs {want}", gs.energy);
+                assert!(
+                    (gs.energy - want).abs() < 1e-9,
+                    "d={d} periodic={periodic}: {} vs {want}",
+                    gs.energy
+                );
             }
         }
     }
@@ -491,6 +575,11 @@ pub(crate) mod tests {
         let mut o = DmrgOptions::two_site(8);
         o.schedule.clear();
         assert!(dmrg(&h, &x, &o).is_err());
-        assert!(dmrg(&h, &TensorTrain::zeros(&[3; 4]).unwrap(), &DmrgOptions::two_site(8)).is_err());
+        assert!(dmrg(
+            &h,
+            &TensorTrain::zeros(&[3; 4]).unwrap(),
+            &DmrgOptions::two_site(8)
+        )
+        .is_err());
     }
 }

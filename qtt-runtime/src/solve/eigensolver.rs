@@ -145,7 +145,9 @@ pub fn lanczos(
         }
     }
     if !best.value.is_finite() {
-        return Err(Error::Numerical("Lanczos produced a non-finite Ritz value".into()));
+        return Err(Error::Numerical(
+            "Lanczos produced a non-finite Ritz value".into(),
+        ));
     }
     best.matvecs = matvecs;
     Ok(best)

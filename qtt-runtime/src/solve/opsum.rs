@@ -198,6 +198,9 @@ impl OpTable {
 /// A merged term: sorted distinct sites with interned operator ids.
 type Path = Vec<(usize, usize)>;
 
+/// A partly expanded term: coefficient and `(site, matrix)` factors.
+type Partial = (Complex64, Vec<(usize, DMatrix<f64>)>);
+
 impl OpSum {
     /// An empty sum over `sites` sites of `space`.
     pub fn new(sites: usize, space: LocalSpace) -> Result<Self> {
@@ -266,8 +269,7 @@ impl OpSum {
             let mut fs: Vec<&(String, usize)> = factors.iter().collect();
             fs.sort_by_key(|f| f.1);
             // Cartesian product of the factors' expansions, one site at a time.
-            let mut partial: Vec<(Complex64, Vec<(usize, DMatrix<f64>)>)> =
-                vec![(Complex64::new(*coef, 0.0), Vec::new())];
+            let mut partial: Vec<Partial> = vec![(Complex64::new(*coef, 0.0), Vec::new())];
             for (op, site) in fs {
                 let exp = self.space.expansion(op)?;
                 let mut next = Vec::with_capacity(partial.len() * exp.len());
@@ -340,10 +342,10 @@ impl OpSum {
         let mut count = vec![2usize; d];
         // transitions[k]: (left state, right state, op id, coefficient).
         let mut trans: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); d];
-        for k in 0..d {
-            trans[k].push((READY, READY, id, 1.0));
+        for (k, t) in trans.iter_mut().enumerate() {
+            t.push((READY, READY, id, 1.0));
             if k > 0 {
-                trans[k].push((DONE, DONE, id, 1.0));
+                t.push((DONE, DONE, id, 1.0));
             }
         }
         for (path, coef) in &paths {
@@ -476,7 +478,10 @@ mod tests {
     fn spin_one_matrices_are_standard() {
         let s = LocalSpace::spin(2).unwrap();
         let sz = s.matrix("Sz").unwrap();
-        assert_eq!(sz, DMatrix::from_diagonal(&nalgebra::DVector::from_vec(vec![1.0, 0.0, -1.0])));
+        assert_eq!(
+            sz,
+            DMatrix::from_diagonal(&nalgebra::DVector::from_vec(vec![1.0, 0.0, -1.0]))
+        );
         let sx = s.matrix("Sx").unwrap();
         let r = std::f64::consts::FRAC_1_SQRT_2;
         assert!((sx[(0, 1)] - r).abs() < 1e-15 && (sx[(1, 2)] - r).abs() < 1e-15);
@@ -540,7 +545,10 @@ mod tests {
         assert!(h.add(1.0, &[("Y", 0)]).is_err());
         assert!(h.add(1.0, &[("X", 3)]).is_err());
         assert!(h.add(f64::NAN, &[("X", 0)]).is_err());
-        assert!(OpSum::new(3, LocalSpace::spin(1).unwrap()).unwrap().to_mpo().is_err());
+        assert!(OpSum::new(3, LocalSpace::spin(1).unwrap())
+            .unwrap()
+            .to_mpo()
+            .is_err());
         assert!(OpSum::new(0, LocalSpace::spin(1).unwrap()).is_err());
         assert!(LocalSpace::custom(2, vec![("A".into(), DMatrix::zeros(3, 3))]).is_err());
     }
