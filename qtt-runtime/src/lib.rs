@@ -12,6 +12,7 @@ pub mod error;
 pub mod linalg;
 pub mod tt;
 
+pub use error::{check_finite, check_nonneg};
 pub use error::{Error, Result};
 pub use linalg::Truncation;
 pub use tt::{Core, TensorTrain, TtMatrix};
