@@ -161,15 +161,15 @@ fn half_sweep<F: Fn(&[usize]) -> f64 + Sync>(
         let (rl, n1, n2, rr) = (lk.len(), modes[k], modes[k + 1], rk.len());
         let (rows, cols) = (rl * n1, n2 * rr);
         let mut points = Vec::with_capacity(rows * cols * d);
-        for b in 0..rr {
+        for right_idx in rk {
             for j in 0..n2 {
                 for i in 0..n1 {
-                    for a in 0..rl {
+                    for left_idx in lk {
                         let start = points.len();
-                        points.extend_from_slice(&lk[a]);
+                        points.extend_from_slice(left_idx);
                         points.push(i);
                         points.push(j);
-                        points.extend_from_slice(&rk[b]);
+                        points.extend_from_slice(right_idx);
                         if mirror {
                             points[start..].reverse();
                         }
