@@ -63,7 +63,10 @@ fn bench_apply() {
     let methods = [
         ("exact+round", ApplyMethod::Exact),
         ("zip-up", ApplyMethod::ZipUp),
-        ("variational", ApplyMethod::Variational(VariationalOptions::default())),
+        (
+            "variational",
+            ApplyMethod::Variational(VariationalOptions::default()),
+        ),
     ];
     // Random inputs have flat spectra, so rank-64 truncation of the rank-256
     // product loses much: exact+round is the optimum the others approach.
