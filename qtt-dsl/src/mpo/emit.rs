@@ -16,7 +16,7 @@ pub fn emit(plan: &Plan) -> TokenStream {
     quote! {
         {
             #[allow(unused_mut)]
-            let mut __qtt_ir = ::qtt::ir::opsum::OpSumIr::new((#sites) as usize, #space);
+            let mut __qtt_ir = ::qtt::ir::opsum::OpSumIr::new(::qtt::solve::opsum::macro_site(#sites), #space);
             #(#body)*
             ::qtt::solve::OpSum::from_ir(&__qtt_ir).and_then(|__qtt_sum| __qtt_sum.to_mpo())
         }
@@ -34,16 +34,24 @@ fn emit_node(node: &Node) -> TokenStream {
             }
         }
         Node::Push { sign, coefs, ops } => {
-            let coefs = coefs
+            let coefs: Vec<TokenStream> = coefs
                 .iter()
-                .map(|c| quote_spanned!(c.span()=> * ((#c) as f64)));
+                .map(|c| quote_spanned!(c.span()=> ::qtt::solve::opsum::macro_coef(#c)))
+                .collect();
+            let product = coefs.into_iter().reduce(|a, b| quote!(#a * #b));
+            let coef = match (product, *sign < 0.0) {
+                (None, false) => quote!(1.0),
+                (None, true) => quote!(-1.0),
+                (Some(p), false) => p,
+                (Some(p), true) => quote!(-(#p)),
+            };
             let ops = ops.iter().map(|(name, site)| {
-                // A negative index wraps to a huge usize, which the runtime
+                // A negative index becomes usize::MAX, which the runtime
                 // reports as out of range instead of panicking.
-                quote_spanned!(site.span()=> (#name, (#site) as usize))
+                quote_spanned!(site.span()=> (#name, ::qtt::solve::opsum::macro_site(#site)))
             });
             quote! {
-                __qtt_ir.push(#sign #(#coefs)*, &[#(#ops),*]);
+                __qtt_ir.push(#coef, &[#(#ops),*]);
             }
         }
     }

@@ -123,6 +123,10 @@ struct Amen<'a> {
     lambda: f64,
     opts: &'a AmenOptions,
     local_residual: f64,
+    /// Largest truncated weight of the sweep.
+    discarded: f64,
+    /// Local matrix-vector products of the sweep (eigenproblems).
+    matvecs: usize,
 }
 
 /// The identity environment of an orthonormal interface of rank `r`.
@@ -236,6 +240,7 @@ impl Amen<'_> {
                 let mut apply = |v: &[f64], y: &mut [f64]| op.apply(v, y);
                 let e = lanczos(&mut apply, self.x[k].data(), &self.opts.lanczos)?;
                 self.lambda = e.value;
+                self.matvecs += e.matvecs;
                 Ok(e.vector)
             }
             Problem::Linear { b } => {
@@ -495,11 +500,15 @@ impl Amen<'_> {
     fn sweep(&mut self) -> Result<()> {
         let d = self.x.len();
         self.local_residual = 0.0;
+        self.discarded = 0.0;
+        self.matvecs = 0;
         for k in 0..d.saturating_sub(1) {
-            self.step(k, true)?;
+            let disc = self.step(k, true)?;
+            self.discarded = self.discarded.max(disc);
         }
         for k in (0..d).rev() {
-            self.step(k, false)?;
+            let disc = self.step(k, false)?;
+            self.discarded = self.discarded.max(disc);
         }
         Ok(())
     }
@@ -543,11 +552,14 @@ fn setup<'a>(
         lambda: 0.0,
         opts,
         local_residual: 0.0,
+        discarded: 0.0,
+        matvecs: 0,
     })
 }
 
 /// The lowest eigenpair of the symmetric MPO `h` by AMEn, started from `x0`.
-/// `sweeps[i].discarded` holds the largest truncation of the sweep.
+/// The solution's rank may exceed `max_rank` by the enrichment rank (the
+/// enrichment is added after the truncation).
 pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<GroundState> {
     let start = Instant::now();
     let mut s = setup(h, x0, Problem::Eigen, opts)?;
@@ -559,9 +571,9 @@ pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<Gr
             sweep: sweep + 1,
             energy: s.lambda,
             max_rank: s.x.iter().map(|c| c.r_right()).max().unwrap_or(1),
-            discarded: 0.0,
+            discarded: s.discarded,
             seconds: start.elapsed().as_secs_f64(),
-            matvecs: 0,
+            matvecs: s.matvecs,
         };
         if opts.verbose {
             eprintln!("{report}");

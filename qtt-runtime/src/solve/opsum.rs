@@ -428,6 +428,19 @@ impl OpSum {
     }
 }
 
+/// A site index or count from `mpo!` (any integer type); a negative value
+/// becomes `usize::MAX`, which the assembly reports as out of range.
+#[doc(hidden)]
+pub fn macro_site<T: TryInto<usize>>(v: T) -> usize {
+    v.try_into().unwrap_or(usize::MAX)
+}
+
+/// A coefficient from `mpo!` (any type convertible to `f64`).
+#[doc(hidden)]
+pub fn macro_coef<T: Into<f64>>(v: T) -> f64 {
+    v.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
