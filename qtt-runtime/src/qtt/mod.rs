@@ -1,0 +1,16 @@
+//! Quantized tensor trains (QTT): grids of `2^L` points as `L` binary modes,
+//! functions on them built exactly or by cross approximation, and the
+//! finite-difference operators of economic generators as explicit low-rank
+//! MPOs (Kazeev and Khoromskij's constructions).
+//!
+//! Bit order is most significant first (see [`Grid1d`]); plain dense
+//! vectors are in grid order through [`Grid::to_vector`] and
+//! [`Grid::to_matrix`].
+
+mod functions;
+mod grid;
+mod multigrid;
+
+pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
+pub use grid::{Grid1d, MAX_BITS};
+pub use multigrid::{Axis, BitOrder, Grid, Site};
