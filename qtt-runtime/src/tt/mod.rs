@@ -20,6 +20,7 @@ mod profile;
 mod train;
 
 pub use self::core::Core;
+pub use apply::{ApplyMethod, VariationalOptions};
 
 pub use dense::DEFAULT_DENSE_LIMIT;
 pub use matrix::TtMatrix;
