@@ -10,7 +10,14 @@
 mod functions;
 mod grid;
 mod multigrid;
+mod operators;
+mod stencil;
 
 pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
 pub use grid::{Grid1d, MAX_BITS};
 pub use multigrid::{Axis, BitOrder, Grid, Site};
+pub use operators::{
+    backward_difference, central_difference, forward_difference, laplacian, multiply_by_coordinate,
+    second_difference, shift_backward, shift_forward,
+};
+pub use stencil::{stencil, Boundary};
