@@ -13,6 +13,7 @@ pub mod linalg;
 pub mod qtt;
 pub mod tt;
 
+pub use error::{check_finite, check_nonneg};
 pub use error::{Error, Result};
 pub use linalg::Truncation;
 pub use tt::{Core, TensorTrain, TtMatrix};

@@ -50,6 +50,7 @@ impl Args {
     }
 
     /// Takes the next positional argument.
+    #[allow(dead_code)] // used by workload commands that take files
     pub fn positional(&mut self) -> Option<String> {
         let i = self
             .items

@@ -15,12 +15,14 @@ mod core;
 mod cross;
 mod dense;
 mod matrix;
+mod maxvol;
 mod ortho;
-mod profile;
 mod train;
 
 pub use self::core::Core;
 pub use apply::{ApplyMethod, VariationalOptions};
+pub use cross::{cross, CrossOptions, CrossReport};
+pub use maxvol::maxvol;
 
 pub use dense::DEFAULT_DENSE_LIMIT;
 pub use matrix::TtMatrix;

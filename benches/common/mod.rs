@@ -1,0 +1,118 @@
+//! Shared by the benchmarks: repeated timing and JSON-line output.
+#![allow(dead_code)]
+
+use std::time::Instant;
+
+/// Median and minimum wall time of `f` over repeats: one warm-up, then at
+/// least `reps_min` runs, stopping after `reps_max` or once `budget_s`
+/// seconds have passed (the protocol of the peer scripts).
+pub fn time<T>(
+    reps_min: usize,
+    reps_max: usize,
+    budget_s: f64,
+    mut f: impl FnMut() -> T,
+) -> (Timing, T) {
+    let mut out = f();
+    let mut walls = Vec::new();
+    let start = Instant::now();
+    loop {
+        let t0 = Instant::now();
+        out = f();
+        walls.push(t0.elapsed().as_secs_f64());
+        if walls.len() >= reps_max
+            || (walls.len() >= reps_min && start.elapsed().as_secs_f64() > budget_s)
+        {
+            break;
+        }
+    }
+    walls.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let timing = Timing {
+        median: walls[walls.len() / 2],
+        min: walls[0],
+        reps: walls.len(),
+    };
+    (timing, out)
+}
+
+/// Wall-time statistics of one measurement.
+pub struct Timing {
+    pub median: f64,
+    pub min: f64,
+    pub reps: usize,
+}
+
+/// A JSON value, enough for benchmark lines.
+pub enum J {
+    N(f64),
+    I(i64),
+    S(String),
+    A(Vec<J>),
+    O(Vec<(&'static str, J)>),
+}
+
+impl J {
+    pub fn render(&self) -> String {
+        match self {
+            J::N(v) if v.is_finite() => format!("{v:e}"),
+            J::N(_) => "null".into(),
+            J::I(v) => v.to_string(),
+            J::S(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+            J::A(items) => format!(
+                "[{}]",
+                items.iter().map(J::render).collect::<Vec<_>>().join(", ")
+            ),
+            J::O(fields) => format!(
+                "{{{}}}",
+                fields
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\": {}", v.render()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// Prints one benchmark line: `{"bench": name, "params": {...}, "seconds_median": ..., ...}`.
+pub fn emit(
+    bench: &str,
+    params: Vec<(&'static str, J)>,
+    timing: &Timing,
+    extra: Vec<(&'static str, J)>,
+) {
+    let mut fields = vec![
+        ("bench", J::S(bench.into())),
+        ("params", J::O(params)),
+        ("seconds_median", J::N(timing.median)),
+        ("seconds_min", J::N(timing.min)),
+        ("reps", J::I(timing.reps as i64)),
+    ];
+    fields.extend(extra);
+    println!("{}", J::O(fields).render());
+}
+
+/// The 1-minute load average, to record how busy the machine was.
+pub fn loadavg() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN)
+}
+
+/// `--name value` from the command line, or the default.
+pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A comma-separated list argument.
+pub fn list<T: std::str::FromStr>(name: &str, default: &str) -> Vec<T> {
+    let raw: String = arg(name, default.to_string());
+    raw.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}

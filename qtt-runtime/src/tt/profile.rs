@@ -1,1 +1,0 @@
-//! Bond-dimension profiles.
