@@ -7,14 +7,18 @@
 //! vectors are in grid order through [`Grid::to_vector`] and
 //! [`Grid::to_matrix`].
 
+mod approximate;
 mod functions;
 mod grid;
+mod integrate;
 mod multigrid;
 mod operators;
 mod stencil;
 
+pub use approximate::approximate;
 pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
 pub use grid::{Grid1d, MAX_BITS};
+pub use integrate::trapezoid_weights;
 pub use multigrid::{Axis, BitOrder, Grid, Site};
 pub use operators::{
     backward_difference, central_difference, forward_difference, laplacian, multiply_by_coordinate,
