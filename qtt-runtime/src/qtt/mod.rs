@@ -13,6 +13,7 @@ mod grid;
 mod integrate;
 mod multigrid;
 mod operators;
+mod smoothing;
 mod stencil;
 
 pub use approximate::approximate;
@@ -23,5 +24,9 @@ pub use multigrid::{Axis, BitOrder, Grid, Site};
 pub use operators::{
     backward_difference, central_difference, forward_difference, laplacian, multiply_by_coordinate,
     second_difference, shift_backward, shift_forward,
+};
+pub use smoothing::{
+    smooth_indicator, smooth_indicator_tt, smooth_max, smooth_max_tt, smooth_min, smooth_min_tt,
+    softplus, softplus_tt,
 };
 pub use stencil::{stencil, Boundary};
