@@ -8,6 +8,7 @@
 //! [`Grid::to_matrix`].
 
 mod approximate;
+mod drift;
 mod functions;
 mod grid;
 mod integrate;
@@ -17,6 +18,7 @@ mod smoothing;
 mod stencil;
 
 pub use approximate::approximate;
+pub use drift::{upwind_drift, upwind_drift_from_parts};
 pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
 pub use grid::{Grid1d, MAX_BITS};
 pub use integrate::trapezoid_weights;
