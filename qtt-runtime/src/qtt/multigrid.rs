@@ -346,7 +346,7 @@ impl Grid {
                 .filter(|(_, s)| s.axis == axis)
                 .map(|(k, s)| (s.level, k))
                 .collect();
-            own.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            own.sort_unstable_by_key(|&(level, _)| std::cmp::Reverse(level));
             perm.extend(own.into_iter().map(|(_, k)| k));
         }
         perm
