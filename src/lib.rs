@@ -7,6 +7,8 @@
 
 pub use qtt_runtime::*;
 
+pub mod plot;
+
 /// The model compiler's language types (IR), shared with the runtime.
 pub use qtt_dsl::ir;
 

@@ -2,7 +2,7 @@
 
 use super::Args;
 use qtt::tt::{cross, CrossOptions};
-use qtt::{TensorTrain, Truncation};
+use qtt::Truncation;
 use std::time::Instant;
 
 /// Human-readable bytes.

@@ -25,55 +25,60 @@ fn check_finite(what: &str, a: &DMatrixView<'_, f64>) -> Result<()> {
 }
 
 /// Thin QR: `a = q r`, `q` (m x k) with orthonormal columns, `r` (k x n)
-/// upper trapezoidal, `k = min(m, n)`.
+/// in echelon (upper trapezoidal) form.
+///
+/// `k <= min(m, n)`: faer's Householder QR skips a column whose residual is
+/// below `16 m eps` of its norm (it is numerically in the span of the
+/// previous ones), and those directions are dropped, so `q r = a` to
+/// round-off and `k` is the numerical rank when columns repeat (as in the
+/// unfoldings of `x + x`). At least one column is kept.
 pub fn qr_thin(a: DMatrixView<'_, f64>) -> Result<(DMatrix<f64>, DMatrix<f64>)> {
     check_finite("QR", &a)?;
     let (m, n) = a.shape();
     let k = m.min(n);
-    let mut work = a.clone_owned();
-    let mut q = DMatrix::<f64>::identity(m, k);
     if k == 0 {
-        return Ok((q, DMatrix::zeros(0, n)));
+        return Ok((DMatrix::identity(m, 0), DMatrix::zeros(0, n)));
     }
+    let mut work = a.clone_owned();
     let bs = faer::linalg::qr::no_pivoting::factor::recommended_block_size::<f64>(m, n);
     let mut coeff = faer::Mat::<f64>::zeros(bs, k);
-    {
-        let scratch = faer::linalg::qr::no_pivoting::factor::qr_in_place_scratch::<f64>(
-            m,
-            n,
-            bs,
-            PAR,
-            Spec::default(),
-        )
-        .or(
-            faer::linalg::householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<
-                f64,
-            >(m, bs, k),
-        );
-        let mut mem = MemBuffer::new(scratch);
-        let stack = MemStack::new(&mut mem);
-        faer::linalg::qr::no_pivoting::factor::qr_in_place(
-            as_faer_mut(work.as_view_mut()),
-            coeff.as_mut(),
-            PAR,
-            stack,
-            Spec::default(),
-        );
-        faer::linalg::householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
-            as_faer(work.as_view()).get(.., ..k),
-            coeff.as_ref(),
-            faer::Conj::No,
-            as_faer_mut(q.as_view_mut()),
-            PAR,
-            stack,
-        );
-    }
-    let r = DMatrix::from_fn(k, n, |i, j| if i <= j { work[(i, j)] } else { 0.0 });
+    let scratch = faer::linalg::qr::no_pivoting::factor::qr_in_place_scratch::<f64>(
+        m,
+        n,
+        bs,
+        PAR,
+        Spec::default(),
+    )
+    .or(
+        faer::linalg::householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<
+            f64,
+        >(m, bs, k),
+    );
+    let mut mem = MemBuffer::new(scratch);
+    let stack = MemStack::new(&mut mem);
+    let info = faer::linalg::qr::no_pivoting::factor::qr_in_place(
+        as_faer_mut(work.as_view_mut()),
+        coeff.as_mut(),
+        PAR,
+        stack,
+        Spec::default(),
+    );
+    let rank = info.rank.clamp(1, k);
+    let mut q = DMatrix::<f64>::identity(m, rank);
+    faer::linalg::householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
+        as_faer(work.as_view()).get(.., ..k),
+        coeff.as_ref(),
+        faer::Conj::No,
+        as_faer_mut(q.as_view_mut()),
+        PAR,
+        stack,
+    );
+    let r = DMatrix::from_fn(rank, n, |i, j| if i <= j { work[(i, j)] } else { 0.0 });
     Ok((q, r))
 }
 
 /// Thin LQ: `a = l q`, `l` (m x k) lower trapezoidal, `q` (k x n) with
-/// orthonormal rows, `k = min(m, n)`.
+/// orthonormal rows, `k <= min(m, n)` as in [`qr_thin`].
 pub fn lq_thin(a: DMatrixView<'_, f64>) -> Result<(DMatrix<f64>, DMatrix<f64>)> {
     let (q, r) = qr_thin(a.transpose().as_view())?;
     Ok((r.transpose(), q.transpose()))
@@ -271,6 +276,23 @@ mod tests {
         assert_eq!(svd.s.len(), 5);
         let err = (&svd.u * svd.s_vt() - &a).norm();
         assert!((err * err - discarded).abs() < 1e-10);
+    }
+
+    #[test]
+    fn qr_drops_repeated_directions() {
+        let half = random(256, 64, 31);
+        let a = DMatrix::from_fn(256, 128, |i, j| half[(i, j % 64)]);
+        let (q, r) = qr_thin(a.as_view()).unwrap();
+        assert_eq!(q.ncols(), 64);
+        assert!((&q * &r - &a).norm() < 1e-13 * a.norm());
+        assert!(orthonormal_columns(&q) < 1e-13);
+        let (l, q) = lq_thin(a.transpose().as_view()).unwrap();
+        assert_eq!(q.nrows(), 64);
+        assert!((&l * &q - a.transpose()).norm() < 1e-13 * a.norm());
+        let zero = DMatrix::<f64>::zeros(5, 3);
+        let (q, r) = qr_thin(zero.as_view()).unwrap();
+        assert_eq!((q.ncols(), r.nrows()), (1, 1));
+        assert_eq!(&q * &r, zero);
     }
 
     #[test]

@@ -70,9 +70,9 @@ impl Truncation {
     /// weight stays within `budget_sq`, capped by `max_rank`, and returns it
     /// with the discarded squared weight. `s` is sorted in decreasing order.
     ///
-    /// Values at the level of round-off (`<= 1e-14 * s[0]` relative... in
-    /// squares, `16 * eps^2 * sum s^2`) are always dropped, so an exact
-    /// policy does not keep noise. At least one value is kept.
+    /// A squared weight up to `64 eps^2 sum s^2` (round-off level) may
+    /// always be dropped, so an exact policy does not keep noise. At least
+    /// one value is kept.
     pub fn cut(&self, s: &[f64], budget_sq: f64) -> (usize, f64) {
         if s.is_empty() {
             return (0, 0.0);

@@ -145,29 +145,15 @@ impl TtMatrix {
         x.orthogonalize(0)?;
         let d = self.len();
         let eps2 = trunc.rel_tol.map_or(0.0, |e| e * e / (d.max(2) - 1) as f64);
-        let (mut r, mut ra, mut rx) = (1usize, 1usize, 1usize);
+        let mut r = 1usize;
         let mut carry = vec![1.0];
         let mut cores = Vec::with_capacity(d);
         for k in 0..d {
-            let (a, xc) = (self.core(k), x.core(k));
-            let (n, m) = (self.rows[k], self.cols[k]);
-            let (rap, rxp) = (a.r_right(), xc.r_right());
-            // u1 (r, ra, m, rx') = carry (r ra x rx) * right(x)
-            let u1 = matmul(
-                view(&carry, r * ra, rx),
-                Transpose::No,
-                xc.right(),
-                Transpose::No,
-            );
-            let u1p = permute(u1.as_slice(), &[r, ra, m, rxp], &[0, 3, 1, 2]);
-            let ap = permute(a.data(), &[ra, n, m, rap], &[0, 2, 1, 3]);
-            let t = matmul(
-                view(&u1p, r * rxp, ra * m),
-                Transpose::No,
-                view(&ap, ra * m, n * rap),
-                Transpose::No,
-            );
-            let mt = permute(t.as_slice(), &[r, rxp, n, rap], &[0, 2, 3, 1]);
+            let xc = x.core(k);
+            let n = self.rows[k];
+            let (rap, rxp) = (self.core(k).r_right(), xc.r_right());
+            // carry (r, ra, rx) -> (r, n, ra', rx')
+            let mt = self.absorb(k, &carry, r, xc);
             if k + 1 == d {
                 cores.push(Core::from_parts(r, n, 1, mt));
                 break;
@@ -178,7 +164,7 @@ impl TtMatrix {
             let kk = svd.s.len();
             cores.push(Core::from_left(svd.u.clone(), r, n));
             carry = svd.s_vt().data.into();
-            (r, ra, rx) = (kk, rap, rxp);
+            r = kk;
         }
         Ok(TensorTrain::from_cores_unchecked(cores))
     }
@@ -252,6 +238,33 @@ impl TtMatrix {
         Ok(y)
     }
 
+    /// Contracts a left tensor `(r, ra, rx)` with site `k` of the operator
+    /// and of `x` into `(r, n, ra', rx')`: two GEMMs on permuted buffers,
+    /// `O(r ra rx m rx' + r rx' ra m n ra')` flops.
+    fn absorb(&self, k: usize, left: &[f64], r: usize, xc: &Core) -> Vec<f64> {
+        let a = self.core(k);
+        let (n, m) = (self.rows[k], self.cols[k]);
+        let (ra, rap) = (a.r_left(), a.r_right());
+        let (rx, rxp) = (xc.r_left(), xc.r_right());
+        // u (r, ra, m, rx') = left (r ra x rx) * right(x)
+        let u = matmul(
+            view(left, r * ra, rx),
+            Transpose::No,
+            xc.right(),
+            Transpose::No,
+        );
+        let up = permute(u.as_slice(), &[r, ra, m, rxp], &[0, 3, 1, 2]);
+        let ap = permute(a.data(), &[ra, n, m, rap], &[0, 2, 1, 3]);
+        // t (r, rx', n, ra') = up (r rx' x ra m) * ap (ra m x n ra')
+        let t = matmul(
+            view(&up, r * rxp, ra * m),
+            Transpose::No,
+            view(&ap, ra * m, n * rap),
+            Transpose::No,
+        );
+        permute(t.as_slice(), &[r, rxp, n, rap], &[0, 2, 3, 1])
+    }
+
     /// The optimal core `k` of `y` given environments, and the intermediate
     /// `(ry_l, n, ra_r, rx_r)` tensor reused for the next left environment.
     fn local_fit(
@@ -262,27 +275,10 @@ impl TtMatrix {
         left: &[f64],
         right: &[f64],
     ) -> (Vec<f64>, Vec<f64>) {
-        let (a, xc) = (self.core(k), x.core(k));
-        let (n, m) = (self.rows[k], self.cols[k]);
-        let (ral, rap) = (a.r_left(), a.r_right());
-        let (rxl, rxr) = (xc.r_left(), xc.r_right());
+        let xc = x.core(k);
+        let (n, rap, rxr) = (self.rows[k], self.core(k).r_right(), xc.r_right());
         let (ryl, ryr) = (y.core(k).r_left(), y.core(k).r_right());
-        // t1 (ry_l, ra_l, m, rx_r) = L (ry_l ra_l x rx_l) * right(x)
-        let t1 = matmul(
-            view(left, ryl * ral, rxl),
-            Transpose::No,
-            xc.right(),
-            Transpose::No,
-        );
-        let t1p = permute(t1.as_slice(), &[ryl, ral, m, rxr], &[0, 3, 1, 2]);
-        let ap = permute(a.data(), &[ral, n, m, rap], &[0, 2, 1, 3]);
-        let t2 = matmul(
-            view(&t1p, ryl * rxr, ral * m),
-            Transpose::No,
-            view(&ap, ral * m, n * rap),
-            Transpose::No,
-        );
-        let t2p = permute(t2.as_slice(), &[ryl, rxr, n, rap], &[0, 2, 3, 1]);
+        let t2p = self.absorb(k, left, ryl, xc);
         // R (ry_r, ra_r, rx_r) -> (ra_r rx_r) x ry_r
         let rp = permute(right, &[ryr, rap, rxr], &[1, 2, 0]);
         let local = matmul(

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 /// Options of [`cross`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrossOptions {
-    /// Relative accuracy: the SVD tolerance of each supercore and the
-    /// stopping threshold on the change between sweeps.
+    /// Relative accuracy: the SVD tolerance of each bond update; sweeps stop
+    /// once successive approximations differ by less than `2 tol sqrt(d - 1)`.
     pub tol: f64,
     /// Largest rank allowed.
     pub max_rank: usize,
@@ -35,6 +35,23 @@ pub struct CrossOptions {
     pub seed: u64,
     /// Print one progress line per half-sweep to stderr.
     pub verbose: bool,
+    /// Which samples each bond update uses.
+    pub method: CrossMethod,
+}
+
+/// The sampling scheme of [`cross`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrossMethod {
+    /// Whole two-site supercores `r n x n r` (Savostyanov-Oseledets): the
+    /// most robust rank discovery, `n` times the samples of one-site.
+    TwoSite,
+    /// One-site fibres `r n x (r + extra)`, the right set enriched by `extra`
+    /// random multi-indices per bond and sweep, so ranks can grow by `extra`
+    /// per sweep: far fewer samples on large modes.
+    OneSite {
+        /// Random right indices added at each bond and half-sweep.
+        extra: usize,
+    },
 }
 
 impl Default for CrossOptions {
@@ -46,6 +63,7 @@ impl Default for CrossOptions {
             initial_rank: 2,
             seed: 0,
             verbose: false,
+            method: CrossMethod::OneSite { extra: 2 },
         }
     }
 }
@@ -127,6 +145,9 @@ fn eval_all<F: Fn(&[usize]) -> f64 + Sync>(f: &F, points: &[usize], d: usize) ->
 struct Sets {
     left: Vec<Vec<Vec<usize>>>,
     right: Vec<Vec<Vec<usize>>>,
+    /// `saturated[k]`: the last update of bond `k` kept every direction it
+    /// saw, so its rank may be too small and one-site sweeps enrich it.
+    saturated: Vec<bool>,
 }
 
 impl Sets {
@@ -140,48 +161,102 @@ impl Sets {
         Sets {
             left: (0..=d).map(|k| flip(&self.right[d - k])).collect(),
             right: (0..=d).map(|k| flip(&self.left[d - k])).collect(),
+            saturated: self.saturated.iter().rev().copied().collect(),
         }
     }
 }
 
+/// The column multi-indices (sites `k + 1..d`) sampled at bond `k`.
+fn right_parts(
+    method: &CrossMethod,
+    modes: &[usize],
+    sets: &Sets,
+    k: usize,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) -> Vec<Vec<usize>> {
+    match *method {
+        CrossMethod::TwoSite => {
+            let mut parts = Vec::with_capacity(modes[k + 1] * sets.right[k + 2].len());
+            for tail in &sets.right[k + 2] {
+                for j in 0..modes[k + 1] {
+                    let mut p = Vec::with_capacity(tail.len() + 1);
+                    p.push(j);
+                    p.extend_from_slice(tail);
+                    parts.push(p);
+                }
+            }
+            parts
+        }
+        CrossMethod::OneSite { extra } => {
+            let mut parts = sets.right[k + 1].clone();
+            let extra = if sets.saturated[k + 1] { extra } else { 0 };
+            for _ in 0..extra {
+                parts.push(
+                    modes[k + 1..]
+                        .iter()
+                        .map(|&n| rng.random_range(0..n))
+                        .collect(),
+                );
+            }
+            parts.sort();
+            parts.dedup();
+            parts
+        }
+    }
+}
+
+/// Samples `f(left, i, right)` for every left index, site value `i` and
+/// right part, as a column-major `(left i) x right` matrix.
+fn sample_block<F: Fn(&[usize]) -> f64 + Sync>(
+    sampler: &mut Sampler<'_, F>,
+    left: &[Vec<usize>],
+    n: usize,
+    right: &[Vec<usize>],
+    d: usize,
+    mirror: bool,
+) -> Result<Vec<f64>> {
+    let mut points = Vec::with_capacity(left.len() * n * right.len() * d);
+    for right_idx in right {
+        for i in 0..n {
+            for left_idx in left {
+                let start = points.len();
+                points.extend_from_slice(left_idx);
+                points.push(i);
+                points.extend_from_slice(right_idx);
+                if mirror {
+                    points[start..].reverse();
+                }
+            }
+        }
+    }
+    sampler.sample(&points, d)
+}
+
 /// One left-to-right half-sweep; returns the interpolating cores and
 /// updates the left sets. `mirror` reverses each point before sampling.
+#[allow(clippy::too_many_arguments)]
 fn half_sweep<F: Fn(&[usize]) -> f64 + Sync>(
     sampler: &mut Sampler<'_, F>,
     modes: &[usize],
     sets: &mut Sets,
     trunc: &Truncation,
-    tol: f64,
+    opts: &CrossOptions,
+    rng: &mut rand_chacha::ChaCha8Rng,
     mirror: bool,
 ) -> Result<Vec<Core>> {
     let d = modes.len();
     let mut cores = Vec::with_capacity(d);
     for k in 0..d - 1 {
-        let (lk, rk) = (&sets.left[k], &sets.right[k + 2]);
-        let (rl, n1, n2, rr) = (lk.len(), modes[k], modes[k + 1], rk.len());
-        let (rows, cols) = (rl * n1, n2 * rr);
-        let mut points = Vec::with_capacity(rows * cols * d);
-        for right_idx in rk {
-            for j in 0..n2 {
-                for i in 0..n1 {
-                    for left_idx in lk {
-                        let start = points.len();
-                        points.extend_from_slice(left_idx);
-                        points.push(i);
-                        points.push(j);
-                        points.extend_from_slice(right_idx);
-                        if mirror {
-                            points[start..].reverse();
-                        }
-                    }
-                }
-            }
-        }
-        let s = sampler.sample(&points, d)?;
-        let smat = view(&s, rows, cols);
+        let parts = right_parts(&opts.method, modes, sets, k, rng);
+        let lk = &sets.left[k];
+        let (rl, n1) = (lk.len(), modes[k]);
+        let rows = rl * n1;
+        let s = sample_block(sampler, lk, n1, &parts, d, mirror)?;
+        let smat = view(&s, rows, parts.len());
         let total: f64 = s.iter().map(|v| v * v).sum();
-        let (svd, _) = crate::linalg::svd_truncated(smat, trunc, tol * tol * total)?;
+        let (svd, _) = crate::linalg::svd_truncated(smat, trunc, opts.tol * opts.tol * total)?;
         let r = svd.s.len();
+        sets.saturated[k + 1] = r == rows.min(parts.len());
         let piv = maxvol(&svd.u, 1e-2, 4 * rows);
         let sub = DMatrix::from_fn(r, r, |i, j| svd.u[(piv[i], j)]);
         let inv = sub
@@ -196,11 +271,11 @@ fn half_sweep<F: Fn(&[usize]) -> f64 + Sync>(
                 idx
             })
             .collect();
-        if k + 2 == d {
-            let last = DMatrix::from_fn(r, cols, |i, j| smat[(piv[i], j)]);
-            cores.push(Core::from_right(last, n2));
-        }
     }
+    // The last core holds the samples f(I_{d-1}, i_{d-1}).
+    let n = modes[d - 1];
+    let last = sample_block(sampler, &sets.left[d - 1], n, &[Vec::new()], d, mirror)?;
+    cores.push(Core::from_parts(sets.left[d - 1].len(), n, 1, last));
     Ok(cores)
 }
 
@@ -221,7 +296,11 @@ fn initial_sets(modes: &[usize], size: usize, seed: u64) -> Sets {
     }
     let mut left = vec![Vec::new(); d + 1];
     left[0] = vec![Vec::new()];
-    Sets { left, right }
+    Sets {
+        left,
+        right,
+        saturated: vec![true; d + 1],
+    }
 }
 
 /// A tensor train interpolating `f` on the grid `modes` to relative accuracy
@@ -273,11 +352,15 @@ where
     }
     let trunc = Truncation::rank(opts.max_rank)?;
     let mut sets = initial_sets(modes, opts.initial_rank, opts.seed);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed ^ 0x9e37_79b9_7f4a_7c15);
     let mirrored_modes: Vec<usize> = modes.iter().rev().copied().collect();
     // Forward and backward sweeps give two different interpolants, each
     // accurate to about `tol`, so progress is measured against the last
     // approximation of the same direction.
     let mut history: Vec<TensorTrain> = Vec::new();
+    // Each bond truncation may move the train by `tol` (relative), so two
+    // converged sweeps can differ by up to about `2 tol sqrt(d - 1)`.
+    let noise_floor = 2.0 * opts.tol * ((d - 1) as f64).sqrt();
     let mut change = f64::INFINITY;
     let mut converged = false;
     let mut sweeps = 0;
@@ -290,7 +373,8 @@ where
                 modes,
                 &mut sets,
                 &trunc,
-                opts.tol,
+                opts,
+                &mut rng,
                 false,
             )?)
         } else {
@@ -300,7 +384,8 @@ where
                 &mirrored_modes,
                 &mut m,
                 &trunc,
-                opts.tol,
+                opts,
+                &mut rng,
                 true,
             )?;
             sets = m.mirrored();
@@ -322,7 +407,7 @@ where
         let stationary = sampler.evaluations == evaluations_before && sweeps > 2;
         let stable_ranks = same_dir.is_some_and(|p| p.ranks() == x.ranks());
         history.push(x);
-        if (change <= opts.tol && stable_ranks) || stationary {
+        if (change <= noise_floor && stable_ranks) || stationary {
             converged = true;
             break;
         }

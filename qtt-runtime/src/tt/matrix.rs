@@ -67,6 +67,65 @@ impl TtMatrix {
         Self::new(cores, &rows, &cols)
     }
 
+    /// The zero matrix (rank 1) with the given row and column mode sizes.
+    pub fn zeros(rows: &[usize], cols: &[usize]) -> Result<Self> {
+        let fused = Self::fused_modes(rows, cols)?;
+        Self::from_train(TensorTrain::zeros(&fused)?, rows, cols)
+    }
+
+    /// A seeded random TT matrix (entries uniform in (-1, 1)), all interior
+    /// ranks equal to `rank`.
+    pub fn random(rows: &[usize], cols: &[usize], rank: usize, seed: u64) -> Result<Self> {
+        let fused = Self::fused_modes(rows, cols)?;
+        Self::from_train(TensorTrain::random(&fused, rank, seed)?, rows, cols)
+    }
+
+    /// TT-SVD of a dense matrix whose row and column indices are
+    /// column-major over the sites (site 0 fastest), as [`Self::to_dense`].
+    pub fn from_dense(
+        m: &DMatrix<f64>,
+        rows: &[usize],
+        cols: &[usize],
+        trunc: &Truncation,
+    ) -> Result<Self> {
+        let fused = Self::fused_modes(rows, cols)?;
+        let (nr, nc): (usize, usize) = (rows.iter().product(), cols.iter().product());
+        if m.shape() != (nr, nc) {
+            return Err(Error::shape(format!(
+                "a {}x{} matrix for row modes {rows:?} and column modes {cols:?} ({nr}x{nc})",
+                m.nrows(),
+                m.ncols()
+            )));
+        }
+        let mut data = vec![0.0; nr * nc];
+        for (lin, v) in data.iter_mut().enumerate() {
+            let (mut rem, mut r, mut c, mut sr, mut sc) = (lin, 0, 0, 1, 1);
+            for k in 0..rows.len() {
+                let q = rem % fused[k];
+                rem /= fused[k];
+                r += sr * (q % rows[k]);
+                c += sc * (q / rows[k]);
+                sr *= rows[k];
+                sc *= cols[k];
+            }
+            *v = m[(r, c)];
+        }
+        Self::from_train(TensorTrain::from_dense(&data, &fused, trunc)?, rows, cols)
+    }
+
+    fn fused_modes(rows: &[usize], cols: &[usize]) -> Result<Vec<usize>> {
+        if rows.len() != cols.len() {
+            return Err(Error::shape(format!(
+                "{} row modes and {} column modes",
+                rows.len(),
+                cols.len()
+            )));
+        }
+        let fused: Vec<usize> = rows.iter().zip(cols).map(|(r, c)| r * c).collect();
+        super::train::check_modes(&fused)?;
+        Ok(fused)
+    }
+
     /// The identity on the given mode sizes (rank 1).
     pub fn identity(modes: &[usize]) -> Result<Self> {
         super::train::check_modes(modes)?;
@@ -299,6 +358,21 @@ mod tests {
                 .to_dense()
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn dense_round_trip_zeros_and_random() {
+        let a = TtMatrix::random(&[2, 3, 2], &[3, 2, 2], 2, 4).unwrap();
+        let d = a.to_dense().unwrap();
+        let b = TtMatrix::from_dense(&d, &[2, 3, 2], &[3, 2, 2], &Truncation::exact()).unwrap();
+        assert!((b.to_dense().unwrap() - &d).norm() < 1e-12 * d.norm());
+        assert!(b.max_rank() <= 2, "{:?}", b.ranks());
+        assert_eq!(
+            TtMatrix::zeros(&[2], &[3]).unwrap().to_dense().unwrap(),
+            DMatrix::zeros(2, 3)
+        );
+        assert!(TtMatrix::zeros(&[2], &[3, 1]).is_err());
+        assert!(TtMatrix::from_dense(&d, &[2, 3], &[3, 2], &Truncation::exact()).is_err());
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod train;
 
 pub use self::core::Core;
 pub use apply::{ApplyMethod, VariationalOptions};
-pub use cross::{cross, CrossOptions, CrossReport};
+pub use cross::{cross, CrossMethod, CrossOptions, CrossReport};
 pub use maxvol::maxvol;
 
 pub use dense::DEFAULT_DENSE_LIMIT;

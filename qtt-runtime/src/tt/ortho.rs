@@ -8,28 +8,41 @@
 use super::{Core, TensorTrain};
 use crate::error::{Error, Result};
 use crate::linalg::{lq_thin, matmul, qr_thin, svd_thin, svd_truncated, Transpose, Truncation};
+use nalgebra::DMatrix;
 
 impl TensorTrain {
+    /// Core `k` becomes the left unfolding `left`; `factor` (its new right
+    /// rank x the old one) is multiplied into core `k + 1`.
+    pub(crate) fn push_right(&mut self, k: usize, left: DMatrix<f64>, factor: &DMatrix<f64>) {
+        let (rl, n, _) = self.cores[k].shape();
+        let next = &self.cores[k + 1];
+        let m = matmul(factor.as_view(), Transpose::No, next.right(), Transpose::No);
+        self.cores[k + 1] = Core::from_right(m, next.n());
+        self.cores[k] = Core::from_left(left, rl, n);
+    }
+
+    /// Core `k` becomes the right unfolding `right`; `factor` (the old left
+    /// rank x the new one) is multiplied into core `k - 1`.
+    pub(crate) fn push_left(&mut self, k: usize, factor: &DMatrix<f64>, right: DMatrix<f64>) {
+        let n = self.cores[k].n();
+        let prev = &self.cores[k - 1];
+        let (prl, pn, _) = prev.shape();
+        let m = matmul(prev.left(), Transpose::No, factor.as_view(), Transpose::No);
+        self.cores[k - 1] = Core::from_left(m, prl, pn);
+        self.cores[k] = Core::from_right(right, n);
+    }
+
     /// QR of core `k`'s left unfolding; `R` moves into core `k + 1`.
     fn left_orth_step(&mut self, k: usize) -> Result<()> {
-        let (rl, n, _) = self.cores[k].shape();
         let (q, r) = qr_thin(self.cores[k].left())?;
-        let next = &self.cores[k + 1];
-        let m = matmul(r.as_view(), Transpose::No, next.right(), Transpose::No);
-        self.cores[k + 1] = Core::from_right(m, next.n());
-        self.cores[k] = Core::from_left(q, rl, n);
+        self.push_right(k, q, &r);
         Ok(())
     }
 
     /// LQ of core `k`'s right unfolding; `L` moves into core `k - 1`.
     fn right_orth_step(&mut self, k: usize) -> Result<()> {
-        let n = self.cores[k].n();
         let (l, q) = lq_thin(self.cores[k].right())?;
-        let prev = &self.cores[k - 1];
-        let (prl, pn, _) = prev.shape();
-        let m = matmul(prev.left(), Transpose::No, l.as_view(), Transpose::No);
-        self.cores[k - 1] = Core::from_left(m, prl, pn);
-        self.cores[k] = Core::from_right(q, n);
+        self.push_left(k, &l, q);
         Ok(())
     }
 
@@ -88,15 +101,9 @@ impl TensorTrain {
             .map_or(0.0, |e| (e * norm).powi(2) / (d.max(2) - 1) as f64);
         let mut discarded = 0.0;
         for k in (1..d).rev() {
-            let n = self.cores[k].n();
             let (svd, w) = svd_truncated(self.cores[k].right(), trunc, budget)?;
             discarded += w;
-            let us = svd.u_s();
-            let prev = &self.cores[k - 1];
-            let (prl, pn, _) = prev.shape();
-            let m = matmul(prev.left(), Transpose::No, us.as_view(), Transpose::No);
-            self.cores[k - 1] = Core::from_left(m, prl, pn);
-            self.cores[k] = Core::from_right(svd.v.transpose(), n);
+            self.push_left(k, &svd.u_s(), svd.v.transpose());
         }
         self.center = Some(0);
         Ok(discarded.sqrt())
@@ -118,14 +125,8 @@ impl TensorTrain {
         y.orthogonalize(d - 1)?;
         let mut out = vec![Vec::new(); d - 1];
         for k in (1..d).rev() {
-            let n = y.cores[k].n();
             let svd = svd_thin(y.cores[k].right())?;
-            let us = svd.u_s();
-            let prev = &y.cores[k - 1];
-            let (prl, pn, _) = prev.shape();
-            let m = matmul(prev.left(), Transpose::No, us.as_view(), Transpose::No);
-            y.cores[k - 1] = Core::from_left(m, prl, pn);
-            y.cores[k] = Core::from_right(svd.v.transpose(), n);
+            y.push_left(k, &svd.u_s(), svd.v.transpose());
             out[k - 1] = svd.s;
         }
         Ok(out)
