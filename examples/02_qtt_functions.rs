@@ -11,15 +11,17 @@
 //! 3. integrates by contraction with trapezoid weights;
 //! 4. compares the rank of a kink max(x - k, 0) with softplus for several mu,
 //!    in 1-D (2^30 points) and across a curved kink in 2-D;
-//! 5. writes SVG plots of the function and of its rank profile.
+//! 5. writes SVG plots of the function, its rank profile and the
+//!    difference errors (`out/02_*.svg`).
 //!
 //! Run: `cargo run --release --example 02_qtt_functions` (a few seconds).
 
+use qtt::plot::Plot;
 use qtt::qtt::{
-    approximate, central_difference, exp, forward_difference, interpolate, second_difference, sin,
-    softplus, Axis, BitOrder, Boundary, Grid, Grid1d,
+    approximate, central_difference, exp, forward_difference, grid_cross_options, interpolate,
+    second_difference, sin, softplus, Axis, BitOrder, Boundary, Grid, Grid1d,
 };
-use qtt::tt::{ApplyMethod, CrossOptions};
+use qtt::tt::ApplyMethod;
 use qtt::{Result, TensorTrain, Truncation};
 use rand::{Rng, SeedableRng};
 
@@ -44,8 +46,7 @@ fn max_error(g: &Grid1d, t: &TensorTrain, want: impl Fn(f64) -> f64, interior: b
 }
 
 fn main() -> Result<()> {
-    let out_dir = std::path::Path::new("target/qtt-examples");
-    std::fs::create_dir_all(out_dir).map_err(|e| qtt::Error::Io(e.to_string()))?;
+    std::fs::create_dir_all("out").map_err(|e| qtt::Error::Io(e.to_string()))?;
 
     println!("== 1. A function on 2^50 points ==");
     let g = Grid1d::new(0.0, 10.0, 50)?;
@@ -53,10 +54,7 @@ fn main() -> Result<()> {
         .hadamard(&sin(&g, 2.0)?)?
         .round(&Truncation::exact())?;
     let mu = 1e-2;
-    let opts = CrossOptions {
-        tol: 1e-10,
-        ..Default::default()
-    };
+    let opts = grid_cross_options(1e-10)?;
     let (kink, report) = approximate(&g, |x| softplus(x - 4.0, mu), &opts)?;
     let f = smooth.add(&kink)?.round(&Truncation::tol(1e-12)?)?;
     let want = |x: f64| f_smooth(x) + softplus(x - 4.0, mu);
@@ -98,6 +96,7 @@ fn main() -> Result<()> {
     let df = |x: f64| (-x / 4.0).exp() * (2.0 * (2.0 * x).cos() - 0.25 * (2.0 * x).sin());
     let d2f = |x: f64| (-x / 4.0).exp() * ((0.0625 - 4.0) * (2.0 * x).sin() - (2.0 * x).cos());
     let trunc = Truncation::tol(1e-13)?;
+    let mut curves: [Vec<(f64, f64)>; 3] = Default::default();
     for l in [10u32, 14, 18, 22, 26, 30, 40, 50] {
         let gl = Grid1d::new(0.0, 10.0, l)?;
         let fl = exp(&gl, -0.25)?.hadamard(&sin(&gl, 2.0)?)?;
@@ -124,6 +123,9 @@ fn main() -> Result<()> {
             "  {l:>2}  {:.2e}   {e1:.2e}   {e0:.2e}   {e2:.2e}",
             gl.spacing()
         );
+        for (c, e) in curves.iter_mut().zip([e1, e0, e2]) {
+            c.push((gl.spacing(), e));
+        }
     }
     println!(
         "MPO ranks: D+ {}, D0 {}, D2 {} (Dirichlet)",
@@ -148,10 +150,7 @@ fn main() -> Result<()> {
     println!("\n== 4. Kinks and smoothing ==");
     let g30 = Grid1d::new(-1.0, 1.0, 30)?;
     let k = 0.1234567;
-    let opts8 = CrossOptions {
-        tol: 1e-8,
-        ..Default::default()
-    };
+    let opts8 = grid_cross_options(1e-8)?;
     let (_, relu) = approximate(&g30, |x| (x - k).max(0.0), &opts8)?;
     println!(
         "1-D, 2^30 points, tol 1e-8: max(x - k, 0) has rank {}",
@@ -196,118 +195,34 @@ fn main() -> Result<()> {
             (x, interpolate(&g, &f, x).unwrap())
         })
         .collect();
-    let p1 = out_dir.join("02_function.svg");
-    svg::line_plot(
-        &p1,
-        "f(x) = e^(-x/4) sin 2x + softplus(x - 4) on 2^50 points",
-        &[("f", samples)],
-    )
-    .map_err(|e| qtt::Error::Io(e.to_string()))?;
-    let mut series = vec![(
-        "1-D f, 2^50 points".to_string(),
-        f.ranks()
-            .iter()
+    Plot::new("f(x) = e^(-x/4) sin 2x + softplus(x - 4) on 2^50 points")
+        .x_label("x")
+        .y_label("f(x)")
+        .line("f (QTT)", &samples)
+        .write("out/02_function.svg")?;
+    let bonds = |r: &[usize]| -> Vec<(f64, f64)> {
+        r.iter()
             .enumerate()
-            .map(|(k, &r)| (k as f64, r as f64))
-            .collect::<Vec<_>>(),
-    )];
+            .map(|(k, &v)| (k as f64, v as f64))
+            .collect()
+    };
+    let mut ranks = Plot::new("QTT rank at each bond")
+        .x_label("bond")
+        .y_label("rank")
+        .line("1-D f, L = 50", &bonds(&f.ranks()));
     for (mu, r) in &profile_2d {
-        series.push((
-            format!("2-D softplus mu = {mu:.0e}"),
-            r.iter()
-                .enumerate()
-                .map(|(k, &v)| (k as f64, v as f64))
-                .collect(),
-        ));
+        ranks = ranks.line(&format!("2-D mu = {mu:.0e}"), &bonds(r));
     }
-    let p2 = out_dir.join("02_ranks.svg");
-    let named: Vec<(&str, Vec<(f64, f64)>)> = series
-        .iter()
-        .map(|(n, s)| (n.as_str(), s.clone()))
-        .collect();
-    svg::line_plot(&p2, "QTT rank at each bond", &named)
-        .map_err(|e| qtt::Error::Io(e.to_string()))?;
-    println!("wrote {} and {}", p1.display(), p2.display());
+    ranks.write("out/02_ranks.svg")?;
+    Plot::new("Difference MPOs: error against h")
+        .x_label("h")
+        .y_label("max error")
+        .log_x()
+        .log_y()
+        .line("forward D+", &curves[0])
+        .line("central D0", &curves[1])
+        .line("second D2", &curves[2])
+        .write("out/02_difference_errors.svg")?;
+    println!("plots: out/02_function.svg, out/02_ranks.svg, out/02_difference_errors.svg");
     Ok(())
-}
-
-/// A minimal SVG line-plot writer (no plotting crate needed).
-mod svg {
-    use std::fmt::Write as _;
-
-    const COLORS: [&str; 6] = [
-        "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-    ];
-
-    /// Writes the series as polylines on shared linear axes with a legend.
-    pub fn line_plot(
-        path: &std::path::Path,
-        title: &str,
-        series: &[(&str, Vec<(f64, f64)>)],
-    ) -> std::io::Result<()> {
-        let (w, h, m) = (720.0, 420.0, 50.0);
-        let pts = series.iter().flat_map(|(_, s)| s.iter());
-        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-        for &(x, y) in pts {
-            x0 = x0.min(x);
-            x1 = x1.max(x);
-            y0 = y0.min(y);
-            y1 = y1.max(y);
-        }
-        if y1 <= y0 {
-            y1 = y0 + 1.0;
-        }
-        let sx = |x: f64| m + (x - x0) / (x1 - x0) * (w - 2.0 * m);
-        let sy = |y: f64| h - m - (y - y0) / (y1 - y0) * (h - 2.0 * m);
-        let mut s = String::new();
-        let _ = writeln!(s, "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' font-family='sans-serif' font-size='12'>");
-        let _ = writeln!(s, "<rect width='100%' height='100%' fill='white'/>");
-        let _ = writeln!(
-            s,
-            "<text x='{}' y='20' text-anchor='middle' font-size='14'>{title}</text>",
-            w / 2.0
-        );
-        let _ = writeln!(
-            s,
-            "<rect x='{m}' y='{m}' width='{}' height='{}' fill='none' stroke='#888'/>",
-            w - 2.0 * m,
-            h - 2.0 * m
-        );
-        for (v, anchor) in [(x0, "start"), (x1, "end")] {
-            let _ = writeln!(
-                s,
-                "<text x='{}' y='{}' text-anchor='{anchor}'>{v:.3}</text>",
-                sx(v),
-                h - m + 16.0
-            );
-        }
-        for v in [y0, y1] {
-            let _ = writeln!(
-                s,
-                "<text x='{}' y='{}' text-anchor='end'>{v:.3}</text>",
-                m - 4.0,
-                sy(v) + 4.0
-            );
-        }
-        for (k, (name, pts)) in series.iter().enumerate() {
-            let c = COLORS[k % COLORS.len()];
-            let line: Vec<String> = pts
-                .iter()
-                .map(|&(x, y)| format!("{:.2},{:.2}", sx(x), sy(y)))
-                .collect();
-            let _ = writeln!(
-                s,
-                "<polyline fill='none' stroke='{c}' stroke-width='1.5' points='{}'/>",
-                line.join(" ")
-            );
-            let _ = writeln!(
-                s,
-                "<text x='{}' y='{}' fill='{c}'>{name}</text>",
-                m + 10.0,
-                m + 16.0 * (k as f64 + 1.0)
-            );
-        }
-        s.push_str("</svg>\n");
-        std::fs::write(path, s)
-    }
 }

@@ -52,7 +52,7 @@ pub fn upwind_drift(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{softplus, Axis, BitOrder, Grid1d};
+    use crate::qtt::{grid_cross_options, softplus, Axis, BitOrder, Grid1d};
     use nalgebra::DMatrix;
 
     #[test]
@@ -76,10 +76,7 @@ mod tests {
                         .unwrap(),
                 )
                 .unwrap();
-            let opts = CrossOptions {
-                tol: 1e-12,
-                ..Default::default()
-            };
+            let opts = grid_cross_options(1e-12).unwrap();
             let (a, rep) = upwind_drift(
                 &grid,
                 1,
@@ -138,7 +135,7 @@ mod tests {
             &one,
             -1.0,
             Boundary::Zero,
-            &CrossOptions::default(),
+            &grid_cross_options(1e-10).unwrap(),
             &t
         )
         .is_err());

@@ -17,7 +17,7 @@ mod operators;
 mod smoothing;
 mod stencil;
 
-pub use approximate::approximate;
+pub use approximate::{approximate, grid_cross_options};
 pub use drift::{upwind_drift, upwind_drift_from_parts};
 pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
 pub use grid::{Grid1d, MAX_BITS};

@@ -90,7 +90,7 @@ pub fn smooth_min_tt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{approximate, coordinate, sin, Grid1d};
+    use crate::qtt::{approximate, coordinate, grid_cross_options, sin, Grid1d};
     use rand::{Rng, SeedableRng};
 
     #[test]
@@ -133,10 +133,7 @@ mod tests {
             .unwrap()
             .sub(&crate::qtt::constant(&g, k).unwrap())
             .unwrap();
-        let opts = CrossOptions {
-            tol: 1e-8,
-            ..Default::default()
-        };
+        let opts = grid_cross_options(1e-8).unwrap();
         let (_, relu) = approximate(&g, |v| (v - k).max(0.0), &opts).unwrap();
         assert!(relu.ranks.iter().all(|&r| r <= 3), "{:?}", relu.ranks);
         for mu in [1e-4, 1e-3, 1e-2, 1e-1] {
@@ -164,10 +161,7 @@ mod tests {
         use crate::qtt::{Axis, BitOrder, Grid};
         let g = Grid1d::new(0.0, 1.0, 10).unwrap();
         let grid = Grid::new(vec![Axis::Binary(g), Axis::Binary(g)], BitOrder::Sequential).unwrap();
-        let opts = CrossOptions {
-            tol: 1e-8,
-            ..Default::default()
-        };
+        let opts = grid_cross_options(1e-8).unwrap();
         let (_, relu) = grid
             .approximate(|x| (x[0] * x[1] - 0.3).max(0.0), &opts)
             .unwrap();
@@ -186,8 +180,9 @@ mod tests {
     fn smooth_max_of_trains() {
         let g = Grid1d::new(0.0, 3.0, 16).unwrap();
         let a = sin(&g, 2.0).unwrap();
-        let (b, _) = approximate(&g, |x| 0.3 * x - 0.2, &CrossOptions::default()).unwrap();
-        let opts = CrossOptions::default();
+        let (b, _) =
+            approximate(&g, |x| 0.3 * x - 0.2, &grid_cross_options(1e-10).unwrap()).unwrap();
+        let opts = grid_cross_options(1e-10).unwrap();
         let (m, _) = smooth_max_tt(&a, &b, 50.0, &opts).unwrap();
         let (n, _) = smooth_min_tt(&a, &b, 50.0, &opts).unwrap();
         let (ind, _) = smooth_indicator_tt(&a, 0.05, &opts).unwrap();
