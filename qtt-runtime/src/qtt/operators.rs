@@ -65,6 +65,7 @@ pub fn laplacian(grid: &Grid, bc: Boundary) -> Result<TtMatrix> {
 mod tests {
     use super::*;
     use crate::linalg::Truncation;
+    use crate::qtt::stencil::tests::dense as dense_stencil;
     use crate::qtt::{sin, Axis, BitOrder};
     use crate::tt::{ApplyMethod, TensorTrain};
     use nalgebra::DMatrix;
@@ -76,6 +77,69 @@ mod tests {
             1 => 1.0 / (h * h),
             _ => 0.0,
         })
+    }
+
+    #[test]
+    fn every_operator_matches_dense_with_its_stated_rank() {
+        type Op = fn(&Grid1d, Boundary) -> Result<TtMatrix>;
+        for bits in [1, 4, 10] {
+            let g = Grid1d::new(-0.5, 1.5, bits).unwrap();
+            let (n, h) = (g.len() as usize, g.spacing());
+            let grid = Grid::from(g);
+            for bc in [Boundary::Zero, Boundary::Periodic, Boundary::Reflecting] {
+                let refl = bc == Boundary::Reflecting;
+                let ops: [(&str, Op, (f64, f64, f64), usize); 6] = [
+                    (
+                        "shift+",
+                        shift_forward,
+                        (0.0, 0.0, 1.0),
+                        if refl { 3 } else { 2 },
+                    ),
+                    (
+                        "shift-",
+                        shift_backward,
+                        (1.0, 0.0, 0.0),
+                        if refl { 3 } else { 2 },
+                    ),
+                    (
+                        "D+",
+                        forward_difference,
+                        (0.0, -1.0 / h, 1.0 / h),
+                        if refl { 3 } else { 2 },
+                    ),
+                    (
+                        "D-",
+                        backward_difference,
+                        (-1.0 / h, 1.0 / h, 0.0),
+                        if refl { 3 } else { 2 },
+                    ),
+                    (
+                        "D0",
+                        central_difference,
+                        (-0.5 / h, 0.0, 0.5 / h),
+                        if refl { 5 } else { 3 },
+                    ),
+                    (
+                        "D2",
+                        second_difference,
+                        (1.0 / (h * h), -2.0 / (h * h), 1.0 / (h * h)),
+                        if refl { 5 } else { 3 },
+                    ),
+                ];
+                for (name, op, coefs, rank) in ops {
+                    let a = op(&g, bc).unwrap();
+                    let want = dense_stencil(n, coefs.0, coefs.1, coefs.2, bc);
+                    let got = grid.to_matrix(&a).unwrap();
+                    assert!(
+                        (&got - &want).norm() <= 1e-13 * want.norm(),
+                        "{name} {bc:?} L={bits}"
+                    );
+                    if bits > 1 {
+                        assert_eq!(a.max_rank(), rank, "{name} {bc:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

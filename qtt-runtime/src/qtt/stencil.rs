@@ -139,12 +139,12 @@ pub fn stencil(bits: u32, lower: f64, diag: f64, upper: f64, bc: Boundary) -> Re
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use nalgebra::DMatrix;
 
-    /// The dense oracle in grid order.
-    fn dense(n: usize, lower: f64, diag: f64, upper: f64, bc: Boundary) -> DMatrix<f64> {
+    /// The dense oracle in grid order (shared with the operator tests).
+    pub(crate) fn dense(n: usize, lower: f64, diag: f64, upper: f64, bc: Boundary) -> DMatrix<f64> {
         let mut m = DMatrix::zeros(n, n);
         for i in 0..n {
             m[(i, i)] += diag;
