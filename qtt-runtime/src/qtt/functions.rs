@@ -14,8 +14,8 @@ use crate::tt::{Core, TensorTrain};
 /// A QTT from a left boundary row `start(c_0 b_0)`, interior transfer
 /// matrices `step(t)` (`r x r`, row-major) and a right boundary column
 /// `end(t)`, all evaluated at `t = b_k c_k`; the shift `lo` is folded into
-/// `start`. For `L = 1` the single core is `start(t) . end(0)`-like: the
-/// callers pass `finish`, the value of the whole function at one bit.
+/// `start`. For `L = 1` there is one core and the
+/// callers pass `single`, the function of the one bit's offset.
 fn transfer_train(
     g: &Grid1d,
     r: usize,
@@ -173,27 +173,6 @@ fn binomials(m: usize) -> Vec<Vec<f64>> {
     c
 }
 
-/// The value at an arbitrary `x` in `[lo, hi]` by linear interpolation
-/// between the two neighbouring grid points (two `O(L r^2)` evaluations;
-/// error `<= h^2 max|f''| / 8`).
-pub fn interpolate(g: &Grid1d, f: &TensorTrain, x: f64) -> Result<f64> {
-    if f.modes() != g.modes() {
-        return Err(Error::shape(format!(
-            "the tensor train has modes {:?}, a grid of L = {} needs {:?}",
-            f.modes(),
-            g.bits(),
-            g.modes()
-        )));
-    }
-    let (i, t) = g.locate(x)?;
-    let a = f.eval(&g.bits_unchecked(i))?;
-    if t == 0.0 {
-        return Ok(a);
-    }
-    let b = f.eval(&g.bits_unchecked(i + 1))?;
-    Ok((1.0 - t) * a + t * b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,22 +233,6 @@ mod tests {
             let pv: f64 = c.iter().rev().fold(0.0, |acc, cj| acc * xi + cj);
             assert!((p.eval(&b).unwrap() - pv).abs() < 1e-10 * pv.abs().max(1e-3));
         }
-    }
-
-    #[test]
-    fn interpolation_is_second_order() {
-        let g = Grid1d::new(0.0, 1.0, 12).unwrap();
-        let s = sin(&g, 2.0).unwrap();
-        let mut worst: f64 = 0.0;
-        for k in 0..100 {
-            let x = 0.00731 + k as f64 * 0.0099;
-            worst = worst.max((interpolate(&g, &s, x).unwrap() - (2.0 * x).sin()).abs());
-        }
-        let h = g.spacing();
-        assert!(worst <= 4.0 * h * h / 8.0 + 1e-15, "{worst}");
-        assert!(worst > 1e-3 * h * h, "{worst}");
-        assert!(interpolate(&g, &s, 1.5).is_err());
-        assert!(interpolate(&g, &TensorTrain::ones(&[2; 3]).unwrap(), 0.5).is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod drift;
 mod functions;
 mod grid;
 mod integrate;
+mod interpolate;
 mod multigrid;
 mod operators;
 mod smoothing;
@@ -19,9 +20,10 @@ mod stencil;
 
 pub use approximate::{approximate, grid_cross_options};
 pub use drift::{upwind_drift, upwind_drift_from_parts};
-pub use functions::{constant, coordinate, cos, exp, interpolate, polynomial, sin, sinusoid};
+pub use functions::{constant, coordinate, cos, exp, polynomial, sin, sinusoid};
 pub use grid::{Grid1d, MAX_BITS};
 pub use integrate::trapezoid_weights;
+pub use interpolate::interpolate;
 pub use multigrid::{Axis, BitOrder, Grid, Site};
 pub use operators::{
     backward_difference, central_difference, forward_difference, laplacian, multiply_by_coordinate,
