@@ -30,6 +30,8 @@ impl Grid {
     {
         let axes = self.axes();
         let sites = self.sites();
+        // Called once per sample from several threads: small grids (<= 8
+        // axes) use stack buffers so a sample allocates nothing.
         let sample = |bits: &[usize]| {
             let mut idx = [0u64; 8];
             let mut heap = Vec::new();

@@ -19,7 +19,7 @@ pub enum Axis {
 }
 
 impl Axis {
-    /// Number of points (saturating at `u64::MAX`, never reached for L <= 63).
+    /// Number of points (`2^L` for a binary axis, the states of a discrete one).
     pub fn len(&self) -> u64 {
         match self {
             Axis::Binary(g) => g.len(),
