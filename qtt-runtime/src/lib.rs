@@ -6,10 +6,13 @@
 //! - [`linalg`]: dense decompositions on column-major storage and the one
 //!   [`Truncation`] policy;
 //! - [`tt`]: tensor trains (MPS) and TT matrices (MPO), rounding, arithmetic,
-//!   operator application and cross approximation.
+//!   operator application and cross approximation;
+//! - [`qtt`]: quantized grids, functions on them, finite-difference MPOs,
+//!   quadrature and smoothing of kinks.
 
 pub mod error;
 pub mod linalg;
+pub mod qtt;
 pub mod solve;
 pub mod tt;
 

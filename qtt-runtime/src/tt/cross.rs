@@ -42,6 +42,10 @@ pub struct CrossOptions {
 /// The sampling scheme of [`cross`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrossMethod {
+    /// Two-site when every mode has at most 4 values (QTT's binary modes,
+    /// where a supercore costs little more than a fibre and discovers ranks
+    /// far better), one-site with 2 extra indices otherwise.
+    Auto,
     /// Whole two-site supercores `r n x n r` (Savostyanov-Oseledets): the
     /// most robust rank discovery, `n` times the samples of one-site.
     TwoSite,
@@ -63,7 +67,7 @@ impl Default for CrossOptions {
             initial_rank: 2,
             seed: 0,
             verbose: false,
-            method: CrossMethod::OneSite { extra: 2 },
+            method: CrossMethod::Auto,
         }
     }
 }
@@ -166,16 +170,34 @@ impl Sets {
     }
 }
 
+/// [`CrossMethod`] with `Auto` resolved.
+#[derive(Debug, Clone, Copy)]
+enum Scheme {
+    TwoSite,
+    OneSite(usize),
+}
+
+impl Scheme {
+    fn resolve(method: CrossMethod, modes: &[usize]) -> Self {
+        match method {
+            CrossMethod::TwoSite => Scheme::TwoSite,
+            CrossMethod::OneSite { extra } => Scheme::OneSite(extra),
+            CrossMethod::Auto if modes.iter().all(|&n| n <= 4) => Scheme::TwoSite,
+            CrossMethod::Auto => Scheme::OneSite(2),
+        }
+    }
+}
+
 /// The column multi-indices (sites `k + 1..d`) sampled at bond `k`.
 fn right_parts(
-    method: &CrossMethod,
+    scheme: Scheme,
     modes: &[usize],
     sets: &Sets,
     k: usize,
     rng: &mut rand_chacha::ChaCha8Rng,
 ) -> Vec<Vec<usize>> {
-    match *method {
-        CrossMethod::TwoSite => {
+    match scheme {
+        Scheme::TwoSite => {
             let mut parts = Vec::with_capacity(modes[k + 1] * sets.right[k + 2].len());
             for tail in &sets.right[k + 2] {
                 for j in 0..modes[k + 1] {
@@ -187,7 +209,7 @@ fn right_parts(
             }
             parts
         }
-        CrossMethod::OneSite { extra } => {
+        Scheme::OneSite(extra) => {
             let mut parts = sets.right[k + 1].clone();
             let extra = if sets.saturated[k + 1] { extra } else { 0 };
             for _ in 0..extra {
@@ -234,27 +256,25 @@ fn sample_block<F: Fn(&[usize]) -> f64 + Sync>(
 
 /// One left-to-right half-sweep; returns the interpolating cores and
 /// updates the left sets. `mirror` reverses each point before sampling.
-#[allow(clippy::too_many_arguments)]
 fn half_sweep<F: Fn(&[usize]) -> f64 + Sync>(
     sampler: &mut Sampler<'_, F>,
     modes: &[usize],
     sets: &mut Sets,
-    trunc: &Truncation,
-    opts: &CrossOptions,
+    (trunc, tol, scheme): (&Truncation, f64, Scheme),
     rng: &mut rand_chacha::ChaCha8Rng,
     mirror: bool,
 ) -> Result<Vec<Core>> {
     let d = modes.len();
     let mut cores = Vec::with_capacity(d);
     for k in 0..d - 1 {
-        let parts = right_parts(&opts.method, modes, sets, k, rng);
+        let parts = right_parts(scheme, modes, sets, k, rng);
         let lk = &sets.left[k];
         let (rl, n1) = (lk.len(), modes[k]);
         let rows = rl * n1;
         let s = sample_block(sampler, lk, n1, &parts, d, mirror)?;
         let smat = view(&s, rows, parts.len());
         let total: f64 = s.iter().map(|v| v * v).sum();
-        let (svd, _) = crate::linalg::svd_truncated(smat, trunc, opts.tol * opts.tol * total)?;
+        let (svd, _) = crate::linalg::svd_truncated(smat, trunc, tol * tol * total)?;
         let r = svd.s.len();
         sets.saturated[k + 1] = r == rows.min(parts.len());
         let piv = maxvol(&svd.u, 1e-2, 4 * rows);
@@ -319,6 +339,7 @@ where
         ));
     }
     let d = modes.len();
+    let scheme = Scheme::resolve(opts.method, modes);
     let bits: f64 = modes.iter().map(|&n| (n as f64).log2()).sum();
     let radix = (bits < 127.0).then(|| {
         let mut acc = 1u128;
@@ -372,8 +393,7 @@ where
                 &mut sampler,
                 modes,
                 &mut sets,
-                &trunc,
-                opts,
+                (&trunc, opts.tol, scheme),
                 &mut rng,
                 false,
             )?)
@@ -383,8 +403,7 @@ where
                 &mut sampler,
                 &mirrored_modes,
                 &mut m,
-                &trunc,
-                opts,
+                (&trunc, opts.tol, scheme),
                 &mut rng,
                 true,
             )?;

@@ -1,12 +1,12 @@
-//! `qtt tour`: what exists so far, on built-in defaults.
+//! `qtt tour`, tensor-train part: a 10-D function by cross approximation,
+//! a sum rounded back to its ranks.
 
-use super::Args;
 use qtt::tt::{cross, CrossOptions};
 use qtt::Truncation;
 use std::time::Instant;
 
 /// Human-readable bytes.
-fn bytes(n: f64) -> String {
+pub fn bytes(n: f64) -> String {
     let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut v = n;
     let mut u = 0;
@@ -17,9 +17,9 @@ fn bytes(n: f64) -> String {
     format!("{v:.1} {}", units[u])
 }
 
-/// Part 1: a 10-D function by cross approximation, a sum rounded back.
-fn tensor_trains(d: usize, n: usize, tol: f64, quiet: bool) -> Result<(), String> {
-    println!("== 1. Tensor trains: a {d}-dimensional function on {n}^{d} points ==");
+/// Prints the tensor-train part of the tour.
+pub fn run(d: usize, n: usize, tol: f64, quiet: bool) -> Result<(), String> {
+    println!("== Tensor trains: a {d}-dimensional function on {n}^{d} points ==");
     let h = 1.0 / (n - 1) as f64;
     let f = |i: &[usize]| 1.0 / (1.0 + i.iter().map(|&k| (k as f64 * h).powi(2)).sum::<f64>());
     println!("f(x) = 1 / (1 + |x|^2) on [0, 1]^{d}, cross approximation to tolerance {tol:e}");
@@ -85,18 +85,5 @@ fn tensor_trains(d: usize, n: usize, tol: f64, quiet: bool) -> Result<(), String
     println!(
         "  largest entanglement entropy across a bond: {max_ent:.3e} (a nearly separable function)"
     );
-    Ok(())
-}
-
-/// Runs the tour.
-pub fn run(args: &mut Args) -> Result<(), String> {
-    let quiet = args.flag("--quiet");
-    let d: usize = args.value("--dims")?.unwrap_or(10);
-    let tol: f64 = args.value("--tol")?.unwrap_or(1e-10);
-    if !(2..=64).contains(&d) {
-        return Err(format!("--dims {d}: expected 2..=64"));
-    }
-    println!("qtt tour: what the library does, on built-in defaults (--quiet hides progress)\n");
-    tensor_trains(d, 16, tol, quiet)?;
     Ok(())
 }
