@@ -12,6 +12,9 @@ pub mod plot;
 /// The model compiler's language types (IR), shared with the runtime.
 pub use qtt_dsl::ir;
 
+/// Operator sums compiled into MPO assembly (see `qtt_dsl::mpo`).
+pub use qtt_macros::mpo;
+
 #[doc(hidden)]
 pub use qtt_dsl as __dsl;
 #[doc(hidden)]

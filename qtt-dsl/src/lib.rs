@@ -10,3 +10,6 @@
 //! behind the `compiler` feature.
 
 pub mod ir;
+
+#[cfg(feature = "compiler")]
+pub mod mpo;

@@ -1,3 +1,13 @@
 //! Procedural macros of qtt. Each macro is a few lines that hand the token
 //! stream to `qtt_dsl` and return what it emits; all parsing, checking and
 //! code generation live there.
+
+use proc_macro::TokenStream;
+
+/// An operator written as a sum of products of local operators, compiled
+/// into MPO assembly: `mpo! { sites N of spin(1); sum i in 0..N-1 { Sz[i]*Sz[i+1] } }`
+/// evaluates to `qtt::Result<qtt::TtMatrix>`.
+#[proc_macro]
+pub fn mpo(input: TokenStream) -> TokenStream {
+    qtt_dsl::mpo::expand(input.into()).into()
+}

@@ -13,6 +13,7 @@
 pub mod error;
 pub mod linalg;
 pub mod qtt;
+pub mod solve;
 pub mod tt;
 
 pub use error::{check_finite, check_nonneg};

@@ -1,0 +1,103 @@
+//! Two-site DMRG on the open spin-1 Heisenberg chain (d = 100), the anchor
+//! benchmark of issue 4. One JSON line per bond dimension: the seconds to
+//! reach TeNPy's energy at the same bond dimension within 1e-8 and the
+//! whole run. Run it next to the peer, one after the other:
+//!
+//! ```text
+//! cargo bench --bench dmrg -- --chi 128,256 --max-seconds 600
+//! /root/.cache/qtt-peers/bin/python ../shared/bench/peers/dmrg_heisenberg.py --L 100 --chi 128,256 --reps 1
+//! ```
+//!
+//! Reference energies: TeNPy 1.1.1 (conserve='Sz', mixer, svd_min 1e-10,
+//! max_E_err 1e-10), run with the peer script on this machine.
+
+mod common;
+
+use common::{arg, cpu_seconds, emit, list, loadavg, Timing, J};
+use qtt::solve::{dmrg, DmrgOptions};
+use qtt::TensorTrain;
+
+/// `(chi, TeNPy's converged energy)`.
+const TENPY: &[(usize, f64)] = &[(64, -138.94008557899946), (128, -138.94008614067783)];
+
+fn main() {
+    let chis: Vec<usize> = list("--chi", "128,256");
+    let max_seconds: f64 = arg("--max-seconds", 600.0);
+    let d = 100;
+    let h = qtt::mpo! { sites d of spin(1); sum i in 0..d-1 { Sx[i]*Sx[i+1] + Sy[i]*Sy[i+1] + Sz[i]*Sz[i+1] } }
+        .expect("Heisenberg MPO");
+    for chi in chis {
+        // The Neel state, as the peer starts from (m = +1, -1 alternating).
+        let neel: Vec<Vec<f64>> = (0..d)
+            .map(|i| {
+                if i % 2 == 0 {
+                    vec![1.0, 0.0, 0.0]
+                } else {
+                    vec![0.0, 0.0, 1.0]
+                }
+            })
+            .collect();
+        let x0 = TensorTrain::product(&neel)
+            .expect("product state")
+            .add(
+                &TensorTrain::random(&vec![3; d], 2, 1)
+                    .expect("random")
+                    .scaled(1e-3),
+            )
+            .expect("start");
+        let mut o = DmrgOptions::two_site(chi);
+        o.max_seconds = max_seconds;
+        let load = loadavg();
+        let c0 = cpu_seconds();
+        let t = std::time::Instant::now();
+        let gs = dmrg(&h, &x0, &o).expect("dmrg");
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - c0;
+        let reference = TENPY.iter().find(|(c, _)| *c == chi).map(|r| r.1);
+        let to_ref = reference.and_then(|e| {
+            gs.sweeps
+                .iter()
+                .find(|s| (s.energy - e).abs() <= 1e-8)
+                .map(|s| s.seconds)
+        });
+        let timing = Timing {
+            median: wall,
+            min: wall,
+            cpu_median: cpu,
+            reps: 1,
+        };
+        emit(
+            "dmrg2_heisenberg_spin1",
+            vec![
+                ("L", J::I(d as i64)),
+                ("chi_max", J::I(chi as i64)),
+                ("bc", J::S("open".into())),
+            ],
+            &timing,
+            vec![
+                ("E", J::N(gs.energy)),
+                ("E_per_site", J::N(gs.energy / d as f64)),
+                ("E_tenpy", reference.map_or(J::N(f64::NAN), J::N)),
+                (
+                    "seconds_to_tenpy_E_1e-8",
+                    to_ref.map_or(J::N(f64::NAN), J::N),
+                ),
+                ("sweeps", J::I(gs.sweeps.len() as i64)),
+                ("chi_final_max", J::I(gs.state.max_rank() as i64)),
+                (
+                    "matvecs",
+                    J::I(gs.sweeps.iter().map(|s| s.matvecs as i64).sum()),
+                ),
+                ("loadavg1_before", J::N(load)),
+                (
+                    "sweep_E",
+                    J::A(gs.sweeps.iter().map(|s| J::N(s.energy)).collect()),
+                ),
+                (
+                    "sweep_time",
+                    J::A(gs.sweeps.iter().map(|s| J::N(s.seconds)).collect()),
+                ),
+            ],
+        );
+    }
+}

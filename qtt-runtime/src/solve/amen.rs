@@ -1,0 +1,841 @@
+//! AMEn (alternating minimal energy, Dolgov & Savostyanov 2014) for the
+//! lowest eigenpair of a symmetric MPO and for linear systems `A x = b`
+//! with symmetric or non-symmetric `A`; with enrichment rank 0 it is the
+//! one-site ALS.
+//!
+//! Each step solves the local problem of one core, updates a low-rank TT
+//! `z` of the residual (`A x - lambda x`, or `A x - b`) by its own local
+//! projection, and enriches the core with the residual block whose left
+//! interface is `x`'s and right interface is `z`'s (right-moving; mirrored
+//! when moving left). The neighbour gets zero rows, so `x` and its energy
+//! are unchanged by the enrichment; the new directions only enlarge the
+//! next local search space. Linear systems stop when the largest local
+//! relative residual of a sweep (taken before each local solve) is below
+//! the tolerance.
+
+use super::dmrg::{check_operator, split, GroundState, SweepReport};
+use super::eigensolver::{lanczos, LanczosOptions};
+use super::environment::{Env, Environments, OpCore};
+use super::local_operator::LocalOperator;
+use crate::error::{Error, Result};
+use crate::linalg::{lq_thin, matmul, qr_thin, Transpose};
+use crate::tt::{Core, TensorTrain, TtMatrix};
+use nalgebra::{DMatrix, DVector};
+use std::time::Instant;
+
+/// Settings of AMEn and ALS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmenOptions {
+    /// Relative truncation tolerance of the solution's cores, and (linear
+    /// systems) the stopping tolerance on the relative residual.
+    pub tol: f64,
+    /// Largest rank of the solution.
+    pub max_rank: usize,
+    /// Rank of the residual TT `z` added at each step (0: plain ALS).
+    pub enrichment_rank: usize,
+    /// Maximum number of sweeps.
+    pub max_sweeps: usize,
+    /// Eigenproblems stop when the energy changes by less than this.
+    pub energy_tol: f64,
+    /// The local eigensolver's settings.
+    pub lanczos: LanczosOptions,
+    /// Local linear systems up to this size are solved directly (LU),
+    /// larger ones by restarted GMRES.
+    pub direct_limit: usize,
+    /// Seed of the random start of `z`.
+    pub seed: u64,
+    /// Print one line per sweep to stderr.
+    pub verbose: bool,
+}
+
+impl Default for AmenOptions {
+    fn default() -> Self {
+        Self {
+            tol: 1e-10,
+            max_rank: 256,
+            enrichment_rank: 4,
+            max_sweeps: 30,
+            energy_tol: 1e-10,
+            lanczos: LanczosOptions {
+                tol: 1e-7,
+                max_krylov: 12,
+                max_restarts: 2,
+            },
+            direct_limit: 1200,
+            seed: 5,
+            verbose: false,
+        }
+    }
+}
+
+/// One sweep of a linear solve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolveReport {
+    /// Sweep number, from 1.
+    pub sweep: usize,
+    /// Largest local relative residual of the sweep (before each local solve).
+    pub residual: f64,
+    /// Largest rank of the solution.
+    pub max_rank: usize,
+    /// Seconds since the run started (cumulative).
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for SolveReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sweep {:3}  residual {:.3e}  max rank {:4}  {:8.2} s",
+            self.sweep, self.residual, self.max_rank, self.seconds
+        )
+    }
+}
+
+/// The result of [`amen_solve`].
+#[derive(Debug, Clone)]
+pub struct LinearSolution {
+    /// The solution.
+    pub x: TensorTrain,
+    /// The last sweep's largest local relative residual.
+    pub residual: f64,
+    /// One report per sweep.
+    pub sweeps: Vec<SolveReport>,
+}
+
+/// The problem AMEn solves, with what each needs beyond `A`.
+enum Problem<'a> {
+    Eigen,
+    Linear { b: &'a [Core] },
+}
+
+struct Amen<'a> {
+    problem: Problem<'a>,
+    ops: Vec<OpCore>,
+    ids: Vec<OpCore>,
+    x: Vec<Core>,
+    z: Vec<Core>,
+    exa: Environments,
+    eza: Environments,
+    /// `(z, I, x)` for eigenproblems, `(z, I, b)` for linear systems.
+    ezv: Environments,
+    /// `(x, I, b)` for linear systems.
+    exb: Environments,
+    lambda: f64,
+    opts: &'a AmenOptions,
+    local_residual: f64,
+    /// Largest truncated weight of the sweep.
+    discarded: f64,
+    /// Local matrix-vector products of the sweep (eigenproblems).
+    matvecs: usize,
+}
+
+/// The identity environment of an orthonormal interface of rank `r`.
+fn identity_env(r: usize) -> Env {
+    let mut data = vec![0.0; r * r];
+    for i in 0..r {
+        data[i + r * i] = 1.0;
+    }
+    Env {
+        rb: r,
+        w: 1,
+        rk: r,
+        data,
+    }
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// Restarted GMRES for `op x = rhs` from `x` (modified Gram-Schmidt, Givens).
+fn gmres(
+    op: &LocalOperator<'_>,
+    rhs: &[f64],
+    x: &mut [f64],
+    tol: f64,
+    restart: usize,
+    max_iter: usize,
+) {
+    let n = rhs.len();
+    let bn = norm(rhs).max(f64::MIN_POSITIVE);
+    let mut w = vec![0.0; n];
+    let mut iters = 0;
+    while iters < max_iter {
+        op.apply(x, &mut w);
+        let r: Vec<f64> = rhs.iter().zip(&w).map(|(b, a)| b - a).collect();
+        let beta = norm(&r);
+        if beta <= tol * bn {
+            return;
+        }
+        let m = restart.min(n);
+        let mut v: Vec<Vec<f64>> = vec![r.iter().map(|ri| ri / beta).collect()];
+        let mut h = DMatrix::<f64>::zeros(m + 1, m);
+        let (mut cs, mut sn) = (vec![0.0; m], vec![0.0; m]);
+        let mut g = vec![0.0; m + 1];
+        g[0] = beta;
+        let mut k_used = 0;
+        for k in 0..m {
+            op.apply(&v[k], &mut w);
+            iters += 1;
+            for (j, vj) in v.iter().enumerate() {
+                let hjk: f64 = w.iter().zip(vj).map(|(a, b)| a * b).sum();
+                h[(j, k)] = hjk;
+                w.iter_mut().zip(vj).for_each(|(wi, vi)| *wi -= hjk * vi);
+            }
+            let hn = norm(&w);
+            h[(k + 1, k)] = hn;
+            for j in 0..k {
+                let t = cs[j] * h[(j, k)] + sn[j] * h[(j + 1, k)];
+                h[(j + 1, k)] = -sn[j] * h[(j, k)] + cs[j] * h[(j + 1, k)];
+                h[(j, k)] = t;
+            }
+            let den = (h[(k, k)].powi(2) + h[(k + 1, k)].powi(2))
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            cs[k] = h[(k, k)] / den;
+            sn[k] = h[(k + 1, k)] / den;
+            h[(k, k)] = den;
+            h[(k + 1, k)] = 0.0;
+            g[k + 1] = -sn[k] * g[k];
+            g[k] *= cs[k];
+            k_used = k + 1;
+            if g[k + 1].abs() <= tol * bn || hn == 0.0 {
+                break;
+            }
+            v.push(w.iter().map(|wi| wi / hn).collect());
+        }
+        // Back substitution of the triangular system.
+        let mut y = vec![0.0; k_used];
+        for i in (0..k_used).rev() {
+            let s: f64 = (i + 1..k_used).map(|j| h[(i, j)] * y[j]).sum();
+            y[i] = (g[i] - s) / h[(i, i)];
+        }
+        for (yi, vi) in y.iter().zip(&v) {
+            x.iter_mut().zip(vi).for_each(|(xj, vj)| *xj += yi * vj);
+        }
+        if g[k_used].abs() <= tol * bn {
+            return;
+        }
+    }
+}
+
+impl Amen<'_> {
+    fn invalidate(&mut self, k: usize) {
+        for e in [&mut self.exa, &mut self.eza, &mut self.ezv, &mut self.exb] {
+            e.invalidate(k);
+        }
+    }
+
+    /// Solves the local problem at `k`; returns the new core data.
+    fn solve_local(&mut self, k: usize) -> Result<Vec<f64>> {
+        self.exa.left(k, &self.ops, &self.x, &self.x);
+        self.exa.right(k, &self.ops, &self.x, &self.x);
+        let op = LocalOperator {
+            l: self.exa.left[k].as_ref().unwrap(),
+            w: &self.ops[k],
+            r: self.exa.right[k].as_ref().unwrap(),
+        };
+        match self.problem {
+            Problem::Eigen => {
+                let mut apply = |v: &[f64], y: &mut [f64]| op.apply(v, y);
+                let e = lanczos(&mut apply, self.x[k].data(), &self.opts.lanczos)?;
+                self.lambda = e.value;
+                self.matvecs += e.matvecs;
+                Ok(e.vector)
+            }
+            Problem::Linear { b } => {
+                self.exb.left(k, &self.ids, &self.x, b);
+                self.exb.right(k, &self.ids, &self.x, b);
+                let rop = LocalOperator {
+                    l: self.exb.left[k].as_ref().unwrap(),
+                    w: &self.ids[k],
+                    r: self.exb.right[k].as_ref().unwrap(),
+                };
+                let mut rhs = vec![0.0; rop.out_len()];
+                rop.apply(b[k].data(), &mut rhs);
+                let mut ax = vec![0.0; rhs.len()];
+                op.apply(self.x[k].data(), &mut ax);
+                let rn = norm(&rhs).max(f64::MIN_POSITIVE);
+                let res = norm(&ax.iter().zip(&rhs).map(|(a, r)| a - r).collect::<Vec<_>>()) / rn;
+                self.local_residual = self.local_residual.max(res);
+                let n = rhs.len();
+                if n <= self.opts.direct_limit {
+                    let a = op.to_dense();
+                    let sol = a.lu().solve(&DVector::from_vec(rhs)).ok_or_else(|| {
+                        Error::Numerical(format!("singular local system of size {n} at core {k}"))
+                    })?;
+                    Ok(sol.data.into())
+                } else {
+                    let mut x = self.x[k].data().to_vec();
+                    gmres(&op, &rhs, &mut x, (self.opts.tol * 0.1).max(1e-14), 40, 400);
+                    Ok(x)
+                }
+            }
+        }
+    }
+
+    /// The residual block at core `k` with `left` and `right` interfaces
+    /// chosen from `x` (orthonormal, identity) or `z`.
+    fn residual_block(&mut self, k: usize, x_left: bool) -> Vec<f64> {
+        let (ops, ids, x, z) = (&self.ops, &self.ids, &self.x, &self.z);
+        // Left interface: x (right-moving enrichment) or z; right: the other, or z for z's own update.
+        let (la, ra, lv, rv);
+        let xr = x[k].r_right();
+        let xl = x[k].r_left();
+        if x_left {
+            la = self.exa.left(k, ops, x, x).clone();
+            ra = self.eza.right(k, ops, z, x).clone();
+        } else {
+            la = self.eza.left(k, ops, z, x).clone();
+            ra = self.exa.right(k, ops, x, x).clone();
+        }
+        let op = LocalOperator {
+            l: &la,
+            w: &ops[k],
+            r: &ra,
+        };
+        let mut out = vec![0.0; op.out_len()];
+        op.apply(x[k].data(), &mut out);
+        match self.problem {
+            Problem::Eigen => {
+                if x_left {
+                    lv = identity_env(xl);
+                    rv = self.ezv.right(k, ids, z, x).clone();
+                } else {
+                    lv = self.ezv.left(k, ids, z, x).clone();
+                    rv = identity_env(xr);
+                }
+                let vop = LocalOperator {
+                    l: &lv,
+                    w: &ids[k],
+                    r: &rv,
+                };
+                let mut v = vec![0.0; out.len()];
+                vop.apply(x[k].data(), &mut v);
+                out.iter_mut()
+                    .zip(&v)
+                    .for_each(|(o, vi)| *o -= self.lambda * vi);
+            }
+            Problem::Linear { b } => {
+                if x_left {
+                    lv = self.exb.left(k, ids, x, b).clone();
+                    rv = self.ezv.right(k, ids, z, b).clone();
+                } else {
+                    lv = self.ezv.left(k, ids, z, b).clone();
+                    rv = self.exb.right(k, ids, x, b).clone();
+                }
+                let vop = LocalOperator {
+                    l: &lv,
+                    w: &ids[k],
+                    r: &rv,
+                };
+                let mut v = vec![0.0; out.len()];
+                vop.apply(b[k].data(), &mut v);
+                out.iter_mut().zip(&v).for_each(|(o, vi)| *o -= vi);
+            }
+        }
+        out
+    }
+
+    /// The residual core of `z` itself (both interfaces from `z`).
+    fn z_block(&mut self, k: usize) -> Vec<f64> {
+        let (ops, ids, x, z) = (&self.ops, &self.ids, &self.x, &self.z);
+        let la = self.eza.left(k, ops, z, x).clone();
+        let ra = self.eza.right(k, ops, z, x).clone();
+        let op = LocalOperator {
+            l: &la,
+            w: &ops[k],
+            r: &ra,
+        };
+        let mut out = vec![0.0; op.out_len()];
+        op.apply(x[k].data(), &mut out);
+        let (lv, rv, src) = match self.problem {
+            Problem::Eigen => (
+                self.ezv.left(k, ids, z, x).clone(),
+                self.ezv.right(k, ids, z, x).clone(),
+                x[k].data(),
+            ),
+            Problem::Linear { b } => (
+                self.ezv.left(k, ids, z, b).clone(),
+                self.ezv.right(k, ids, z, b).clone(),
+                b[k].data(),
+            ),
+        };
+        let vop = LocalOperator {
+            l: &lv,
+            w: &ids[k],
+            r: &rv,
+        };
+        let mut v = vec![0.0; out.len()];
+        vop.apply(src, &mut v);
+        let scale = if matches!(self.problem, Problem::Eigen) {
+            self.lambda
+        } else {
+            1.0
+        };
+        out.iter_mut().zip(&v).for_each(|(o, vi)| *o -= scale * vi);
+        out
+    }
+
+    /// One step at core `k`: solve, update `z`, enrich and move the centre.
+    fn step(&mut self, k: usize, to_right: bool) -> Result<f64> {
+        let d = self.x.len();
+        let v = self.solve_local(k)?;
+        let (rl, n, rr) = self.x[k].shape();
+        self.x[k] = Core::new(rl, n, rr, v)?;
+        self.invalidate(k);
+        let last = if to_right { k + 1 == d } else { k == 0 };
+        if last {
+            return Ok(0.0);
+        }
+        let rz = self.opts.enrichment_rank;
+        let (zl, _, zr) = self.z[k].shape();
+        let zk = if rz > 0 { Some(self.z_block(k)) } else { None };
+        let enrich = if rz > 0 {
+            Some(self.residual_block(k, to_right))
+        } else {
+            None
+        };
+        if to_right {
+            // z: orthonormal left factor of its new core, coefficients onward.
+            if let Some(zk) = zk {
+                let zm = DMatrix::from_vec(zl * n, zr, zk);
+                let (q, _) = qr_thin(zm.as_view())?;
+                let c = matmul(q.as_view(), Transpose::Yes, zm.as_view(), Transpose::No);
+                let next = matmul(
+                    c.as_view(),
+                    Transpose::No,
+                    self.z[k + 1].right(),
+                    Transpose::No,
+                );
+                let (_, n2, r2) = self.z[k + 1].shape();
+                let kz = q.ncols();
+                self.z[k] = Core::new(zl, n, kz, q.data.into())?;
+                self.z[k + 1] = Core::new(kz, n2, r2, next.data.into())?;
+            }
+            let x = DMatrix::from_column_slice(rl * n, rr, self.x[k].data());
+            let (u, svt, disc) = split(&x, self.opts.max_rank, self.opts.tol)?;
+            let k1 = u.ncols();
+            let m = match &enrich {
+                Some(e) => {
+                    let ec = e.len() / (rl * n);
+                    let mut m = DMatrix::zeros(rl * n, k1 + ec);
+                    m.columns_mut(0, k1).copy_from(&u);
+                    m.columns_mut(k1, ec).copy_from_slice(e);
+                    m
+                }
+                None => u,
+            };
+            let (q, r) = qr_thin(m.as_view())?;
+            let coef = matmul(
+                r.columns(0, k1),
+                Transpose::No,
+                svt.as_view(),
+                Transpose::No,
+            );
+            let next = matmul(
+                coef.as_view(),
+                Transpose::No,
+                self.x[k + 1].right(),
+                Transpose::No,
+            );
+            let (_, n2, r2) = self.x[k + 1].shape();
+            let kk = q.ncols();
+            self.x[k] = Core::new(rl, n, kk, q.data.into())?;
+            self.x[k + 1] = Core::new(kk, n2, r2, next.data.into())?;
+            self.invalidate(k);
+            self.invalidate(k + 1);
+            Ok(disc)
+        } else {
+            if let Some(zk) = zk {
+                let zm = DMatrix::from_vec(zl, n * zr, zk);
+                let (_, q) = lq_thin(zm.as_view())?;
+                let c = matmul(zm.as_view(), Transpose::No, q.as_view(), Transpose::Yes);
+                let prev = matmul(
+                    self.z[k - 1].left(),
+                    Transpose::No,
+                    c.as_view(),
+                    Transpose::No,
+                );
+                let (l0, n0, _) = self.z[k - 1].shape();
+                let kz = q.nrows();
+                self.z[k] = Core::new(kz, n, zr, q.data.into())?;
+                self.z[k - 1] = Core::new(l0, n0, kz, prev.data.into())?;
+            }
+            let x = DMatrix::from_column_slice(rl, n * rr, self.x[k].data());
+            // x = (U S) V^T through the SVD of x^T.
+            let (v, ust, disc) = split(&x.transpose(), self.opts.max_rank, self.opts.tol)?;
+            let vt = v.transpose();
+            let k1 = vt.nrows();
+            let m = match &enrich {
+                Some(e) => {
+                    let er = e.len() / (n * rr);
+                    let ev = DMatrix::from_column_slice(er, n * rr, e);
+                    let mut m = DMatrix::zeros(k1 + er, n * rr);
+                    m.rows_mut(0, k1).copy_from(&vt);
+                    m.rows_mut(k1, er).copy_from(&ev);
+                    m
+                }
+                None => vt,
+            };
+            let (l, q) = lq_thin(m.as_view())?;
+            // x = (U S) L[:k1, :] Q
+            let coef = matmul(ust.as_view(), Transpose::Yes, l.rows(0, k1), Transpose::No);
+            let prev = matmul(
+                self.x[k - 1].left(),
+                Transpose::No,
+                coef.as_view(),
+                Transpose::No,
+            );
+            let (l0, n0, _) = self.x[k - 1].shape();
+            let kk = q.nrows();
+            self.x[k] = Core::new(kk, n, rr, q.data.into())?;
+            self.x[k - 1] = Core::new(l0, n0, kk, prev.data.into())?;
+            self.invalidate(k);
+            self.invalidate(k - 1);
+            Ok(disc)
+        }
+    }
+
+    fn sweep(&mut self) -> Result<()> {
+        let d = self.x.len();
+        self.local_residual = 0.0;
+        self.discarded = 0.0;
+        self.matvecs = 0;
+        for k in 0..d.saturating_sub(1) {
+            let disc = self.step(k, true)?;
+            self.discarded = self.discarded.max(disc);
+        }
+        for k in (0..d).rev() {
+            let disc = self.step(k, false)?;
+            self.discarded = self.discarded.max(disc);
+        }
+        Ok(())
+    }
+}
+
+fn setup<'a>(
+    a: &TtMatrix,
+    x0: &TensorTrain,
+    problem: Problem<'a>,
+    opts: &'a AmenOptions,
+) -> Result<Amen<'a>> {
+    check_operator(a, x0)?;
+    if !(opts.tol >= 0.0 && opts.tol.is_finite()) || opts.max_rank == 0 {
+        return Err(Error::invalid(format!(
+            "AMEn tol {} and max_rank {}, expected a finite tol >= 0 and max_rank >= 1",
+            opts.tol, opts.max_rank
+        )));
+    }
+    let d = x0.len();
+    let modes = x0.modes();
+    let mut x = x0.clone();
+    x.orthogonalize(0)?;
+    let nrm = x.norm();
+    if nrm == 0.0 {
+        return Err(Error::invalid("the start vector is zero"));
+    }
+    x.scale(1.0 / nrm);
+    let rz = opts.enrichment_rank.max(1);
+    let mut z = TensorTrain::random(&modes, rz, opts.seed)?;
+    z.orthogonalize(0)?;
+    Ok(Amen {
+        problem,
+        ops: (0..d).map(|k| OpCore::new(a.core(k), modes[k])).collect(),
+        ids: modes.iter().map(|&n| OpCore::identity(n)).collect(),
+        x: x.into_cores(),
+        z: z.into_cores(),
+        exa: Environments::new(d),
+        eza: Environments::new(d),
+        ezv: Environments::new(d),
+        exb: Environments::new(d),
+        lambda: 0.0,
+        opts,
+        local_residual: 0.0,
+        discarded: 0.0,
+        matvecs: 0,
+    })
+}
+
+/// The lowest eigenpair of the symmetric MPO `h` by AMEn, started from `x0`.
+/// The solution's rank may exceed `max_rank` by the enrichment rank (the
+/// enrichment is added after the truncation).
+pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<GroundState> {
+    let start = Instant::now();
+    let mut s = setup(h, x0, Problem::Eigen, opts)?;
+    let mut reports: Vec<SweepReport> = Vec::new();
+    let mut prev = f64::NAN;
+    for sweep in 0..opts.max_sweeps {
+        s.sweep()?;
+        let report = SweepReport {
+            sweep: sweep + 1,
+            energy: s.lambda,
+            max_rank: s.x.iter().map(|c| c.r_right()).max().unwrap_or(1),
+            discarded: s.discarded,
+            seconds: start.elapsed().as_secs_f64(),
+            matvecs: s.matvecs,
+        };
+        if opts.verbose {
+            eprintln!("{report}");
+        }
+        reports.push(report);
+        if (s.lambda - prev).abs() < opts.energy_tol {
+            break;
+        }
+        prev = s.lambda;
+    }
+    let mut state = TensorTrain::new(s.x)?;
+    state.orthogonalize(0)?;
+    Ok(GroundState {
+        energy: s.lambda,
+        state,
+        sweeps: reports,
+    })
+}
+
+/// Solves `A x = b` by AMEn (any square `A` whose local projections are
+/// invertible, symmetric or not), started from `x0`; stops when the
+/// largest local relative residual of a sweep is below `opts.tol`.
+pub fn amen_solve(
+    a: &TtMatrix,
+    b: &TensorTrain,
+    x0: &TensorTrain,
+    opts: &AmenOptions,
+) -> Result<LinearSolution> {
+    if b.modes() != x0.modes() {
+        return Err(Error::shape(format!(
+            "right-hand side modes {:?} differ from the start vector's {:?}",
+            b.modes(),
+            x0.modes()
+        )));
+    }
+    let start = Instant::now();
+    let bn = b.norm();
+    if bn == 0.0 {
+        return Ok(LinearSolution {
+            x: TensorTrain::zeros(&b.modes())?,
+            residual: 0.0,
+            sweeps: Vec::new(),
+        });
+    }
+    // Solve for b / ||b|| so the local systems are well scaled.
+    let bs = b.scaled(1.0 / bn);
+    let mut s = setup(a, x0, Problem::Linear { b: bs.cores() }, opts)?;
+    let mut reports = Vec::new();
+    for sweep in 0..opts.max_sweeps {
+        s.sweep()?;
+        let report = SolveReport {
+            sweep: sweep + 1,
+            residual: s.local_residual,
+            max_rank: s.x.iter().map(|c| c.r_right()).max().unwrap_or(1),
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        if opts.verbose {
+            eprintln!("{report}");
+        }
+        reports.push(report);
+        if s.local_residual <= opts.tol {
+            break;
+        }
+    }
+    let residual = s.local_residual;
+    let mut x = TensorTrain::new(s.x)?;
+    x.scale(bn);
+    Ok(LinearSolution {
+        x,
+        residual,
+        sweeps: reports,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::dmrg::tests::heisenberg;
+
+    // Test-local 1-D QTT operators (site 0 = least significant bit), until
+    // the `qtt` layer lands: the shift `(S u)_i = u_{i-1}` with zero
+    // boundary is a carry automaton of rank 2.
+    fn shift(levels: usize) -> TtMatrix {
+        let mut cores = Vec::new();
+        for k in 0..levels {
+            let rl = if k == 0 { 1 } else { 2 };
+            let rr = if k + 1 == levels { 1 } else { 2 };
+            let mut c = Core::zeros(rl, 4, rr);
+            for cin in 0..2 {
+                if k == 0 && cin == 0 {
+                    continue;
+                }
+                for j in 0..2 {
+                    let (i, cout) = ((j + cin) % 2, (j + cin) / 2);
+                    if k + 1 == levels && cout == 1 {
+                        continue;
+                    }
+                    let a = if k == 0 { 0 } else { cin };
+                    let b = if k + 1 == levels { 0 } else { cout };
+                    *c.get_mut(a, i + 2 * j, b) = 1.0;
+                }
+            }
+            cores.push(c);
+        }
+        TtMatrix::new(cores, &vec![2; levels], &vec![2; levels]).unwrap()
+    }
+
+    fn identity(levels: usize) -> TtMatrix {
+        TtMatrix::identity(&vec![2; levels]).unwrap()
+    }
+
+    /// `tridiag(-1, 2, -1)` (Dirichlet), rank 3.
+    fn laplacian(levels: usize) -> TtMatrix {
+        let s = shift(levels);
+        identity(levels)
+            .scaled(2.0)
+            .add(&s.scaled(-1.0))
+            .unwrap()
+            .add(&s.transpose().scaled(-1.0))
+            .unwrap()
+            .round(&crate::linalg::Truncation::exact())
+            .unwrap()
+    }
+
+    /// `sin(pi h (i + 1))` on `2^levels` points, rank 2.
+    fn sine(levels: usize, h: f64) -> TensorTrain {
+        let pi = std::f64::consts::PI;
+        let mut cores = Vec::new();
+        for k in 0..levels {
+            let rl = if k == 0 { 1 } else { 2 };
+            let rr = if k + 1 == levels { 1 } else { 2 };
+            let mut c = Core::zeros(rl, 2, rr);
+            for bit in 0..2 {
+                let mut phi = pi * h * (bit as f64) * 2f64.powi(k as i32);
+                if k == 0 {
+                    phi += pi * h;
+                }
+                let rot = [[phi.cos(), phi.sin()], [-phi.sin(), phi.cos()]];
+                for a in 0..rl {
+                    // Site 0 starts from the state (1, 0).
+                    let row = if k == 0 { 0 } else { a };
+                    for b in 0..rr {
+                        let col = if k + 1 == levels { 1 } else { b };
+                        *c.get_mut(a, bit, b) = rot[row][col];
+                    }
+                }
+            }
+            cores.push(c);
+        }
+        TensorTrain::new(cores).unwrap()
+    }
+
+    #[test]
+    fn amen_eigen_matches_exact_diagonalisation() {
+        // digest_003.md: periodic d = 8, open d = 10.
+        for (d, periodic, want) in [(8, true, -11.336956077897), (10, false, -12.894560132211)] {
+            let h = heisenberg(d, periodic);
+            let x0 = TensorTrain::random(&vec![3; d], 4, 3).unwrap();
+            let opts = AmenOptions {
+                tol: 1e-12,
+                energy_tol: 1e-11,
+                max_rank: 128,
+                enrichment_rank: 8,
+                max_sweeps: 40,
+                ..AmenOptions::default()
+            };
+            let gs = amen_eig(&h, &x0, &opts).unwrap();
+            assert!(
+                (gs.energy - want).abs() < 1e-9,
+                "d={d}: {} vs {want}",
+                gs.energy
+            );
+        }
+    }
+
+    #[test]
+    fn poisson_on_a_qtt_grid() {
+        // -u'' = sin(pi x) on (0, 1), u(0) = u(1) = 0, N = 2^12 interior
+        // points: the discrete solution is the sine scaled by
+        // h^2 / (2 - 2 cos(pi h)).
+        let levels = 12;
+        let h = 1.0 / (2f64.powi(levels as i32) + 1.0);
+        let f = sine(levels, h);
+        // Solve tridiag(-1, 2, -1) u = h^2 f.
+        let b = f.scaled(h * h);
+        let a = laplacian(levels);
+        let x0 = TensorTrain::ones(&vec![2; levels]).unwrap();
+        let opts = AmenOptions {
+            tol: 1e-11,
+            enrichment_rank: 4,
+            max_sweeps: 20,
+            ..AmenOptions::default()
+        };
+        let sol = amen_solve(&a, &b, &x0, &opts).unwrap();
+        let pi = std::f64::consts::PI;
+        // 2 - 2 cos(pi h) = 4 sin^2(pi h / 2), without the cancellation.
+        let exact = f.scaled(h * h / (4.0 * (pi * h / 2.0).sin().powi(2)));
+        let err = sol.x.sub(&exact).unwrap().norm() / exact.norm();
+        assert!(
+            err < 1e-8,
+            "relative error {err:e}, ranks {:?}",
+            sol.x.ranks()
+        );
+    }
+
+    #[test]
+    fn upwind_advection_diffusion_matches_dense_solve() {
+        // -eps u'' + v u' = 1 with first-order upwind (v > 0): the
+        // non-symmetric matrix eps/h^2 tridiag(-1, 2, -1) + v/h (I - S).
+        let system = |levels: usize| {
+            let n = 2f64.powi(levels as i32);
+            let h = 1.0 / (n + 1.0);
+            let (eps, v) = (0.05, 1.0);
+            let a = laplacian(levels)
+                .scaled(eps / (h * h))
+                .add(
+                    &identity(levels)
+                        .add(&shift(levels).scaled(-1.0))
+                        .unwrap()
+                        .scaled(v / h),
+                )
+                .unwrap()
+                .round(&crate::linalg::Truncation::exact())
+                .unwrap();
+            (a, TensorTrain::ones(&vec![2; levels]).unwrap())
+        };
+        let opts = AmenOptions {
+            tol: 1e-11,
+            enrichment_rank: 4,
+            max_sweeps: 30,
+            ..AmenOptions::default()
+        };
+        let (a, b) = system(12);
+        let sol = amen_solve(&a, &b, &b, &opts).unwrap();
+        let dense = a.to_dense().unwrap();
+        let rhs = DVector::from_vec(b.to_dense().unwrap());
+        let want = dense.lu().solve(&rhs).unwrap();
+        let got = DVector::from_vec(sol.x.to_dense().unwrap());
+        let err = (&got - &want).norm() / want.norm();
+        assert!(err < 1e-8, "2^12: relative error {err:e}");
+    }
+
+    #[test]
+    fn als_without_enrichment_solves_at_fixed_rank() {
+        let a = laplacian(8);
+        let b = TensorTrain::ones(&[2; 8]).unwrap();
+        let x0 = TensorTrain::random(&[2; 8], 4, 2).unwrap();
+        let opts = AmenOptions {
+            tol: 1e-12,
+            enrichment_rank: 0,
+            max_sweeps: 30,
+            ..AmenOptions::default()
+        };
+        let sol = amen_solve(&a, &b, &x0, &opts).unwrap();
+        let want = a
+            .to_dense()
+            .unwrap()
+            .lu()
+            .solve(&DVector::from_vec(b.to_dense().unwrap()))
+            .unwrap();
+        let got = DVector::from_vec(sol.x.to_dense().unwrap());
+        assert!((&got - &want).norm() / want.norm() < 1e-9);
+        assert!(amen_solve(&a, &TensorTrain::ones(&[2; 7]).unwrap(), &x0, &opts).is_err());
+    }
+}

@@ -1,0 +1,585 @@
+//! DMRG for the lowest eigenpair of a symmetric MPO: two-site (White 1992)
+//! and one-site with White's density-matrix correction (White 2005).
+//!
+//! Both keep the state in mixed canonical form with the centre on the
+//! active site(s), so each local problem is a standard symmetric eigenproblem
+//! solved by [`lanczos`](super::eigensolver::lanczos) from the current core.
+//! One *sweep* is a left-to-right and a right-to-left pass.
+
+use super::eigensolver::{lanczos, LanczosOptions};
+use super::environment::{right_partial, Env, Environments, OpCore};
+use super::local_operator::LocalOperator;
+use crate::error::{Error, Result};
+use crate::linalg::{matmul, permute, svd_thin, view, Transpose, Truncation};
+use crate::tt::{Core, TensorTrain, TtMatrix};
+use nalgebra::DMatrix;
+use std::time::Instant;
+
+/// Which DMRG variant to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DmrgMethod {
+    /// Optimise two neighbouring sites at once and split by a truncated SVD.
+    TwoSite,
+    /// Optimise one site; grow the basis with White's density-matrix
+    /// correction of weight `mixing` (the stage's `a`).
+    OneSite,
+}
+
+/// The truncation and mixing of one sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepStage {
+    /// Largest bond dimension kept.
+    pub max_rank: usize,
+    /// Relative truncation tolerance (discarded weight `<= tol^2` per bond).
+    pub tol: f64,
+    /// White's mixing weight `a` for one-site DMRG (ignored by two-site).
+    pub mixing: f64,
+}
+
+/// Settings of a DMRG run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DmrgOptions {
+    /// The variant.
+    pub method: DmrgMethod,
+    /// One stage per sweep; the last stage repeats until convergence.
+    pub schedule: Vec<SweepStage>,
+    /// Maximum number of sweeps.
+    pub max_sweeps: usize,
+    /// Stop once the schedule is exhausted and the energy changed by less
+    /// than this over one sweep.
+    pub energy_tol: f64,
+    /// The local eigensolver's settings.
+    pub lanczos: LanczosOptions,
+    /// Stop after the first sweep that ends later than this many seconds.
+    pub max_seconds: f64,
+    /// Print one line per sweep to stderr.
+    pub verbose: bool,
+}
+
+impl DmrgOptions {
+    /// Two-site DMRG with bond dimension doubling from 16 up to `max_rank`
+    /// (one sweep each), truncation tolerance `1e-10`.
+    pub fn two_site(max_rank: usize) -> Self {
+        let mut schedule = Vec::new();
+        let mut r = 16.min(max_rank);
+        while r < max_rank {
+            schedule.push(SweepStage {
+                max_rank: r,
+                tol: 1e-10,
+                mixing: 0.0,
+            });
+            r *= 2;
+        }
+        schedule.push(SweepStage {
+            max_rank,
+            tol: 1e-10,
+            mixing: 0.0,
+        });
+        Self {
+            method: DmrgMethod::TwoSite,
+            schedule,
+            max_sweeps: 40,
+            energy_tol: 1e-10,
+            // Energy errors are quadratic in the local residual; sweeps
+            // repeat, so loose local solves with few products pay off.
+            lanczos: LanczosOptions {
+                tol: 1e-6,
+                max_krylov: 12,
+                max_restarts: 2,
+            },
+            max_seconds: f64::INFINITY,
+            verbose: false,
+        }
+    }
+
+    /// One-site DMRG with White's correction: the same rank ramp, with
+    /// mixing weight `1e-4` decreasing tenfold per stage down to `1e-8`
+    /// and zero in the last sweeps.
+    pub fn one_site(max_rank: usize) -> Self {
+        let mut o = Self::two_site(max_rank);
+        o.method = DmrgMethod::OneSite;
+        let mut a = 1e-4;
+        for s in o.schedule.iter_mut() {
+            s.mixing = a;
+            a = (a * 0.1).max(1e-8);
+        }
+        let last = *o.schedule.last().expect("nonempty schedule");
+        o.schedule.push(SweepStage { mixing: a, ..last });
+        o.schedule.push(SweepStage {
+            mixing: 0.0,
+            ..last
+        });
+        o
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.schedule.is_empty() {
+            return Err(Error::invalid(
+                "DMRG schedule is empty, expected at least one stage",
+            ));
+        }
+        for (i, s) in self.schedule.iter().enumerate() {
+            if s.max_rank == 0 {
+                return Err(Error::invalid(format!(
+                    "stage {i} has max_rank 0, expected >= 1"
+                )));
+            }
+            if !(s.tol >= 0.0 && s.tol.is_finite() && s.mixing >= 0.0 && s.mixing.is_finite()) {
+                return Err(Error::invalid(format!(
+                    "stage {i} has tol {} and mixing {}, expected finite values >= 0",
+                    s.tol, s.mixing
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepReport {
+    /// Sweep number, from 1.
+    pub sweep: usize,
+    /// The energy (Rayleigh quotient) after the sweep.
+    pub energy: f64,
+    /// Largest bond dimension of the state.
+    pub max_rank: usize,
+    /// Largest discarded weight of one truncation in the sweep.
+    pub discarded: f64,
+    /// Seconds since the run started (cumulative).
+    pub seconds: f64,
+    /// Local matrix-vector products in the sweep.
+    pub matvecs: usize,
+}
+
+impl std::fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sweep {:3}  E = {:+.12}  max rank {:4}  discarded {:.1e}  {:8.2} s  ({} matvecs)",
+            self.sweep, self.energy, self.max_rank, self.discarded, self.seconds, self.matvecs
+        )
+    }
+}
+
+/// The result of a ground-state search.
+#[derive(Debug, Clone)]
+pub struct GroundState {
+    /// The lowest eigenvalue found.
+    pub energy: f64,
+    /// The normalised state (orthogonality centre at site 0).
+    pub state: TensorTrain,
+    /// One report per sweep.
+    pub sweeps: Vec<SweepReport>,
+}
+
+/// Checks that `h` is square with the state's local dimensions.
+pub(crate) fn check_operator(h: &TtMatrix, x: &TensorTrain) -> Result<()> {
+    if h.rows() != h.cols() {
+        return Err(Error::shape(
+            "the operator must have equal row and column sizes per site",
+        ));
+    }
+    if h.rows() != x.modes().as_slice() {
+        return Err(Error::shape(format!(
+            "the operator acts on sites of sizes {:?}, the state has {:?}",
+            h.rows(),
+            x.modes()
+        )));
+    }
+    Ok(())
+}
+
+/// The SVD of `m` cut by `stage`; returns `(U, S V^T, discarded weight)`
+/// with the discarded weight relative to `||m||^2`.
+pub(crate) fn split(
+    m: &DMatrix<f64>,
+    max_rank: usize,
+    tol: f64,
+) -> Result<(DMatrix<f64>, DMatrix<f64>, f64)> {
+    let mut svd = svd_thin(m.as_view())?;
+    let total: f64 = svd.s.iter().map(|s| s * s).sum();
+    let trunc = Truncation {
+        rel_tol: Some(tol),
+        max_rank: Some(max_rank),
+    };
+    let (keep, discarded) = trunc.cut(&svd.s, tol * tol * total);
+    svd.truncate(keep.max(1));
+    let svt = svd.s_vt();
+    Ok((svd.u, svt, discarded / total.max(f64::MIN_POSITIVE)))
+}
+
+/// The lowest eigenpair of the symmetric MPO `h` by DMRG, started from `x0`.
+pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<GroundState> {
+    opts.validate()?;
+    check_operator(h, x0)?;
+    let d = x0.len();
+    if d < 2 && opts.method == DmrgMethod::TwoSite {
+        return Err(Error::invalid("two-site DMRG needs at least 2 sites"));
+    }
+    let start = Instant::now();
+    let mut x = x0.clone();
+    x.orthogonalize(0)?;
+    let nrm = x.norm();
+    if nrm == 0.0 {
+        return Err(Error::invalid("the start state is zero"));
+    }
+    x.scale(1.0 / nrm);
+    let modes = x.modes();
+    let mut cores = x.into_cores();
+    let ops: Vec<OpCore> = (0..d).map(|k| OpCore::new(h.core(k), modes[k])).collect();
+    let fused: Vec<OpCore> = if opts.method == DmrgMethod::TwoSite {
+        (0..d - 1)
+            .map(|k| OpCore::fuse(h.core(k), modes[k], h.core(k + 1), modes[k + 1]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut env = Environments::new(d);
+    let mut reports: Vec<SweepReport> = Vec::new();
+    let mut energy = f64::NAN;
+    for sweep in 0..opts.max_sweeps {
+        let stage = opts.schedule[sweep.min(opts.schedule.len() - 1)];
+        let mut stats = SweepStats::default();
+        let prev = energy;
+        match opts.method {
+            DmrgMethod::TwoSite => {
+                for k in 0..d - 1 {
+                    energy = two_site_step(
+                        &mut cores, &ops, &fused, &mut env, k, true, &stage, opts, &mut stats,
+                    )?;
+                }
+                for k in (0..d - 1).rev() {
+                    energy = two_site_step(
+                        &mut cores, &ops, &fused, &mut env, k, false, &stage, opts, &mut stats,
+                    )?;
+                }
+            }
+            DmrgMethod::OneSite => {
+                for k in 0..d.saturating_sub(1) {
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, k, true, &stage, opts, &mut stats,
+                    )?;
+                }
+                for k in (1..d).rev() {
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, k, false, &stage, opts, &mut stats,
+                    )?;
+                }
+                if d == 1 {
+                    energy = one_site_step(
+                        &mut cores, &ops, &mut env, 0, false, &stage, opts, &mut stats,
+                    )?;
+                }
+            }
+        }
+        let report = SweepReport {
+            sweep: sweep + 1,
+            energy,
+            max_rank: cores.iter().map(|c| c.r_right()).max().unwrap_or(1),
+            discarded: stats.discarded,
+            seconds: start.elapsed().as_secs_f64(),
+            matvecs: stats.matvecs,
+        };
+        if opts.verbose {
+            eprintln!("{report}");
+        }
+        reports.push(report);
+        if report.seconds > opts.max_seconds {
+            break;
+        }
+        if sweep + 1 >= opts.schedule.len() && (energy - prev).abs() < opts.energy_tol {
+            break;
+        }
+    }
+    let mut state = TensorTrain::new(cores)?;
+    state.orthogonalize(0)?;
+    Ok(GroundState {
+        energy,
+        state,
+        sweeps: reports,
+    })
+}
+
+#[derive(Default)]
+struct SweepStats {
+    discarded: f64,
+    matvecs: usize,
+}
+
+/// Solves the local eigenproblem of `op` started from `x`.
+fn local_ground(
+    op: &LocalOperator<'_>,
+    x: &[f64],
+    opts: &DmrgOptions,
+    stats: &mut SweepStats,
+) -> Result<(f64, Vec<f64>)> {
+    let mut apply = |v: &[f64], y: &mut [f64]| op.apply(v, y);
+    let e = lanczos(&mut apply, x, &opts.lanczos)?;
+    stats.matvecs += e.matvecs;
+    Ok((e.value, e.vector))
+}
+
+/// Both environments of a block of sites `[k, k2]` (computing what is missing).
+fn envs<'e>(
+    env: &'e mut Environments,
+    k: usize,
+    k2: usize,
+    ops: &[OpCore],
+    cores: &[Core],
+) -> (&'e Env, &'e Env) {
+    env.left(k, ops, cores, cores);
+    env.right(k2, ops, cores, cores);
+    (
+        env.left[k].as_ref().unwrap(),
+        env.right[k2].as_ref().unwrap(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn two_site_step(
+    cores: &mut [Core],
+    ops: &[OpCore],
+    fused: &[OpCore],
+    env: &mut Environments,
+    k: usize,
+    to_right: bool,
+    stage: &SweepStage,
+    opts: &DmrgOptions,
+    stats: &mut SweepStats,
+) -> Result<f64> {
+    let (rl, n1, _) = cores[k].shape();
+    let (_, n2, rr) = cores[k + 1].shape();
+    let theta = matmul(
+        cores[k].left(),
+        Transpose::No,
+        cores[k + 1].right(),
+        Transpose::No,
+    );
+    let (l, r) = envs(env, k, k + 1, ops, cores);
+    let op = LocalOperator { l, w: &fused[k], r };
+    let (e, v) = local_ground(&op, theta.as_slice(), opts, stats)?;
+    let m = DMatrix::from_vec(rl * n1, n2 * rr, v);
+    let (u, svt, disc) = split(&m, stage.max_rank, stage.tol)?;
+    stats.discarded = stats.discarded.max(disc);
+    let kept = u.ncols();
+    let (left, right) = if to_right {
+        (u, svt)
+    } else {
+        // Centre moves left: absorb the singular values into core k.
+        let mut us = u;
+        let mut vt = svt;
+        for i in 0..kept {
+            let s = vt.row(i).norm();
+            us.column_mut(i).scale_mut(s);
+            if s > 0.0 {
+                vt.row_mut(i).scale_mut(1.0 / s);
+            }
+        }
+        (us, vt)
+    };
+    cores[k] = Core::new(rl, n1, kept, left.data.into())?;
+    cores[k + 1] = Core::new(kept, n2, rr, right.data.into())?;
+    env.invalidate(k);
+    env.invalidate(k + 1);
+    Ok(e)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one_site_step(
+    cores: &mut [Core],
+    ops: &[OpCore],
+    env: &mut Environments,
+    k: usize,
+    to_right: bool,
+    stage: &SweepStage,
+    opts: &DmrgOptions,
+    stats: &mut SweepStats,
+) -> Result<f64> {
+    let d = cores.len();
+    let (rl, n, rr) = cores[k].shape();
+    let (l, r) = envs(env, k, k, ops, cores);
+    let op = LocalOperator { l, w: &ops[k], r };
+    let (e, v) = local_ground(&op, cores[k].data(), opts, stats)?;
+    let a = stage.mixing;
+    if to_right && k + 1 < d {
+        let x = DMatrix::from_vec(rl * n, rr, v);
+        let m = if a > 0.0 {
+            // White's correction: rho = X X^T + a P P^T with P = (L W) x.
+            let p = op.partial(x.as_slice());
+            let pw = p.len() / (rl * n);
+            let pn = p
+                .iter()
+                .map(|v| v * v)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            let mut m = DMatrix::zeros(rl * n, rr + pw);
+            m.columns_mut(0, rr).copy_from(&x);
+            m.columns_mut(rr, pw)
+                .copy_from(&(view(&p, rl * n, pw) * (a.sqrt() / pn)));
+            m
+        } else {
+            x.clone()
+        };
+        let (u, _, _) = split(&m, stage.max_rank, stage.tol)?;
+        let c = matmul(u.as_view(), Transpose::Yes, x.as_view(), Transpose::No);
+        stats.discarded = stats.discarded.max((1.0 - c.norm_squared()).max(0.0));
+        let next = matmul(
+            c.as_view(),
+            Transpose::No,
+            cores[k + 1].right(),
+            Transpose::No,
+        );
+        let kept = u.ncols();
+        let (_, n2, rr2) = cores[k + 1].shape();
+        cores[k] = Core::new(rl, n, kept, u.data.into())?;
+        cores[k + 1] = Core::new(kept, n2, rr2, next.data.into())?;
+    } else if !to_right && k > 0 {
+        let x = DMatrix::from_vec(rl, n * rr, v);
+        let m = if a > 0.0 {
+            // Mirror image: rho = X^T X + a sum_b P_b^T P_b with P = x (W R).
+            let t = right_partial(r, &ops[k], x.as_slice(), rl);
+            let wl = ops[k].wl;
+            // (a', c, b, i) -> (a', b, i, c): rows (a' b), columns (i c).
+            let p = permute(&t, &[rl, rr, wl, n], &[0, 2, 3, 1]);
+            let pn = p
+                .iter()
+                .map(|v| v * v)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            let mut m = DMatrix::zeros(rl * (1 + wl), n * rr);
+            m.rows_mut(0, rl).copy_from(&x);
+            m.rows_mut(rl, rl * wl)
+                .copy_from(&(view(&p, rl * wl, n * rr) * (a.sqrt() / pn)));
+            m
+        } else {
+            x.clone()
+        };
+        // Right singular vectors of m: left singular vectors of m^T.
+        let (u, _, _) = split(&m.transpose(), stage.max_rank, stage.tol)?;
+        let c = matmul(x.as_view(), Transpose::No, u.as_view(), Transpose::No);
+        stats.discarded = stats.discarded.max((1.0 - c.norm_squared()).max(0.0));
+        let prev = matmul(
+            cores[k - 1].left(),
+            Transpose::No,
+            c.as_view(),
+            Transpose::No,
+        );
+        let kept = u.ncols();
+        let (rl0, n0, _) = cores[k - 1].shape();
+        cores[k] = Core::new(kept, n, rr, u.transpose().data.into())?;
+        cores[k - 1] = Core::new(rl0, n0, kept, prev.data.into())?;
+    } else {
+        cores[k] = Core::new(rl, n, rr, v)?;
+    }
+    env.invalidate(k);
+    Ok(e)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::solve::{LocalSpace, OpSum};
+
+    /// The spin-1 Heisenberg chain `sum S_i . S_{i+1}` (periodic: plus `S_d . S_1`).
+    pub(crate) fn heisenberg(d: usize, periodic: bool) -> TtMatrix {
+        let mut h = OpSum::new(d, LocalSpace::spin(2).unwrap()).unwrap();
+        let bonds = if periodic { d } else { d - 1 };
+        for i in 0..bonds {
+            for op in ["Sx", "Sy", "Sz"] {
+                h.add(1.0, &[(op, i), (op, (i + 1) % d)]).unwrap();
+            }
+        }
+        h.to_mpo().unwrap()
+    }
+
+    /// Exact ground energies (digest_003.md, scipy eigsh on the full space).
+    const ED: &[(usize, f64, f64)] = &[
+        (4, -6.000000000000, -4.645751311065),
+        (6, -8.617423181814, -7.370274969425),
+        (8, -11.336956077897, -10.124637222359),
+        (10, -14.094129954933, -12.894560132211),
+        (12, -16.869556139478, -15.674010291101),
+    ];
+
+    #[test]
+    fn two_site_matches_dense_diagonalisation() {
+        let h = heisenberg(6, true);
+        let dense = h.to_dense().unwrap();
+        let exact = crate::linalg::eigh(dense.as_view())
+            .unwrap()
+            .values
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
+        assert!((exact - ED[1].1).abs() < 1e-9);
+        let x0 = TensorTrain::random(&[3; 6], 2, 1).unwrap();
+        let gs = dmrg(&h, &x0, &DmrgOptions::two_site(64)).unwrap();
+        assert!(
+            (gs.energy - exact).abs() < 1e-10,
+            "{} vs {exact}",
+            gs.energy
+        );
+        // The state is normalised and its Rayleigh quotient is the energy.
+        let v = nalgebra::DVector::from_vec(gs.state.to_dense().unwrap());
+        assert!((v.norm() - 1.0).abs() < 1e-12);
+        assert!(((v.transpose() * &dense * &v)[(0, 0)] - exact).abs() < 1e-10);
+    }
+
+    #[test]
+    fn spin_one_heisenberg_energies_match_exact_diagonalisation() {
+        for &(d, periodic_e, open_e) in ED {
+            for (periodic, want) in [(false, open_e), (true, periodic_e)] {
+                let h = heisenberg(d, periodic);
+                let x0 = TensorTrain::random(&vec![3; d], 4, d as u64).unwrap();
+                let mut opts = DmrgOptions::two_site(3usize.pow(d as u32 / 2).min(320));
+                opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
+                opts.energy_tol = 1e-11;
+                let gs = dmrg(&h, &x0, &opts).unwrap();
+                assert!(
+                    (gs.energy - want).abs() < 1e-9,
+                    "d={d} periodic={periodic}: {} vs {want}",
+                    gs.energy
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_site_with_correction_matches_exact_diagonalisation() {
+        for &(d, periodic_e, open_e) in &ED[2..4] {
+            for (periodic, want) in [(false, open_e), (true, periodic_e)] {
+                let h = heisenberg(d, periodic);
+                let x0 = TensorTrain::random(&vec![3; d], 2, 7).unwrap();
+                let mut opts = DmrgOptions::one_site(3usize.pow(d as u32 / 2).min(320));
+                opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
+                opts.energy_tol = 1e-11;
+                let gs = dmrg(&h, &x0, &opts).unwrap();
+                assert!(
+                    (gs.energy - want).abs() < 1e-9,
+                    "d={d} periodic={periodic}: {} vs {want}",
+                    gs.energy
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let h = heisenberg(4, false);
+        let x = TensorTrain::random(&[2; 4], 2, 1).unwrap();
+        assert!(dmrg(&h, &x, &DmrgOptions::two_site(8)).is_err());
+        let x = TensorTrain::random(&[3; 4], 2, 1).unwrap();
+        let mut o = DmrgOptions::two_site(8);
+        o.schedule.clear();
+        assert!(dmrg(&h, &x, &o).is_err());
+        assert!(dmrg(
+            &h,
+            &TensorTrain::zeros(&[3; 4]).unwrap(),
+            &DmrgOptions::two_site(8)
+        )
+        .is_err());
+    }
+}

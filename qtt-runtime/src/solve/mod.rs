@@ -1,0 +1,22 @@
+//! Solvers on tensor trains: operator sums to MPO, DMRG (two-site, one-site
+//! with White's correction) and AMEn for eigenproblems and linear systems.
+//!
+//! - [`opsum`]: operator sums to minimal-rank MPOs;
+//! - `environment`, `local_operator`: cached projections `X^T A X` and the
+//!   matrix-free local operator they define;
+//! - [`eigensolver`]: Lanczos for the local eigenproblems;
+//! - [`dmrg`], [`amen`]: the sweeping algorithms.
+
+pub mod opsum;
+
+pub use opsum::{LocalSpace, OpSum};
+pub mod dmrg;
+pub mod eigensolver;
+mod environment;
+mod local_operator;
+
+pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage};
+pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
+pub mod amen;
+
+pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};

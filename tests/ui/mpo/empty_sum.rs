@@ -1,0 +1,3 @@
+fn main() {
+    let _h = qtt::mpo! { sites 4 of spin(1); sum i in 0..4 { } };
+}

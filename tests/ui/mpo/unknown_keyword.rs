@@ -1,0 +1,3 @@
+fn main() {
+    let _h = qtt::mpo! { site 4 of spin(1); Sz[0] };
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _h = qtt::mpo! { sites 4 of spn(1); Sz[0] };
+}
