@@ -2,6 +2,7 @@
 //! capability in the order of the README's examples.
 
 mod qtt_grids;
+mod solvers;
 mod tensor_trains;
 
 use super::Args;
@@ -18,5 +19,7 @@ pub fn run(args: &mut Args) -> Result<(), String> {
     tensor_trains::run(d, 16, tol, quiet)?;
     println!();
     qtt_grids::run(quiet)?;
+    println!();
+    solvers::run(quiet)?;
     Ok(())
 }
