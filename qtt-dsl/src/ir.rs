@@ -3,3 +3,5 @@
 //! Each language (operator sums, linear constraints, circuits) adds its IR
 //! as a submodule here; the runtime consumes these types whether they came
 //! from a macro expansion or were built from data at run time.
+
+pub mod constraints;

@@ -10,3 +10,4 @@
 //! behind the `compiler` feature.
 
 pub mod ir;
+pub mod qregion;
