@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod linalg;
+pub mod qregion;
 pub mod tt;
 
 pub use error::{Error, Result};
