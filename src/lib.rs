@@ -14,3 +14,6 @@ pub use qtt_dsl::ir;
 pub use qtt_dsl as __dsl;
 #[doc(hidden)]
 pub use qtt_runtime as __runtime;
+
+/// Linear constraints over binary variables, compiled to a QRegion automaton.
+pub use qtt_macros::constraints;

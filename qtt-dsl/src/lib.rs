@@ -9,5 +9,7 @@
 //! runtime can build the same IR from data at run time. The front end lives
 //! behind the `compiler` feature.
 
+#[cfg(feature = "compiler")]
+pub mod constraints;
 pub mod ir;
 pub mod qregion;

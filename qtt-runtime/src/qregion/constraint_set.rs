@@ -77,3 +77,16 @@ impl ConstraintSet {
         ConstrainedMps::uniform(self.automaton_arc())
     }
 }
+
+/// Converts a runtime coefficient of any integer type to `i64` (used by
+/// code `constraints!` emits); `what` names the constraint in the error.
+pub fn int_coefficient<T>(v: T, what: &str) -> Result<i64>
+where
+    T: TryInto<i64> + Copy + std::fmt::Display,
+{
+    v.try_into().map_err(|_| {
+        crate::Error::invalid(format!(
+            "constraint `{what}`: coefficient {v} does not fit in i64"
+        ))
+    })
+}

@@ -21,7 +21,7 @@ mod sample;
 
 pub use born::BornMachine;
 pub use canonical::Orthogonality;
-pub use constraint_set::ConstraintSet;
+pub use constraint_set::{int_coefficient, ConstraintSet};
 pub use count::count_feasible;
 pub use mps::ConstrainedMps;
 pub use optimize::{optimize, OptimizeConfig, OptimizeResult, Progress};
