@@ -44,7 +44,10 @@ fn main() -> qtt::Result<()> {
         .filter(|v| set.is_feasible(&(0..12).map(|i| ((v >> i) & 1) as u8).collect::<Vec<_>>()))
         .count();
     println!("2. a 12-variable, 2-constraint system:");
-    println!("   exact count from the automaton: {}  (brute force over 4096: {brute})", set.count());
+    println!(
+        "   exact count from the automaton: {}  (brute force over 4096: {brute})",
+        set.count()
+    );
     let mps = set.uniform_mps();
     let samples = mps.sample(10_000, 7)?;
     let feasible = samples.iter().filter(|x| set.is_feasible(x)).count();
@@ -61,7 +64,10 @@ fn main() -> qtt::Result<()> {
 
     // 3. A quadratic knapsack: minimise x^T Q x with w^T x <= floor(n/4).
     let inst = KnapsackInstance::generate(100, 1)?;
-    println!("3. quadratic knapsack, n = 100, capacity {}:", inst.capacity);
+    println!(
+        "3. quadratic knapsack, n = 100, capacity {}:",
+        inst.capacity
+    );
     let config = OptimizeConfig {
         iterations: None,
         time_limit: Some(Duration::from_secs(5)),
@@ -103,7 +109,11 @@ fn draw_automaton(a: &ConstraintAutomaton) -> String {
                 if let Some(r) = a.next(site, l, x) {
                     let (x0, y0) = pos(site, l);
                     let (x1, y1) = pos(site + 1, r);
-                    let dash = if x == 0 { " stroke-dasharray='4 3'" } else { "" };
+                    let dash = if x == 0 {
+                        " stroke-dasharray='4 3'"
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         s,
                         "<line x1='{}' y1='{y0}' x2='{}' y2='{y1}' stroke='#456'{dash}/>",

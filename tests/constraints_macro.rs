@@ -59,6 +59,6 @@ fn runtime_coefficients_build_at_run_time() {
     }
     .unwrap_err();
     assert!(e.to_string().contains("constraint 1"), "{e}");
-    let short = vec![1i64, 2];
+    let short = [1i64, 2];
     assert!(constraints! { vars x[3]; sum((short) * x) <= 1; }.is_err());
 }

@@ -20,7 +20,8 @@ pub struct Decl {
 pub struct Constraint {
     pub sides: Vec<Side>,
     pub ops: Vec<(Cmp, Span)>,
-    pub span: Span,
+    /// The constraint's tokens, so errors underline all of it.
+    pub tokens: TokenStream,
     pub text: String,
 }
 
@@ -122,22 +123,22 @@ impl Parse for Program {
 }
 
 fn parse_constraint(input: ParseStream) -> syn::Result<Constraint> {
-    let start = input.span();
     let fork = input.fork();
     let mut toks = Vec::new();
     while !fork.is_empty() && !fork.peek(Token![;]) {
         toks.push(fork.parse::<proc_macro2::TokenTree>()?);
     }
-    let text = toks
-        .iter()
-        .map(|t| t.to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let span = toks
-        .iter()
-        .map(|t| t.span())
-        .reduce(|a, b| a.join(b).unwrap_or(a))
-        .unwrap_or(start);
+    let tokens: TokenStream = toks.into_iter().collect();
+    let text = tokens
+        .to_string()
+        .replace(" [", "[")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+        .replace(" * ", "*")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ..", "..")
+        .replace(".. ", "..");
     let mut sides = vec![parse_side(input)?];
     let mut ops = Vec::new();
     while !input.is_empty() && !input.peek(Token![;]) {
@@ -154,19 +155,16 @@ fn parse_constraint(input: ParseStream) -> syn::Result<Constraint> {
         sides.push(parse_side(input)?);
     }
     if ops.is_empty() {
-        return Err(syn::Error::new(
-            span,
+        return Err(syn::Error::new_spanned(
+            &tokens,
             "expected a comparison (`<=`, `>=` or `==`)",
         ));
     }
     Ok(Constraint {
         sides,
         ops,
-        span,
-        text: text
-            .replace(" [ ", "[")
-            .replace(" ]", "]")
-            .replace(" * ", "*"),
+        tokens,
+        text,
     })
 }
 

@@ -154,8 +154,8 @@ fn lower_constraint(c: &Constraint, scope: &Scope) -> syn::Result<Row> {
             let (rl, rc) = split(&c.sides[1], scope, true)?;
             lin.extend(rl);
             if lin.is_empty() {
-                return Err(syn::Error::new(
-                    c.span,
+                return Err(syn::Error::new_spanned(
+                    &c.tokens,
                     "this constraint involves no variable",
                 ));
             }
@@ -181,14 +181,14 @@ fn lower_constraint(c: &Constraint, scope: &Scope) -> syn::Result<Row> {
             let (lin, cm) = split(&c.sides[1], scope, false)?;
             let (l2, c2) = split(&c.sides[2], scope, false)?;
             if !l0.is_empty() || !l2.is_empty() {
-                return Err(syn::Error::new(
-                    c.span,
+                return Err(syn::Error::new_spanned(
+                    &c.tokens,
                     "in `lo <= expression <= hi` the outer sides must be constants",
                 ));
             }
             if lin.is_empty() {
-                return Err(syn::Error::new(
-                    c.span,
+                return Err(syn::Error::new_spanned(
+                    &c.tokens,
                     "this constraint involves no variable",
                 ));
             }
@@ -256,8 +256,8 @@ pub fn lower(p: &Program) -> syn::Result<Lowered> {
                 if constraint < p.constraints.len() =>
             {
                 let e = ConstraintAutomaton::build(&sys).unwrap_err();
-                return Err(syn::Error::new(
-                    p.constraints[constraint].span,
+                return Err(syn::Error::new_spanned(
+                    &p.constraints[constraint].tokens,
                     format!("infeasible: {e}"),
                 ));
             }

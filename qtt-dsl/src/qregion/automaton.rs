@@ -284,13 +284,12 @@ impl ConstraintAutomaton {
             let mut site = Vec::with_capacity(t.link_sizes[s] as usize);
             for _ in 0..t.link_sizes[s] {
                 let mut tr = [None, None];
-                for x in 0..2 {
-                    let v = t.transitions[k][x];
+                for (slot, &v) in tr.iter_mut().zip(&t.transitions[k]) {
                     if v != NO_TRANSITION {
                         if v >= t.link_sizes[s + 1] {
                             return Err(bad("transition to a region that does not exist"));
                         }
-                        tr[x] = Some(v);
+                        *slot = Some(v);
                     }
                 }
                 k += 1;

@@ -167,7 +167,7 @@ impl ConstrainedMps {
         let mut v = DVector::from_element(self.dims[0][0], 1.0).transpose();
         for s in 0..self.num_sites() {
             let bit = x[self.automaton.variable_at(s)] as usize;
-            v = v * &self.sites[s][path[s]][bit];
+            v *= &self.sites[s][path[s]][bit];
             if v.is_empty() {
                 return Ok(0.0);
             }

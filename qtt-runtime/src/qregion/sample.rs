@@ -20,7 +20,7 @@ impl ConstrainedMps {
     pub fn sample_with<R: Rng>(&self, count: usize, rng: &mut R) -> Result<Vec<Vec<u8>>> {
         let envs = self.right_environments();
         let z = envs[0][0][(0, 0)];
-        if !(z > 0.0) || !z.is_finite() {
+        if z.is_nan() || z <= 0.0 || !z.is_finite() {
             return Err(Error::Numerical(format!(
                 "cannot sample: the squared norm of the state is {z}"
             )));
@@ -58,7 +58,7 @@ impl ConstrainedMps {
                     dest[bit] = r;
                 }
                 let total = p[0] + p[1];
-                if !(total > 0.0) {
+                if total.is_nan() || total <= 0.0 {
                     return Err(Error::Numerical(format!(
                         "sampling reached a zero-probability prefix at site {s}"
                     )));
