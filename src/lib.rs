@@ -19,3 +19,6 @@ pub use qtt_macros::mpo;
 pub use qtt_dsl as __dsl;
 #[doc(hidden)]
 pub use qtt_runtime as __runtime;
+
+/// Linear constraints over binary variables, compiled to a QRegion automaton.
+pub use qtt_macros::constraints;

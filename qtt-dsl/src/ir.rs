@@ -4,4 +4,5 @@
 //! as a submodule here; the runtime consumes these types whether they came
 //! from a macro expansion or were built from data at run time.
 
+pub mod constraints;
 pub mod opsum;

@@ -9,7 +9,9 @@
 //! runtime can build the same IR from data at run time. The front end lives
 //! behind the `compiler` feature.
 
+#[cfg(feature = "compiler")]
+pub mod constraints;
 pub mod ir;
-
 #[cfg(feature = "compiler")]
 pub mod mpo;
+pub mod qregion;

@@ -11,3 +11,10 @@ use proc_macro::TokenStream;
 pub fn mpo(input: TokenStream) -> TokenStream {
     qtt_dsl::mpo::expand(input.into()).into()
 }
+
+/// Linear constraints over binary variables compiled to a QRegion
+/// automaton (see `qtt_dsl::constraints` for the syntax).
+#[proc_macro]
+pub fn constraints(input: TokenStream) -> TokenStream {
+    qtt_dsl::constraints::expand(input.into()).into()
+}

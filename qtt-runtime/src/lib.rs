@@ -12,6 +12,7 @@
 
 pub mod error;
 pub mod linalg;
+pub mod qregion;
 pub mod qtt;
 pub mod solve;
 pub mod tt;

@@ -2,6 +2,7 @@
 //! taking its own arguments; this file only routes and prints help.
 
 mod args;
+mod knapsack;
 mod tour;
 
 pub use args::Args;
@@ -13,11 +14,18 @@ struct Command {
     run: fn(&mut Args) -> Result<(), String>,
 }
 
-const COMMANDS: &[Command] = &[Command {
-    name: "tour",
-    summary: "a guided run through what qtt can do, on built-in defaults (the default command)",
-    run: tour::run,
-}];
+const COMMANDS: &[Command] = &[
+    Command {
+        name: "tour",
+        summary: "a guided run through what qtt can do, on built-in defaults (the default command)",
+        run: tour::run,
+    },
+    Command {
+        name: "knapsack",
+        summary: "solve a quadratic knapsack file with the constrained-MPS optimiser",
+        run: knapsack::run,
+    },
+];
 
 fn help() -> String {
     let mut s = String::from("usage: qtt [COMMAND] [OPTIONS]\n\ncommands:\n");

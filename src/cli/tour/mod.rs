@@ -1,6 +1,7 @@
 //! `qtt tour`: what qtt does, on built-in defaults, one section per
 //! capability in the order of the README's examples.
 
+mod qregion;
 mod qtt_grids;
 mod solvers;
 mod tensor_trains;
@@ -21,5 +22,7 @@ pub fn run(args: &mut Args) -> Result<(), String> {
     qtt_grids::run(quiet)?;
     println!();
     solvers::run(quiet)?;
+    println!();
+    qregion::run(quiet)?;
     Ok(())
 }

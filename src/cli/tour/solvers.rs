@@ -15,7 +15,10 @@ pub fn run(quiet: bool) -> Result<(), String> {
         sum i in 0..d { Sx[i]*Sx[(i+1)%d] + Sy[i]*Sy[(i+1)%d] + Sz[i]*Sz[(i+1)%d] }
     }
     .map_err(|e| e.to_string())?;
-    println!("solvers: spin-1 Heisenberg ring of {d} sites written with mpo!, MPO rank {}", h.max_rank());
+    println!(
+        "solvers: spin-1 Heisenberg ring of {d} sites written with mpo!, MPO rank {}",
+        h.max_rank()
+    );
     let x0 = TensorTrain::random(&vec![3; d], 4, 1).map_err(|e| e.to_string())?;
     let mut o = DmrgOptions::two_site(81);
     o.verbose = !quiet;
