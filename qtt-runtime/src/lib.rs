@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod linalg;
+pub mod quantum;
 pub mod tt;
 
 pub use error::{Error, Result};

@@ -1,0 +1,32 @@
+//! Quantum circuits, a state-vector simulator and quantum Monte Carlo (seed 001).
+//!
+//! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
+//! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
+//! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
+//! - estimation: [`problem`], [`grover`], [`canonical`], [`iterative`], [`mlae`],
+//!   [`classical`], and the paper's [`models`].
+//!
+//! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
+//! Qubit `q` is bit `q` of a basis index (little-endian, as Qiskit).
+
+pub mod circuit;
+pub mod decompose;
+pub mod fusion;
+pub mod gate;
+pub mod kernels;
+pub mod multiplexor;
+pub mod qasm;
+pub mod resources;
+pub mod state;
+pub mod unitary;
+
+pub use circuit::{Circuit, Op, Register};
+pub use decompose::decompose;
+pub use gate::Gate;
+pub use qasm::{from_qasm, to_qasm};
+pub use resources::Resources;
+pub use state::{SimOptions, StateVector};
+pub use unitary::circuit_unitary;
+
+#[cfg(test)]
+mod tests;
