@@ -9,20 +9,29 @@
 //! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
 //! Qubit `q` is bit `q` of a basis index (little-endian, as Qiskit).
 
+pub mod canonical;
 pub mod circuit;
 pub mod decompose;
+pub mod distribution;
 pub mod fusion;
+pub mod grover;
 pub mod gate;
 pub mod kernels;
+pub mod models;
 pub mod multiplexor;
+pub mod payoff;
+pub mod problem;
 pub mod qasm;
 pub mod resources;
 pub mod state;
 pub mod unitary;
 
+pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
 pub use circuit::{Circuit, Op, Register};
 pub use decompose::decompose;
+pub use distribution::{Discretized, Grid};
 pub use gate::Gate;
+pub use problem::{EstimationProblem, Normalization, Readout};
 pub use qasm::{from_qasm, to_qasm};
 pub use resources::Resources;
 pub use state::{SimOptions, StateVector};
@@ -30,3 +39,5 @@ pub use unitary::circuit_unitary;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_estimation;
