@@ -11,14 +11,18 @@
 
 pub mod canonical;
 pub mod circuit;
+pub mod classical;
 pub mod decompose;
 pub mod distribution;
 pub mod fusion;
 pub mod grover;
+pub mod iterative;
 pub mod gate;
 pub mod kernels;
+pub mod mlae;
 pub mod models;
 pub mod multiplexor;
+pub mod oracle;
 pub mod payoff;
 pub mod problem;
 pub mod qasm;
@@ -28,9 +32,12 @@ pub mod unitary;
 
 pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
 pub use circuit::{Circuit, Op, Register};
+pub use classical::{classical_monte_carlo, MonteCarloEstimate};
 pub use decompose::decompose;
 pub use distribution::{Discretized, Grid};
 pub use gate::Gate;
+pub use iterative::{IntervalEstimate, IterativeQae};
+pub use mlae::MaximumLikelihoodQae;
 pub use problem::{EstimationProblem, Normalization, Readout};
 pub use qasm::{from_qasm, to_qasm};
 pub use resources::Resources;

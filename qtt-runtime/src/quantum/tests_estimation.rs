@@ -146,3 +146,53 @@ fn neoclassical_value_is_one() {
     assert!((payoff::linear_scale(10) - 0.209567).abs() < 1e-6);
     assert!((payoff::linear_scale(4) - 0.838270).abs() < 1e-6);
 }
+
+#[test]
+fn grover_oracle_follows_sin_squared_of_odd_multiples() {
+    let p = gaussian_sin2(4).unwrap();
+    let a = p.amplitude().unwrap();
+    let ta = a.sqrt().asin();
+    let mut o = oracle::GroverOracle::new(&p, 1).unwrap();
+    for k in [0u64, 1, 2, 5, 13, 100] {
+        let want = ((2 * k + 1) as f64 * ta).sin().powi(2);
+        assert!((o.probability(k) - want).abs() < 1e-10, "k = {k}");
+    }
+    assert!((oracle::normal_quantile(0.975) - 1.959963985).abs() < 1e-8);
+}
+
+#[test]
+fn iterative_and_maximum_likelihood_intervals_cover_the_amplitude() {
+    let p = gaussian_sin2(5).unwrap();
+    let a = p.amplitude().unwrap();
+    let mut covered = 0;
+    for seed in 0..10 {
+        let r = IterativeQae { seed, ..IterativeQae::new(1e-3, 0.05) }.run(&p).unwrap();
+        assert!(r.interval.1 - r.interval.0 <= 2.5e-3, "{:?}", r.interval);
+        if r.interval.0 <= a && a <= r.interval.1 {
+            covered += 1;
+        }
+        assert!(r.oracle_calls > 0);
+    }
+    assert!(covered >= 9, "IQAE covered {covered}/10");
+    let mut covered = 0;
+    for seed in 0..10 {
+        let r = MaximumLikelihoodQae { seed, ..MaximumLikelihoodQae::new(8) }.run(&p).unwrap();
+        assert!((r.amplitude - a).abs() < 5e-3, "{}", r.amplitude);
+        if r.interval.0 <= a && a <= r.interval.1 {
+            covered += 1;
+        }
+    }
+    assert!(covered >= 8, "MLAE covered {covered}/10");
+    assert!(IterativeQae::new(0.0, 0.05).run(&p).is_err());
+    assert!(MaximumLikelihoodQae { alpha: 1.5, ..MaximumLikelihoodQae::new(3) }.run(&p).is_err());
+}
+
+#[test]
+fn classical_monte_carlo_is_seeded_and_unbiased() {
+    let p = bank_stress_test(3).unwrap();
+    let r = classical_monte_carlo(&p, 200_000, 3).unwrap();
+    assert_eq!(r, classical_monte_carlo(&p, 200_000, 3).unwrap());
+    assert!((r.estimate - bank_stress_test_exact()).abs() < 4.0 * r.std_error, "{r:?}");
+    let bare = EstimationProblem::new(Circuit::new(1), 0).unwrap();
+    assert!(classical_monte_carlo(&bare, 10, 0).is_err());
+}
