@@ -14,3 +14,5 @@ pub use qtt_dsl::ir;
 pub use qtt_dsl as __dsl;
 #[doc(hidden)]
 pub use qtt_runtime as __runtime;
+
+pub use qtt_macros::{circuit, estimate};

@@ -10,3 +10,7 @@
 //! behind the `compiler` feature.
 
 pub mod ir;
+#[cfg(feature = "compiler")]
+pub mod circuit;
+#[cfg(feature = "compiler")]
+pub mod estimate;
