@@ -5,7 +5,7 @@
 //! (2 x 16 bytes x 2^n per gate, read + write) against a memcpy of the same buffer.
 //!
 //! `cargo bench --bench statevector -- [--sizes 16,20,24,26] [--threads 1,all]
-//! [--fusion on,off] [--budget 4]`
+//! [--fusion 1,2,0] (max qubits of a fused block; 0 = off) [--budget 4]`
 
 use std::time::Instant;
 
@@ -83,7 +83,7 @@ fn loadavg() -> f64 {
 fn main() {
     let sizes: Vec<usize> = arg("--sizes", "16,20,24,26").split(',').map(|s| s.parse().unwrap()).collect();
     let threads: Vec<String> = arg("--threads", "1,all").split(',').map(String::from).collect();
-    let fusions: Vec<String> = arg("--fusion", "on,off").split(',').map(String::from).collect();
+    let fusions: Vec<String> = arg("--fusion", "1,2,0").split(',').map(String::from).collect();
     let budget: f64 = arg("--budget", "4").parse().unwrap();
     let all = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     for &n in &sizes {
@@ -106,7 +106,7 @@ fn main() {
                 let mut s = StateVector::zero(n).unwrap();
                 let reset = timed(1.0, || s.reset());
                 for fu in &fusions {
-                    let opts = SimOptions { fusion_max_qubits: if fu == "on" { 2 } else { 0 } };
+                    let opts = SimOptions { fusion_max_qubits: fu.parse().unwrap() };
                     let load = loadavg();
                     let t = timed(budget, || {
                         s.reset();
@@ -117,7 +117,7 @@ fn main() {
                     let a0 = s.amplitudes()[0];
                     let al = s.amplitudes()[(1 << n) - 1];
                     println!(
-                        "{{\"bench\": \"statevector_gates\", \"params\": {{\"n_qubits\": {n}, \"layers\": {layers}, \"n_gates\": {n_gates}, \"threads\": \"{th}\", \"rayon_threads\": {nt}, \"fusion\": \"{fu}\"}}, \"seconds_median\": {t:.6e}, \"results\": {{\"seconds_per_gate\": {spg:.6e}, \"seconds_reset\": {reset:.3e}, \"eff_bw_GBps_rw\": {bw:.3}, \"memcpy_GBps_rw\": {copy_gbps:.3}, \"bw_fraction_of_memcpy\": {:.3}, \"loadavg1_before\": {load}, \"amp0\": [{}, {}], \"amp_last\": [{}, {}]}}}}",
+                        "{{\"bench\": \"statevector_gates\", \"params\": {{\"n_qubits\": {n}, \"layers\": {layers}, \"n_gates\": {n_gates}, \"threads\": \"{th}\", \"rayon_threads\": {nt}, \"fusion_max_qubits\": {fu}}}, \"seconds_median\": {t:.6e}, \"results\": {{\"seconds_per_gate\": {spg:.6e}, \"seconds_reset\": {reset:.3e}, \"eff_bw_GBps_rw\": {bw:.3}, \"memcpy_GBps_rw\": {copy_gbps:.3}, \"bw_fraction_of_memcpy\": {:.3}, \"loadavg1_before\": {load}, \"amp0\": [{}, {}], \"amp_last\": [{}, {}]}}}}",
                         bw / copy_gbps, a0.re, a0.im, al.re, al.im
                     );
                 }

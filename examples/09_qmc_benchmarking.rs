@@ -98,7 +98,7 @@ fn main() -> qtt::Result<()> {
     println!("\n(b) resources of the canonical QAE circuit (linear-approximation loading, m = 5)");
     println!("   n    qubits   gates          CNOTs          depth");
     let mut depth = vec![];
-    for n in 1..=10 {
+    for n in 2..=10 {
         let lp = models::neoclassical(&z, PayoffLoading::LinearApprox(linear_scale(n)))?;
         let r = CanonicalQae::new(n).resources(&lp)?;
         println!("   {n:<4} {:<8} {:<14} {:<14} {}", r.qubits, r.gates, r.cnots, r.depth);

@@ -29,6 +29,7 @@ pub mod qasm;
 pub mod resources;
 pub mod state;
 pub mod unitary;
+pub mod variational;
 
 pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
 pub use circuit::{Circuit, Op, Register};
@@ -43,6 +44,7 @@ pub use qasm::{from_qasm, to_qasm};
 pub use resources::Resources;
 pub use state::{SimOptions, StateVector};
 pub use unitary::circuit_unitary;
+pub use variational::{TrainOptions, VariationalLoader};
 
 #[cfg(test)]
 mod tests;
