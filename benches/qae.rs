@@ -11,18 +11,33 @@ use qtt::quantum::{models, Backend, CanonicalQae};
 
 fn arg(name: &str, default: &str) -> String {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_string())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| default.to_string())
 }
 
 fn main() {
-    let ns: Vec<usize> = arg("--ns", "6,8,10,12").split(',').map(|s| s.parse().unwrap()).collect();
-    let gate_ns: Vec<usize> = arg("--gate-ns", "6,8").split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    let ns: Vec<usize> = arg("--ns", "6,8,10,12")
+        .split(',')
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let gate_ns: Vec<usize> = arg("--gate-ns", "6,8")
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
     let exact = models::gaussian_sin2(5).unwrap().exact_value().unwrap();
     for (backend, list) in [(Backend::DenseGrover, &ns), (Backend::GateByGate, &gate_ns)] {
         for &n in list.iter() {
             let run = || {
                 let p = models::gaussian_sin2(5).unwrap();
-                CanonicalQae { backend, ..CanonicalQae::new(n) }.run(&p).unwrap()
+                CanonicalQae {
+                    backend,
+                    ..CanonicalQae::new(n)
+                }
+                .run(&p)
+                .unwrap()
             };
             let t0 = Instant::now();
             let mut r = run();

@@ -81,18 +81,36 @@ fn loadavg() -> f64 {
 }
 
 fn main() {
-    let sizes: Vec<usize> = arg("--sizes", "16,20,24,26").split(',').map(|s| s.parse().unwrap()).collect();
-    let threads: Vec<String> = arg("--threads", "1,all").split(',').map(String::from).collect();
-    let fusions: Vec<String> = arg("--fusion", "1,2,0").split(',').map(String::from).collect();
+    let sizes: Vec<usize> = arg("--sizes", "16,20,24,26")
+        .split(',')
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let threads: Vec<String> = arg("--threads", "1,all")
+        .split(',')
+        .map(String::from)
+        .collect();
+    let fusions: Vec<String> = arg("--fusion", "1,2,0")
+        .split(',')
+        .map(String::from)
+        .collect();
     let budget: f64 = arg("--budget", "4").parse().unwrap();
-    let all = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let all = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     for &n in &sizes {
         let layers = layers_for(n);
         let c = layered(n, layers);
         let n_gates = c.ops().len();
         for th in &threads {
-            let nt = if th == "all" { all } else { th.parse().unwrap() };
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(nt).build().unwrap();
+            let nt = if th == "all" {
+                all
+            } else {
+                th.parse().unwrap()
+            };
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(nt)
+                .build()
+                .unwrap();
             pool.install(|| {
                 // memcpy anchor on a buffer of the same size
                 let src = vec![C64::new(1.0, 0.0); 1 << n];

@@ -16,8 +16,8 @@ mod svg;
 use std::time::Instant;
 
 use qtt::quantum::{
-    classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange, Backend, CanonicalQae, Discretized,
-    Grid, IterativeQae, MaximumLikelihoodQae,
+    classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange,
+    Backend, CanonicalQae, Discretized, Grid, IterativeQae, MaximumLikelihoodQae,
 };
 
 fn main() -> qtt::Result<()> {
@@ -32,13 +32,33 @@ fn main() -> qtt::Result<()> {
     let mut canon = vec![];
     let mut lin = vec![];
     for n in 3..=16 {
-        let backend = if n <= 10 { Backend::DenseGrover } else { Backend::Analytic };
-        let r = CanonicalQae { backend, ..CanonicalQae::new(n) }.run(&problem)?;
+        let backend = if n <= 10 {
+            Backend::DenseGrover
+        } else {
+            Backend::Analytic
+        };
+        let r = CanonicalQae {
+            backend,
+            ..CanonicalQae::new(n)
+        }
+        .run(&problem)?;
         canon.push((r.oracle_calls as f64, (r.estimate - exact).abs().max(1e-16)));
         let lp = models::neoclassical(&z, PayoffLoading::LinearApprox(linear_scale(n)))?;
-        let range = if lp.amplitude()? <= 0.5 { AmplitudeRange::AtMostHalf } else { AmplitudeRange::AtLeastHalf };
-        let rl = CanonicalQae { backend, range, ..CanonicalQae::new(n) }.run(&lp)?;
-        lin.push((rl.oracle_calls as f64, (rl.estimate - exact).abs().max(1e-16)));
+        let range = if lp.amplitude()? <= 0.5 {
+            AmplitudeRange::AtMostHalf
+        } else {
+            AmplitudeRange::AtLeastHalf
+        };
+        let rl = CanonicalQae {
+            backend,
+            range,
+            ..CanonicalQae::new(n)
+        }
+        .run(&lp)?;
+        lin.push((
+            rl.oracle_calls as f64,
+            (rl.estimate - exact).abs().max(1e-16),
+        ));
     }
     let seeds = 8;
     let mut iqae = vec![];
@@ -46,7 +66,12 @@ fn main() -> qtt::Result<()> {
         let eps = 10f64.powi(-k) / 2.0;
         let (mut err, mut calls) = (0.0, 0.0);
         for seed in 0..seeds {
-            let r = IterativeQae { seed, shots: 100, ..IterativeQae::new(eps, 0.05) }.run(&problem)?;
+            let r = IterativeQae {
+                seed,
+                shots: 100,
+                ..IterativeQae::new(eps, 0.05)
+            }
+            .run(&problem)?;
             err += (r.estimate - exact).abs();
             calls += r.oracle_calls as f64;
         }
@@ -56,7 +81,12 @@ fn main() -> qtt::Result<()> {
     for levels in 2..=12 {
         let (mut err, mut calls) = (0.0, 0.0);
         for seed in 0..seeds {
-            let r = MaximumLikelihoodQae { seed, shots: 100, ..MaximumLikelihoodQae::new(levels) }.run(&problem)?;
+            let r = MaximumLikelihoodQae {
+                seed,
+                shots: 100,
+                ..MaximumLikelihoodQae::new(levels)
+            }
+            .run(&problem)?;
             err += (r.estimate - exact).abs();
             calls += r.oracle_calls as f64;
         }
@@ -75,14 +105,19 @@ fn main() -> qtt::Result<()> {
         mc.push((n as f64, err / seeds as f64));
     }
     println!("\n(a) fitted slopes of log error vs log oracle calls");
-    let fits: Vec<(&str, &Vec<(f64, f64)>, &str)> = vec![
+    type Fit<'a> = (&'a str, &'a Vec<(f64, f64)>, &'a str);
+    let fits: Vec<Fit> = vec![
         ("canonical QAE, exact loading", &canon, "-1"),
         ("iterative QAE (Grinko)", &iqae, "-1"),
         ("maximum-likelihood QAE (Suzuki)", &mlae, "-1"),
         ("canonical QAE, linear approximation", &lin, "-2/3"),
         ("classical Monte Carlo", &mc, "-1/2"),
     ];
-    let mut plot = svg::Plot::new("Error vs oracle calls", "oracle calls (G applications / samples)", "mean absolute error");
+    let mut plot = svg::Plot::new(
+        "Error vs oracle calls",
+        "oracle calls (G applications / samples)",
+        "mean absolute error",
+    );
     plot.log_x = true;
     plot.log_y = true;
     let mut slopes = vec![];
@@ -92,7 +127,8 @@ fn main() -> qtt::Result<()> {
         println!("   {name:<38} slope {s:>7.3}  (theory {theory})");
         plot = plot.line(&format!("{name}: {s:.2}"), (*pts).clone());
     }
-    plot.write("qmc_error_vs_calls.svg").map_err(qtt::Error::from)?;
+    plot.write("qmc_error_vs_calls.svg")
+        .map_err(qtt::Error::from)?;
 
     // (b) depth over {RX, RY, RZ, CNOT} vs estimation qubits (paper's linear-approximation F).
     println!("\n(b) resources of the canonical QAE circuit (linear-approximation loading, m = 5)");
@@ -101,10 +137,18 @@ fn main() -> qtt::Result<()> {
     for n in 2..=10 {
         let lp = models::neoclassical(&z, PayoffLoading::LinearApprox(linear_scale(n)))?;
         let r = CanonicalQae::new(n).resources(&lp)?;
-        println!("   {n:<4} {:<8} {:<14} {:<14} {}", r.qubits, r.gates, r.cnots, r.depth);
+        println!(
+            "   {n:<4} {:<8} {:<14} {:<14} {}",
+            r.qubits, r.gates, r.cnots, r.depth
+        );
         depth.push((n as f64, r.depth as f64));
     }
-    let mut dp = svg::Plot::new("Circuit depth vs estimation qubits", "estimation qubits n", "depth").line("depth", depth.clone());
+    let mut dp = svg::Plot::new(
+        "Circuit depth vs estimation qubits",
+        "estimation qubits n",
+        "depth",
+    )
+    .line("depth", depth.clone());
     dp.log_y = true;
     dp.write("qmc_depth.svg").map_err(qtt::Error::from)?;
     // log-linear fit: log10 depth = a + b n
@@ -118,7 +162,10 @@ fn main() -> qtt::Result<()> {
     // fit, T = t * depth(n); classical N(eps) from the fit, times the measured time per sample.
     let (sl, il) = svg::loglog_fit(&lin);
     let (sm, im) = svg::loglog_fit(&mc);
-    println!("\n(c) runtime projection (classical: {:.1} ns per sample on one core, measured)", t_sample * 1e9);
+    println!(
+        "\n(c) runtime projection (classical: {:.1} ns per sample on one core, measured)",
+        t_sample * 1e9
+    );
     println!("   eps      QMC t=1ns   10ns        100ns       1us         10us        100us       | MC 1 core   HPC x1e3    super x1e6");
     let mut rt_plot = svg::Plot::new("Projected runtime to reach an error", "error", "seconds");
     rt_plot.log_x = true;
@@ -144,7 +191,17 @@ fn main() -> qtt::Result<()> {
         series[gate_times.len() + 2].push((eps, t_mc / 1e6));
         println!("{row}");
     }
-    let labels = ["QMC 1 ns", "QMC 10 ns", "QMC 100 ns", "QMC 1 us", "QMC 10 us", "QMC 100 us", "MC 1 core", "MC HPC x1e3", "MC super x1e6"];
+    let labels = [
+        "QMC 1 ns",
+        "QMC 10 ns",
+        "QMC 100 ns",
+        "QMC 1 us",
+        "QMC 10 us",
+        "QMC 100 us",
+        "MC 1 core",
+        "MC HPC x1e3",
+        "MC super x1e6",
+    ];
     for (l, s) in labels.iter().zip(series) {
         rt_plot = rt_plot.line(l, s);
     }

@@ -19,8 +19,20 @@ fn circuit_macro_matches_the_builder() {
     }
     .unwrap();
     let mut b = Circuit::new(4);
-    b.h(0).unwrap().cx(0, 1).unwrap().cx(0, 2).unwrap().ry(0.6, 2).unwrap();
-    b.controlled_gate(Gate::Rz(0.5), &[1], 3).unwrap().mcx(&[0, 1, 2], 3).unwrap().swap(0, 2).unwrap();
+    b.h(0)
+        .unwrap()
+        .cx(0, 1)
+        .unwrap()
+        .cx(0, 2)
+        .unwrap()
+        .ry(0.6, 2)
+        .unwrap();
+    b.controlled_gate(Gate::Rz(0.5), &[1], 3)
+        .unwrap()
+        .mcx(&[0, 1, 2], 3)
+        .unwrap()
+        .swap(0, 2)
+        .unwrap();
     let u1 = circuit_unitary(&c).unwrap();
     let u2 = circuit_unitary(&b).unwrap();
     assert!(qtt::quantum::unitary::max_abs_diff(&u1, &u2) < 1e-12);

@@ -9,8 +9,8 @@
 //! runtime can build the same IR from data at run time. The front end lives
 //! behind the `compiler` feature.
 
-pub mod ir;
 #[cfg(feature = "compiler")]
 pub mod circuit;
 #[cfg(feature = "compiler")]
 pub mod estimate;
+pub mod ir;

@@ -9,7 +9,9 @@ pub struct Args {
 impl Args {
     /// Wraps the arguments after the subcommand name.
     pub fn new(args: &[String]) -> Self {
-        Self { items: args.iter().cloned().map(Some).collect() }
+        Self {
+            items: args.iter().cloned().map(Some).collect(),
+        }
     }
 
     /// Takes a boolean flag such as `--json`.
@@ -25,7 +27,9 @@ impl Args {
     pub fn value<T: std::str::FromStr>(&mut self, name: &str) -> Result<Option<T>, String> {
         let prefix = format!("{name}=");
         for i in 0..self.items.len() {
-            let Some(a) = self.items[i].clone() else { continue };
+            let Some(a) = self.items[i].clone() else {
+                continue;
+            };
             let raw = if a == name {
                 let v = self.items.get(i + 1).cloned().flatten();
                 let v = v.ok_or_else(|| format!("option {name} needs a value"))?;
@@ -47,7 +51,10 @@ impl Args {
 
     /// Takes the next positional argument.
     pub fn positional(&mut self) -> Option<String> {
-        let i = self.items.iter().position(|a| a.as_ref().is_some_and(|s| !s.starts_with("--")))?;
+        let i = self
+            .items
+            .iter()
+            .position(|a| a.as_ref().is_some_and(|s| !s.starts_with("--")))?;
         self.items[i].take()
     }
 

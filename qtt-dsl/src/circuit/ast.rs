@@ -28,7 +28,7 @@ pub struct ForLoop {
 pub enum Stmt {
     Reg(RegDecl),
     Gate(GateCall),
-    For(ForLoop),
+    For(Box<ForLoop>),
 }
 
 /// The whole macro input.
@@ -67,21 +67,30 @@ impl Parse for Stmt {
             let content;
             braced!(content in input);
             let body = parse_stmts(&content)?;
-            return Ok(Stmt::For(ForLoop { var, range, body }));
+            return Ok(Stmt::For(Box::new(ForLoop { var, range, body })));
         }
         let name: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected `reg name[size];`, a gate call such as `h(q[0]);`, or a `for` loop")
+            syn::Error::new(
+                e.span(),
+                "expected `reg name[size];`, a gate call such as `h(q[0]);`, or a `for` loop",
+            )
         })?;
         let content;
         let paren = parenthesized!(content in input);
         let args: Punctuated<Expr, Token![,]> = content.parse_terminated(Expr::parse, Token![,])?;
         input.parse::<Token![;]>()?;
-        Ok(Stmt::Gate(GateCall { name, paren, args: args.into_iter().collect() }))
+        Ok(Stmt::Gate(GateCall {
+            name,
+            paren,
+            args: args.into_iter().collect(),
+        }))
     }
 }
 
 impl Parse for CircuitBody {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        Ok(CircuitBody { stmts: parse_stmts(input)? })
+        Ok(CircuitBody {
+            stmts: parse_stmts(input)?,
+        })
     }
 }

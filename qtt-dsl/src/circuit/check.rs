@@ -31,15 +31,28 @@ pub struct GateInfo {
 
 #[derive(Clone, Copy)]
 pub enum Lowering {
-    Controlled { variant: &'static str, controls: usize },
+    Controlled {
+        variant: &'static str,
+        controls: usize,
+    },
     Swap,
     Mcx,
-    Qft { inverse: bool },
+    Qft {
+        inverse: bool,
+    },
 }
 
 macro_rules! g {
     ($n:literal, $p:literal, $q:expr, $v:literal, $c:literal) => {
-        GateInfo { name: $n, params: $p, qubits: $q, lowering: Lowering::Controlled { variant: $v, controls: $c } }
+        GateInfo {
+            name: $n,
+            params: $p,
+            qubits: $q,
+            lowering: Lowering::Controlled {
+                variant: $v,
+                controls: $c,
+            },
+        }
     };
 }
 
@@ -69,10 +82,30 @@ pub fn gate_table() -> Vec<GateInfo> {
         g!("cphase", 1, Exactly(2), "Phase", 1),
         g!("ccx", 0, Exactly(3), "X", 2),
         g!("ccz", 0, Exactly(3), "Z", 2),
-        GateInfo { name: "swap", params: 0, qubits: Exactly(2), lowering: Lowering::Swap },
-        GateInfo { name: "mcx", params: 0, qubits: AtLeast(2), lowering: Lowering::Mcx },
-        GateInfo { name: "qft", params: 0, qubits: Register, lowering: Lowering::Qft { inverse: false } },
-        GateInfo { name: "iqft", params: 0, qubits: Register, lowering: Lowering::Qft { inverse: true } },
+        GateInfo {
+            name: "swap",
+            params: 0,
+            qubits: Exactly(2),
+            lowering: Lowering::Swap,
+        },
+        GateInfo {
+            name: "mcx",
+            params: 0,
+            qubits: AtLeast(2),
+            lowering: Lowering::Mcx,
+        },
+        GateInfo {
+            name: "qft",
+            params: 0,
+            qubits: Register,
+            lowering: Lowering::Qft { inverse: false },
+        },
+        GateInfo {
+            name: "iqft",
+            params: 0,
+            qubits: Register,
+            lowering: Lowering::Qft { inverse: true },
+        },
     ]
 }
 
@@ -84,9 +117,22 @@ pub struct QubitRef {
 
 /// A checked statement.
 pub enum Spec {
-    Reg { name: Ident, size: usize },
-    Gate { lowering: Lowering, params: Vec<Expr>, qubits: Vec<QubitRef>, register: Option<Ident>, span: Span },
-    For { var: syn::Pat, range: Expr, body: Vec<Spec> },
+    Reg {
+        name: Ident,
+        size: usize,
+    },
+    Gate {
+        lowering: Lowering,
+        params: Vec<Expr>,
+        qubits: Vec<QubitRef>,
+        register: Option<Ident>,
+        span: Span,
+    },
+    For {
+        var: Box<syn::Pat>,
+        range: Box<Expr>,
+        body: Vec<Spec>,
+    },
 }
 
 struct Scope {
@@ -96,12 +142,18 @@ struct Scope {
 /// Checks the whole body.
 pub fn check(body: &CircuitBody) -> syn::Result<Vec<Spec>> {
     let table = gate_table();
-    let mut scope = Scope { regs: HashMap::new() };
+    let mut scope = Scope {
+        regs: HashMap::new(),
+    };
     check_stmts(&body.stmts, &table, &mut scope)
 }
 
 fn literal_index(e: &Expr) -> Option<(usize, Span)> {
-    if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) = e {
+    if let Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(i),
+        ..
+    }) = e
+    {
         return i.base10_parse::<usize>().ok().map(|v| (v, i.span()));
     }
     None
@@ -114,18 +166,31 @@ fn check_stmts(stmts: &[Stmt], table: &[GateInfo], scope: &mut Scope) -> syn::Re
             Stmt::Reg(r) => {
                 let name = r.name.to_string();
                 if scope.regs.contains_key(&name) {
-                    return Err(syn::Error::new(r.name.span(), format!("register `{name}` is declared twice")));
+                    return Err(syn::Error::new(
+                        r.name.span(),
+                        format!("register `{name}` is declared twice"),
+                    ));
                 }
                 let size: usize = r.size.base10_parse()?;
                 if size == 0 || size > 40 {
-                    return Err(syn::Error::new(r.size.span(), format!("register `{name}` has {size} qubits, expected 1..=40")));
+                    return Err(syn::Error::new(
+                        r.size.span(),
+                        format!("register `{name}` has {size} qubits, expected 1..=40"),
+                    ));
                 }
                 scope.regs.insert(name, (size, r.name.span()));
-                out.push(Spec::Reg { name: r.name.clone(), size });
+                out.push(Spec::Reg {
+                    name: r.name.clone(),
+                    size,
+                });
             }
             Stmt::For(f) => {
                 let body = check_stmts(&f.body, table, scope)?;
-                out.push(Spec::For { var: f.var.clone(), range: f.range.clone(), body });
+                out.push(Spec::For {
+                    var: Box::new(f.var.clone()),
+                    range: Box::new(f.range.clone()),
+                    body,
+                });
             }
             Stmt::Gate(call) => out.push(check_gate(call, table, scope)?),
         }
@@ -137,7 +202,10 @@ fn check_gate(call: &super::ast::GateCall, table: &[GateInfo], scope: &Scope) ->
     let name = call.name.to_string();
     let info = table.iter().find(|g| g.name == name).ok_or_else(|| {
         let known: Vec<&str> = table.iter().map(|g| g.name).collect();
-        syn::Error::new(call.name.span(), format!("unknown gate `{name}`; known gates: {}", known.join(", ")))
+        syn::Error::new(
+            call.name.span(),
+            format!("unknown gate `{name}`; known gates: {}", known.join(", ")),
+        )
     })?;
     let args_span = call.paren.span.join();
     let n_args = call.args.len();
@@ -147,18 +215,34 @@ fn check_gate(call: &super::ast::GateCall, table: &[GateInfo], scope: &Scope) ->
             1 => "1 parameter and ".to_string(),
             k => format!("{k} parameters and "),
         };
-        format!("`{name}` takes {p}{q}, got {n_args} argument{}", if n_args == 1 { "" } else { "s" })
+        format!(
+            "`{name}` takes {p}{q}, got {n_args} argument{}",
+            if n_args == 1 { "" } else { "s" }
+        )
     };
     if let Qubits::Register = info.qubits {
         if n_args != 1 {
             return Err(syn::Error::new(args_span, arity_msg("one register")));
         }
         let reg = match &call.args[0] {
-            Expr::Path(p) if p.path.get_ident().is_some() => p.path.get_ident().cloned().expect("ident"),
-            other => return Err(syn::Error::new(other.span(), format!("`{name}` takes a whole register, such as `{name}(a)`"))),
+            Expr::Path(p) if p.path.get_ident().is_some() => {
+                p.path.get_ident().cloned().expect("ident")
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    format!("`{name}` takes a whole register, such as `{name}(a)`"),
+                ))
+            }
         };
         known_register(&reg, scope)?;
-        return Ok(Spec::Gate { lowering: info.lowering, params: vec![], qubits: vec![], register: Some(reg), span: call.name.span() });
+        return Ok(Spec::Gate {
+            lowering: info.lowering,
+            params: vec![],
+            qubits: vec![],
+            register: Some(reg),
+            span: call.name.span(),
+        });
     }
     let ok = match info.qubits {
         Qubits::Exactly(k) => n_args == info.params + k,
@@ -179,14 +263,26 @@ fn check_gate(call: &super::ast::GateCall, table: &[GateInfo], scope: &Scope) ->
     for arg in &call.args[info.params..] {
         let (reg, index) = match arg {
             Expr::Index(ix) => match &*ix.expr {
-                Expr::Path(p) if p.path.get_ident().is_some() => (p.path.get_ident().cloned().expect("ident"), (*ix.index).clone()),
-                other => return Err(syn::Error::new(other.span(), "expected a register name before `[`")),
+                Expr::Path(p) if p.path.get_ident().is_some() => (
+                    p.path.get_ident().cloned().expect("ident"),
+                    (*ix.index).clone(),
+                ),
+                other => {
+                    return Err(syn::Error::new(
+                        other.span(),
+                        "expected a register name before `[`",
+                    ))
+                }
             },
             other => {
-                return Err(syn::Error::new(other.span(), format!(
-                    "expected a qubit such as `q[0]` here; `{name}` takes {} parameter{} first",
-                    info.params, if info.params == 1 { "" } else { "s" }
-                )))
+                return Err(syn::Error::new(
+                    other.span(),
+                    format!(
+                        "expected a qubit such as `q[0]` here; `{name}` takes {} parameter{} first",
+                        info.params,
+                        if info.params == 1 { "" } else { "s" }
+                    ),
+                ))
             }
         };
         let size = known_register(&reg, scope)?;
@@ -203,13 +299,22 @@ fn check_gate(call: &super::ast::GateCall, table: &[GateInfo], scope: &Scope) ->
             let qi = &q.index;
             q.reg == reg && quote::quote!(#qi).to_string() == key
         }) {
-            return Err(syn::Error::new(arg.span(), format!(
+            return Err(syn::Error::new(
+                arg.span(),
+                format!(
                 "qubit {reg}[{key}] is used twice in `{name}`; a gate's qubits must be distinct"
-            )));
+            ),
+            ));
         }
         qubits.push(QubitRef { reg, index });
     }
-    Ok(Spec::Gate { lowering: info.lowering, params, qubits, register: None, span: call.name.span() })
+    Ok(Spec::Gate {
+        lowering: info.lowering,
+        params,
+        qubits,
+        register: None,
+        span: call.name.span(),
+    })
 }
 
 fn known_register(reg: &Ident, scope: &Scope) -> syn::Result<usize> {
@@ -219,10 +324,17 @@ fn known_register(reg: &Ident, scope: &Scope) -> syn::Result<usize> {
             let mut names: Vec<&String> = scope.regs.keys().collect();
             names.sort();
             let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            Err(syn::Error::new(reg.span(), format!(
-                "no register named `{reg}`; declare it first with `reg {reg}[size];`{}",
-                if list.is_empty() { String::new() } else { format!(" (declared: {})", list.join(", ")) }
-            )))
+            Err(syn::Error::new(
+                reg.span(),
+                format!(
+                    "no register named `{reg}`; declare it first with `reg {reg}[size];`{}",
+                    if list.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (declared: {})", list.join(", "))
+                    }
+                ),
+            ))
         }
     }
 }

@@ -30,7 +30,13 @@ fn emit_stmts(spec: &[Spec], c: &Ident) -> TokenStream {
                 let inner = emit_stmts(body, c);
                 quote! { for #var in #range { #inner } }
             }
-            Spec::Gate { lowering, params, qubits, register, span } => {
+            Spec::Gate {
+                lowering,
+                params,
+                qubits,
+                register,
+                span,
+            } => {
                 let qs: Vec<TokenStream> = qubits
                     .iter()
                     .map(|q| {

@@ -59,7 +59,8 @@ impl Parse for EstimateBody {
             let dist: Ident = input.parse()?;
             let content;
             let paren = parenthesized!(content in input);
-            let params: Punctuated<Expr, Token![,]> = content.parse_terminated(Expr::parse, Token![,])?;
+            let params: Punctuated<Expr, Token![,]> =
+                content.parse_terminated(Expr::parse, Token![,])?;
             input.parse::<kw::on>()?;
             let sup;
             let bracket = bracketed!(sup in input);
@@ -77,7 +78,17 @@ impl Parse for EstimateBody {
                 false
             };
             input.parse::<Token![;]>()?;
-            vars.push(VarDecl { name, dist, paren, params: params.into_iter().collect(), lo, hi, bracket, qubits, endpoints });
+            vars.push(VarDecl {
+                name,
+                dist,
+                paren,
+                params: params.into_iter().collect(),
+                lo,
+                hi,
+                bracket,
+                qubits,
+                endpoints,
+            });
         }
         Ok(EstimateBody { vars, payoffs })
     }

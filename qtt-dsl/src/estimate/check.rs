@@ -34,9 +34,19 @@ const DISTS: &[(&str, &[&str], &str)] = &[
 
 fn literal_f64(e: &Expr) -> Option<f64> {
     match e {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Float(f), .. }) => f.base10_parse().ok(),
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse().ok(),
-        Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => literal_f64(expr).map(|v| -v),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Float(f),
+            ..
+        }) => f.base10_parse().ok(),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => literal_f64(expr).map(|v| -v),
         _ => None,
     }
 }
@@ -46,36 +56,76 @@ pub fn check(body: &EstimateBody) -> syn::Result<Spec> {
     let mut vars: Vec<Var> = Vec::new();
     for v in &body.vars {
         if vars.iter().any(|w| w.name == v.name) {
-            return Err(syn::Error::new(v.name.span(), format!("random variable `{}` is declared twice", v.name)));
+            return Err(syn::Error::new(
+                v.name.span(),
+                format!("random variable `{}` is declared twice", v.name),
+            ));
         }
         let name = v.dist.to_string();
         let (_, pnames, ctor) = DISTS.iter().find(|d| d.0 == name).ok_or_else(|| {
             let known: Vec<&str> = DISTS.iter().map(|d| d.0).collect();
-            syn::Error::new(v.dist.span(), format!("unknown distribution `{name}`; known: {}", known.join(", ")))
+            syn::Error::new(
+                v.dist.span(),
+                format!("unknown distribution `{name}`; known: {}", known.join(", ")),
+            )
         })?;
         if v.params.len() != pnames.len() {
-            return Err(syn::Error::new(v.paren.span.join(), format!(
-                "`{name}` takes {} parameter{} ({}), got {}",
-                pnames.len(), if pnames.len() == 1 { "" } else { "s" },
-                if pnames.is_empty() { "none".to_string() } else { pnames.join(", ") }, v.params.len()
-            )));
+            return Err(syn::Error::new(
+                v.paren.span.join(),
+                format!(
+                    "`{name}` takes {} parameter{} ({}), got {}",
+                    pnames.len(),
+                    if pnames.len() == 1 { "" } else { "s" },
+                    if pnames.is_empty() {
+                        "none".to_string()
+                    } else {
+                        pnames.join(", ")
+                    },
+                    v.params.len()
+                ),
+            ));
         }
         let qubits: usize = v.qubits.base10_parse()?;
         if qubits == 0 || qubits > 20 {
-            return Err(syn::Error::new(v.qubits.span(), format!("`{}` gets {qubits} qubits, expected 1..=20", v.name)));
+            return Err(syn::Error::new(
+                v.qubits.span(),
+                format!("`{}` gets {qubits} qubits, expected 1..=20", v.name),
+            ));
         }
         if let (Some(lo), Some(hi)) = (literal_f64(&v.lo), literal_f64(&v.hi)) {
             if lo >= hi {
-                return Err(syn::Error::new(v.bracket.span.join(), format!("support [{lo}, {hi}] of `{}` is empty, expected lo < hi", v.name)));
+                return Err(syn::Error::new(
+                    v.bracket.span.join(),
+                    format!(
+                        "support [{lo}, {hi}] of `{}` is empty, expected lo < hi",
+                        v.name
+                    ),
+                ));
             }
         }
-        vars.push(Var { name: v.name.clone(), ctor, params: v.params.clone(), lo: v.lo.clone(), hi: v.hi.clone(), qubits, endpoints: v.endpoints });
+        vars.push(Var {
+            name: v.name.clone(),
+            ctor,
+            params: v.params.clone(),
+            lo: v.lo.clone(),
+            hi: v.hi.clone(),
+            qubits,
+            endpoints: v.endpoints,
+        });
     }
     if vars.is_empty() {
-        return Err(syn::Error::new(Span::call_site(), "no random variable declared; add `x ~ normal(0.0, 1.0) on [-3.0, 3.0] with 5 qubits;`"));
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "no random variable declared; add `x ~ normal(0.0, 1.0) on [-3.0, 3.0] with 5 qubits;`",
+        ));
     }
     let payoff = match body.payoffs.as_slice() {
-        [] => return Err(syn::Error::new(Span::call_site(), "missing `payoff = expression;` (the quantity whose expectation is estimated)")),
+        [] => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "missing `payoff = expression;` (the quantity whose expectation is estimated)",
+            ))
+        }
         [p] => p.expr.clone(),
         [_, second, ..] => return Err(syn::Error::new(second.kw, "`payoff` is given twice")),
     };

@@ -16,7 +16,11 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let ctor = format_ident!("{}", v.ctor);
         let ps = v.params.iter().map(|p| quote! { (#p) as f64 });
         let (lo, hi, q) = (&v.lo, &v.hi, v.qubits);
-        let grid = if v.endpoints { quote!(Endpoints) } else { quote!(CellMeans) };
+        let grid = if v.endpoints {
+            quote!(Endpoints)
+        } else {
+            quote!(CellMeans)
+        };
         decls.extend(quote! {
             let #d = ::qtt::quantum::Discretized::#ctor(#(#ps,)* (#lo) as f64, (#hi) as f64, #q, ::qtt::quantum::Grid::#grid)?;
         });

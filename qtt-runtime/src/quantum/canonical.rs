@@ -137,14 +137,14 @@ impl CanonicalQae {
                 s.apply(&c)?;
                 let targets: Vec<usize> = (0..t).collect();
                 let mut power = q;
-                for k in 0..self.n_est {
+                for (k, &control) in est.iter().enumerate() {
                     if k > 0 {
                         power = &power * &power;
                     }
                     s.apply_op(&Op::Unitary {
                         qubits: targets.clone(),
                         matrix: Arc::new(row_major(&power)),
-                        controls: vec![est[k]],
+                        controls: vec![control],
                     })?;
                 }
                 let mut f = Circuit::new(t + self.n_est);

@@ -49,9 +49,9 @@ impl Op {
     /// The control qubits of the operation.
     pub fn controls(&self) -> &[usize] {
         match self {
-            Op::Gate { controls, .. } | Op::Swap { controls, .. } | Op::Unitary { controls, .. } => {
-                controls
-            }
+            Op::Gate { controls, .. }
+            | Op::Swap { controls, .. }
+            | Op::Unitary { controls, .. } => controls,
         }
     }
 
@@ -536,7 +536,10 @@ impl Circuit {
 }
 
 fn check_unitary(m: &[C64], dim: usize) -> Result<()> {
-    if let Some(i) = m.iter().position(|z| !z.re.is_finite() || !z.im.is_finite()) {
+    if let Some(i) = m
+        .iter()
+        .position(|z| !z.re.is_finite() || !z.im.is_finite())
+    {
         return Err(Error::NonFinite(format!(
             "unitary entry {i} = {}, expected a finite number",
             m[i]

@@ -17,16 +17,30 @@ pub struct MonteCarloEstimate {
 }
 
 /// `samples` draws of the problem's payoff under its joint pmf.
-pub fn classical_monte_carlo(problem: &EstimationProblem, samples: usize, seed: u64) -> Result<MonteCarloEstimate> {
+pub fn classical_monte_carlo(
+    problem: &EstimationProblem,
+    samples: usize,
+    seed: u64,
+) -> Result<MonteCarloEstimate> {
     let (pmf, values) = problem.classical.as_ref().ok_or_else(|| {
         Error::invalid("the problem has no classical description (build it from distributions)")
     })?;
     if samples < 2 {
-        return Err(Error::invalid(format!("{samples} samples, expected at least 2")));
+        return Err(Error::invalid(format!(
+            "{samples} samples, expected at least 2"
+        )));
     }
     let draws = sample_pmf(pmf, samples, seed)?;
     let n = samples as f64;
     let mean = draws.iter().map(|&i| values[i]).sum::<f64>() / n;
-    let var = draws.iter().map(|&i| (values[i] - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    Ok(MonteCarloEstimate { estimate: mean, std_error: (var / n).sqrt(), samples })
+    let var = draws
+        .iter()
+        .map(|&i| (values[i] - mean).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
+    Ok(MonteCarloEstimate {
+        estimate: mean,
+        std_error: (var / n).sqrt(),
+        samples,
+    })
 }

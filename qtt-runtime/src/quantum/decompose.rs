@@ -77,7 +77,11 @@ fn lower(out: &mut Circuit, op: &Op, n: usize) -> Result<()> {
 /// `e^{i a} RZ(b) RY(g) RZ(d)` emitted in time order, skipping zero angles.
 fn euler(out: &mut Circuit, m: &Mat2, q: usize) -> Result<()> {
     let (alpha, beta, gamma, delta) = zyz_angles(m);
-    for (g, t) in [(Gate::Rz(delta), delta), (Gate::Ry(gamma), gamma), (Gate::Rz(beta), beta)] {
+    for (g, t) in [
+        (Gate::Rz(delta), delta),
+        (Gate::Ry(gamma), gamma),
+        (Gate::Rz(beta), beta),
+    ] {
         if t != 0.0 {
             out.gate(g, q)?;
         }
@@ -86,7 +90,13 @@ fn euler(out: &mut Circuit, m: &Mat2, q: usize) -> Result<()> {
     Ok(())
 }
 
-fn controlled_1q(out: &mut Circuit, gate: &Gate, controls: &[usize], t: usize, n: usize) -> Result<()> {
+fn controlled_1q(
+    out: &mut Circuit,
+    gate: &Gate,
+    controls: &[usize],
+    t: usize,
+    n: usize,
+) -> Result<()> {
     let m = gate.matrix();
     match controls {
         [] => euler(out, &m, t),
@@ -184,7 +194,13 @@ fn mcx(out: &mut Circuit, c: &[usize], t: usize, n: usize) -> Result<()> {
         cb_anc.push(anc);
         let borrow_a: Vec<usize> = cb.iter().copied().chain([t]).collect();
         for _ in 0..2 {
-            mcx_chain(out, &cb_anc, t, &ca[..cb_anc.len().saturating_sub(2).min(ca.len())], n)?;
+            mcx_chain(
+                out,
+                &cb_anc,
+                t,
+                &ca[..cb_anc.len().saturating_sub(2).min(ca.len())],
+                n,
+            )?;
             mcx_chain(out, ca, anc, &borrow_a[..k1.saturating_sub(2)], n)?;
         }
         return Ok(());
@@ -222,7 +238,13 @@ fn multi_controlled_u(out: &mut Circuit, m: &Mat2, c: &[usize], t: usize, n: usi
 
 /// A dense block as a product of two-level unitaries (Givens eliminations), each
 /// applied between Gray-code neighbours as a multi-controlled single-qubit gate.
-fn dense_block(out: &mut Circuit, qubits: &[usize], u: &[C64], controls: &[usize], n: usize) -> Result<()> {
+fn dense_block(
+    out: &mut Circuit,
+    qubits: &[usize],
+    u: &[C64],
+    controls: &[usize],
+    n: usize,
+) -> Result<()> {
     let k = qubits.len();
     let dim = 1usize << k;
     // Work in Gray-code order so consecutive basis states differ in one bit.
@@ -260,7 +282,11 @@ fn dense_block(out: &mut Circuit, qubits: &[usize], u: &[C64], controls: &[usize
             let (lo, hi) = (partner.min(r), partner.max(r));
             let one = c64(1.0, 0.0);
             let zero = c64(0.0, 0.0);
-            let m = if r == hi { [one, zero, zero, d] } else { [d, zero, zero, one] };
+            let m = if r == hi {
+                [one, zero, zero, d]
+            } else {
+                [d, zero, zero, one]
+            };
             ops.push((lo, hi, m));
         }
     }
@@ -274,11 +300,23 @@ fn dense_block(out: &mut Circuit, qubits: &[usize], u: &[C64], controls: &[usize
 }
 
 /// A 2x2 unitary on basis states `a`, `b` (differing in one bit) of the block.
-fn two_level(out: &mut Circuit, qubits: &[usize], a: usize, b: usize, m: &Mat2, controls: &[usize], n: usize) -> Result<()> {
+fn two_level(
+    out: &mut Circuit,
+    qubits: &[usize],
+    a: usize,
+    b: usize,
+    m: &Mat2,
+    controls: &[usize],
+    n: usize,
+) -> Result<()> {
     let diff = a ^ b;
     let bit = diff.trailing_zeros() as usize;
     // Orient so that `a` has the bit 0.
-    let m = if a >> bit & 1 == 0 { *m } else { [m[3], m[2], m[1], m[0]] };
+    let m = if a >> bit & 1 == 0 {
+        *m
+    } else {
+        [m[3], m[2], m[1], m[0]]
+    };
     let zeros: Vec<usize> = (0..qubits.len())
         .filter(|&j| j != bit && a >> j & 1 == 0)
         .map(|j| qubits[j])

@@ -95,7 +95,11 @@ impl Discretized {
                     let mass = simpson(&pdf, a, a + h);
                     let first = simpson(|x| x * pdf(x), a, a + h);
                     w.push(mass);
-                    pts.push(if mass > 0.0 { first / mass } else { a + h / 2.0 });
+                    pts.push(if mass > 0.0 {
+                        first / mass
+                    } else {
+                        a + h / 2.0
+                    });
                 }
                 Discretized::from_weights(pts, w)
             }
@@ -103,16 +107,38 @@ impl Discretized {
     }
 
     /// Normal `N(mean, std^2)` on `[lo, hi]`.
-    pub fn normal(mean: f64, std: f64, lo: f64, hi: f64, n_qubits: usize, grid: Grid) -> Result<Self> {
+    pub fn normal(
+        mean: f64,
+        std: f64,
+        lo: f64,
+        hi: f64,
+        n_qubits: usize,
+        grid: Grid,
+    ) -> Result<Self> {
         positive("std", std)?;
-        Self::from_pdf(|x| (-0.5 * ((x - mean) / std).powi(2)).exp(), lo, hi, n_qubits, grid)
+        Self::from_pdf(
+            |x| (-0.5 * ((x - mean) / std).powi(2)).exp(),
+            lo,
+            hi,
+            n_qubits,
+            grid,
+        )
     }
 
     /// Log-normal: `ln X ~ N(mu, sigma^2)`, on `[lo, hi]` with `lo >= 0`.
-    pub fn log_normal(mu: f64, sigma: f64, lo: f64, hi: f64, n_qubits: usize, grid: Grid) -> Result<Self> {
+    pub fn log_normal(
+        mu: f64,
+        sigma: f64,
+        lo: f64,
+        hi: f64,
+        n_qubits: usize,
+        grid: Grid,
+    ) -> Result<Self> {
         positive("sigma", sigma)?;
         if lo < 0.0 {
-            return Err(Error::invalid(format!("log-normal support starts at {lo}, expected >= 0")));
+            return Err(Error::invalid(format!(
+                "log-normal support starts at {lo}, expected >= 0"
+            )));
         }
         let pdf = |x: f64| {
             if x <= 0.0 {
@@ -134,7 +160,11 @@ impl Discretized {
                 // the density's limit at the ends (finite only for a, b >= 1)
                 let at0 = if a == 1.0 { 1.0 } else { 0.0 };
                 let at1 = if b == 1.0 { 1.0 } else { 0.0 };
-                if t <= 0.0 { at0 } else { at1 }
+                if t <= 0.0 {
+                    at0
+                } else {
+                    at1
+                }
             } else {
                 ((a - 1.0) * t.ln() + (b - 1.0) * (1.0 - t).ln()).exp()
             }
@@ -154,7 +184,11 @@ impl Discretized {
 
     /// `sum_i p_i f(x_i)`.
     pub fn expectation(&self, f: impl Fn(f64) -> f64) -> f64 {
-        self.points.iter().zip(&self.pmf).map(|(&x, p)| p * f(x)).sum()
+        self.points
+            .iter()
+            .zip(&self.pmf)
+            .map(|(&x, p)| p * f(x))
+            .sum()
     }
 
     /// The circuit preparing `sum_i sqrt(p_i) |i>` on `n_qubits()` qubits.
@@ -165,7 +199,9 @@ impl Discretized {
 
 fn positive(name: &str, v: f64) -> Result<()> {
     if !(v.is_finite() && v > 0.0) {
-        return Err(Error::invalid(format!("{name} = {v}, expected a finite number > 0")));
+        return Err(Error::invalid(format!(
+            "{name} = {v}, expected a finite number > 0"
+        )));
     }
     Ok(())
 }
@@ -191,11 +227,16 @@ pub fn state_preparation(pmf: &[f64]) -> Result<Circuit> {
     }
     crate::error::check_finite("pmf", pmf)?;
     if let Some(i) = pmf.iter().position(|&p| p < 0.0) {
-        return Err(Error::invalid(format!("pmf[{i}] = {}, expected >= 0", pmf[i])));
+        return Err(Error::invalid(format!(
+            "pmf[{i}] = {}, expected >= 0",
+            pmf[i]
+        )));
     }
     let total: f64 = pmf.iter().sum();
     if (total - 1.0).abs() > 1e-9 {
-        return Err(Error::invalid(format!("the pmf sums to {total}, expected 1")));
+        return Err(Error::invalid(format!(
+            "the pmf sums to {total}, expected 1"
+        )));
     }
     let m = pmf.len().trailing_zeros() as usize;
     let mut c = Circuit::new(m);
@@ -213,7 +254,12 @@ pub fn state_preparation(pmf: &[f64]) -> Result<Circuit> {
         let parent = &weights[m - l];
         let child = &weights[m - l - 1];
         let angles: Vec<f64> = (0..parent.len())
-            .map(|u| 2.0 * child[2 * u + 1].max(0.0).sqrt().atan2(child[2 * u].max(0.0).sqrt()))
+            .map(|u| {
+                2.0 * child[2 * u + 1]
+                    .max(0.0)
+                    .sqrt()
+                    .atan2(child[2 * u].max(0.0).sqrt())
+            })
             .collect();
         let controls: Vec<usize> = (m - l..m).collect();
         uniformly_controlled_ry(&mut c, &controls, m - 1 - l, &angles)?;

@@ -218,7 +218,10 @@ mod tests {
         let ry = Gate::Ry(std::f64::consts::PI).matrix();
         assert!((ry[2] - c64(1.0, 0.0)).norm() < 1e-15);
         let rx = Gate::Rx(std::f64::consts::PI).matrix();
-        assert!(close(&rx, &[c64(0.0, 0.0), c64(0.0, -1.0), c64(0.0, -1.0), c64(0.0, 0.0)]));
+        assert!(close(
+            &rx,
+            &[c64(0.0, 0.0), c64(0.0, -1.0), c64(0.0, -1.0), c64(0.0, 0.0)]
+        ));
         let s2 = mul2(&Gate::S.matrix(), &Gate::S.matrix());
         assert!(close(&s2, &Gate::Z.matrix()));
         let t2 = mul2(&Gate::T.matrix(), &Gate::T.matrix());
@@ -245,7 +248,10 @@ mod tests {
         let id = [c64(1.0, 0.0), id[1], id[2], c64(1.0, 0.0)];
         for g in gates {
             assert!(unitarity_defect(&g.matrix(), 2) < 1e-14, "{g:?}");
-            assert!(close(&mul2(&g.adjoint().matrix(), &g.matrix()), &id), "{g:?}");
+            assert!(
+                close(&mul2(&g.adjoint().matrix(), &g.matrix()), &id),
+                "{g:?}"
+            );
         }
     }
 

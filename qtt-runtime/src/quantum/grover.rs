@@ -51,7 +51,12 @@ pub fn append_grover_iterate(
 /// `G` on the problem's own qubits.
 pub fn grover_iterate(problem: &EstimationProblem) -> Result<Circuit> {
     let mut c = Circuit::new(problem.n_qubits());
-    append_grover_iterate(&mut c, problem, &(0..problem.n_qubits()).collect::<Vec<_>>(), &[])?;
+    append_grover_iterate(
+        &mut c,
+        problem,
+        &(0..problem.n_qubits()).collect::<Vec<_>>(),
+        &[],
+    )?;
     Ok(c)
 }
 

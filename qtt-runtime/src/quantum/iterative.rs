@@ -39,8 +39,18 @@ pub struct IntervalEstimate {
     pub powers: Vec<u64>,
 }
 
-pub(crate) fn finish(problem: &EstimationProblem, amplitude: f64, interval: (f64, f64), oracle_calls: u64, shots: u64, powers: Vec<u64>) -> IntervalEstimate {
-    let (l, u) = (problem.readout.value(interval.0), problem.readout.value(interval.1));
+pub(crate) fn finish(
+    problem: &EstimationProblem,
+    amplitude: f64,
+    interval: (f64, f64),
+    oracle_calls: u64,
+    shots: u64,
+    powers: Vec<u64>,
+) -> IntervalEstimate {
+    let (l, u) = (
+        problem.readout.value(interval.0),
+        problem.readout.value(interval.1),
+    );
     IntervalEstimate {
         amplitude,
         interval,
@@ -55,7 +65,12 @@ pub(crate) fn finish(problem: &EstimationProblem, amplitude: f64, interval: (f64
 impl IterativeQae {
     /// Settings with 100 shots per round and seed 0.
     pub fn new(epsilon: f64, alpha: f64) -> Self {
-        IterativeQae { epsilon, alpha, shots: 100, seed: 0 }
+        IterativeQae {
+            epsilon,
+            alpha,
+            shots: 100,
+            seed: 0,
+        }
     }
 
     /// Runs iterative QAE on `problem`.
@@ -65,10 +80,17 @@ impl IterativeQae {
     }
 
     /// Runs iterative QAE against an existing oracle.
-    pub fn run_with(&self, problem: &EstimationProblem, oracle: &mut GroverOracle) -> Result<IntervalEstimate> {
+    pub fn run_with(
+        &self,
+        problem: &EstimationProblem,
+        oracle: &mut GroverOracle,
+    ) -> Result<IntervalEstimate> {
         check_alpha(self.alpha)?;
         if !(self.epsilon > 0.0 && self.epsilon < 0.5) {
-            return Err(Error::invalid(format!("epsilon = {}, expected 0 < epsilon < 0.5", self.epsilon)));
+            return Err(Error::invalid(format!(
+                "epsilon = {}, expected 0 < epsilon < 0.5",
+                self.epsilon
+            )));
         }
         if self.shots == 0 {
             return Err(Error::invalid("shots = 0, expected at least 1"));
@@ -101,16 +123,30 @@ impl IterativeQae {
             let half = ((2.0 * max_rounds / self.alpha).ln() / (2.0 * shots_k as f64)).sqrt();
             let (a_lo, a_hi) = ((p - half).max(0.0), (p + half).min(1.0));
             let ac = |a: f64| (1.0 - 2.0 * a).clamp(-1.0, 1.0).acos() / (2.0 * pi);
-            let (t_lo, t_hi) = if upper { (ac(a_lo), ac(a_hi)) } else { (1.0 - ac(a_hi), 1.0 - ac(a_lo)) };
+            let (t_lo, t_hi) = if upper {
+                (ac(a_lo), ac(a_hi))
+            } else {
+                (1.0 - ac(a_hi), 1.0 - ac(a_lo))
+            };
             let scale = (4 * k + 2) as f64;
             let lo = ((scale * interval.0).floor() + t_lo) / scale;
             let hi = ((scale * interval.0).floor() + t_hi) / scale;
             // keep the new interval inside the old one (rounding can leak by ~1 ulp)
-            interval = (lo.max(interval.0), hi.min(interval.1).max(lo.max(interval.0)));
+            interval = (
+                lo.max(interval.0),
+                hi.min(interval.1).max(lo.max(interval.0)),
+            );
         }
         let a = |t: f64| (2.0 * pi * t).sin().powi(2);
         let (a_lo, a_hi) = (a(interval.0), a(interval.1));
-        Ok(finish(problem, (a_lo + a_hi) / 2.0, (a_lo, a_hi), calls, total_shots, powers))
+        Ok(finish(
+            problem,
+            (a_lo + a_hi) / 2.0,
+            (a_lo, a_hi),
+            calls,
+            total_shots,
+            powers,
+        ))
     }
 }
 

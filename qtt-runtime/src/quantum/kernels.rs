@@ -134,7 +134,7 @@ pub fn apply_1q(amps: &mut [C64], m: &Mat2, target: usize, controls: &[usize]) {
             *y *= d;
         }),
         GateClass::AntiDiagonal if b == one && c == one => {
-            for_each_pair(amps, &fixed, lo, hi, |x, y| std::mem::swap(x, y))
+            for_each_pair(amps, &fixed, lo, hi, std::mem::swap)
         }
         GateClass::AntiDiagonal => for_each_pair(amps, &fixed, lo, hi, move |x, y| {
             let (u, v) = (*x, *y);
@@ -162,9 +162,13 @@ pub fn apply_1q(amps: &mut [C64], m: &Mat2, target: usize, controls: &[usize]) {
 pub fn apply_swap(amps: &mut [C64], qa: usize, qb: usize, controls: &[usize]) {
     let (fixed, mask) = positions(controls.iter().copied().chain([qa, qb]));
     let cmask = mask & !(1 << qa) & !(1 << qb);
-    for_each_pair(amps, &fixed, cmask | (1 << qa), cmask | (1 << qb), |x, y| {
-        std::mem::swap(x, y)
-    });
+    for_each_pair(
+        amps,
+        &fixed,
+        cmask | (1 << qa),
+        cmask | (1 << qb),
+        std::mem::swap,
+    );
 }
 
 /// Applies a dense row-major `2^k x 2^k` matrix to `qubits` (bit `j` of the block
@@ -194,7 +198,12 @@ fn group_offsets(qubits: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-fn dense_fixed<const D: usize>(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &[usize]) {
+fn dense_fixed<const D: usize>(
+    amps: &mut [C64],
+    matrix: &[C64],
+    qubits: &[usize],
+    controls: &[usize],
+) {
     let n = amps.len().trailing_zeros() as usize;
     let (fixed, _) = positions(qubits.iter().chain(controls).copied());
     let cmask = controls.iter().fold(0usize, |m, &q| m | (1 << q));
@@ -239,7 +248,10 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
             }
             for r in 0..dim {
                 let row = &matrix[r * dim..(r + 1) * dim];
-                let acc = row.iter().zip(&v).fold(C64::new(0.0, 0.0), |a, (m, x)| a + m * x);
+                let acc = row
+                    .iter()
+                    .zip(&v)
+                    .fold(C64::new(0.0, 0.0), |a, (m, x)| a + m * x);
                 unsafe { *p.0.add(base | offs[r]) = acc };
             }
         }

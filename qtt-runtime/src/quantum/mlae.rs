@@ -24,12 +24,19 @@ pub struct MaximumLikelihoodQae {
 impl MaximumLikelihoodQae {
     /// `levels` powers, 100 shots each, alpha 0.05, seed 0.
     pub fn new(levels: usize) -> Self {
-        MaximumLikelihoodQae { levels, shots: 100, alpha: 0.05, seed: 0 }
+        MaximumLikelihoodQae {
+            levels,
+            shots: 100,
+            alpha: 0.05,
+            seed: 0,
+        }
     }
 
     /// The Grover powers of the schedule.
     pub fn powers(&self) -> Vec<u64> {
-        std::iter::once(0).chain((0..self.levels.saturating_sub(1)).map(|j| 1u64 << j)).collect()
+        std::iter::once(0)
+            .chain((0..self.levels.saturating_sub(1)).map(|j| 1u64 << j))
+            .collect()
     }
 
     /// Runs MLAE on `problem`.
@@ -39,7 +46,11 @@ impl MaximumLikelihoodQae {
     }
 
     /// Runs MLAE against an existing oracle.
-    pub fn run_with(&self, problem: &EstimationProblem, oracle: &mut GroverOracle) -> Result<IntervalEstimate> {
+    pub fn run_with(
+        &self,
+        problem: &EstimationProblem,
+        oracle: &mut GroverOracle,
+    ) -> Result<IntervalEstimate> {
         check_alpha(self.alpha)?;
         if self.levels == 0 || self.levels > 40 || self.shots == 0 {
             return Err(Error::invalid(format!(
@@ -48,14 +59,21 @@ impl MaximumLikelihoodQae {
             )));
         }
         let powers = self.powers();
-        let hits: Vec<u64> = powers.iter().map(|&m| oracle.measure(m, self.shots)).collect();
+        let hits: Vec<u64> = powers
+            .iter()
+            .map(|&m| oracle.measure(m, self.shots))
+            .collect();
         let n = self.shots as f64;
         let loglik = |t: f64| -> f64 {
-            powers.iter().zip(&hits).map(|(&m, &h)| {
-                let x = (2 * m + 1) as f64 * t;
-                let (s, c) = (x.sin().powi(2).max(1e-300), x.cos().powi(2).max(1e-300));
-                h as f64 * s.ln() + (n - h as f64) * c.ln()
-            }).sum()
+            powers
+                .iter()
+                .zip(&hits)
+                .map(|(&m, &h)| {
+                    let x = (2 * m + 1) as f64 * t;
+                    let (s, c) = (x.sin().powi(2).max(1e-300), x.cos().powi(2).max(1e-300));
+                    h as f64 * s.ln() + (n - h as f64) * c.ln()
+                })
+                .sum()
         };
         let half_pi = std::f64::consts::FRAC_PI_2;
         let m_max = *powers.last().expect("one power") as f64;
@@ -74,15 +92,29 @@ impl MaximumLikelihoodQae {
         let g = (5f64.sqrt() - 1.0) / 2.0;
         for _ in 0..80 {
             let (x1, x2) = (hi - g * (hi - lo), lo + g * (hi - lo));
-            if loglik(x1) > loglik(x2) { hi = x2 } else { lo = x1 }
+            if loglik(x1) > loglik(x2) {
+                hi = x2
+            } else {
+                lo = x1
+            }
         }
         let t = (lo + hi) / 2.0;
         let a = t.sin().powi(2);
-        let fisher: f64 = powers.iter().map(|&m| 4.0 * n * ((2 * m + 1) as f64).powi(2)).sum();
+        let fisher: f64 = powers
+            .iter()
+            .map(|&m| 4.0 * n * ((2 * m + 1) as f64).powi(2))
+            .sum();
         let sd_a = (2.0 * t).sin().abs() / fisher.sqrt();
         let z = normal_quantile(1.0 - self.alpha / 2.0);
         let interval = ((a - z * sd_a).max(0.0), (a + z * sd_a).min(1.0));
         let calls = powers.iter().map(|&m| m * self.shots).sum();
-        Ok(finish(problem, a, interval, calls, self.shots * powers.len() as u64, powers))
+        Ok(finish(
+            problem,
+            a,
+            interval,
+            calls,
+            self.shots * powers.len() as u64,
+            powers,
+        ))
     }
 }

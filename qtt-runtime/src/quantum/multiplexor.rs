@@ -38,7 +38,13 @@ pub fn uniformly_controlled_ry(
             angles
                 .iter()
                 .enumerate()
-                .map(|(j, a)| if (j & g).count_ones() % 2 == 0 { *a } else { -*a })
+                .map(|(j, a)| {
+                    if (j & g).count_ones() % 2 == 0 {
+                        *a
+                    } else {
+                        -*a
+                    }
+                })
                 .sum::<f64>()
                 / dim as f64
         })

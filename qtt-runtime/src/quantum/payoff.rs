@@ -12,9 +12,17 @@ use crate::{Error, Result};
 
 /// Appends the exact payoff rotation for `values` (in `[0, 1]`, one per index of
 /// `index_qubits`, qubit `j` = bit `j`) onto `ancilla`.
-pub fn exact_payoff(c: &mut Circuit, index_qubits: &[usize], ancilla: usize, values: &[f64]) -> Result<()> {
+pub fn exact_payoff(
+    c: &mut Circuit,
+    index_qubits: &[usize],
+    ancilla: usize,
+    values: &[f64],
+) -> Result<()> {
     crate::error::check_finite("payoff values", values)?;
-    if let Some(i) = values.iter().position(|&v| !(-1e-12..=1.0 + 1e-12).contains(&v)) {
+    if let Some(i) = values
+        .iter()
+        .position(|&v| !(-1e-12..=1.0 + 1e-12).contains(&v))
+    {
         return Err(Error::invalid(format!(
             "payoff value {} at index {i}, expected a value in [0, 1] (rescale the payoff)",
             values[i]
@@ -36,7 +44,14 @@ pub fn linear_scale(n_est: usize) -> f64 {
 /// Appends the linear-approximation rotation for `f(i) = f0 + f1 * i` (in `[0, 1]`
 /// on the register's range) with scale `c`: `RY(pi/2 + 2c(2 f0 - 1))` on the
 /// ancilla, then `CRY(4 c f1 2^j)` from index qubit `j`.
-pub fn linear_payoff(c: &mut Circuit, index_qubits: &[usize], ancilla: usize, f0: f64, f1: f64, scale: f64) -> Result<()> {
+pub fn linear_payoff(
+    c: &mut Circuit,
+    index_qubits: &[usize],
+    ancilla: usize,
+    f0: f64,
+    f1: f64,
+    scale: f64,
+) -> Result<()> {
     crate::error::check_finite("linear payoff (f0, f1, c)", &[f0, f1, scale])?;
     let top = f0 + f1 * ((1u64 << index_qubits.len()) - 1) as f64;
     for v in [f0, top] {
@@ -49,9 +64,14 @@ pub fn linear_payoff(c: &mut Circuit, index_qubits: &[usize], ancilla: usize, f0
     // c <= pi/4 keeps sin^2 monotone on the register; seed 001 uses up to 0.84
     // (n = 4), so up to pi/2 is accepted.
     if !(scale > 0.0 && scale <= std::f64::consts::FRAC_PI_2) {
-        return Err(Error::invalid(format!("scale c = {scale}, expected 0 < c <= pi/2")));
+        return Err(Error::invalid(format!(
+            "scale c = {scale}, expected 0 < c <= pi/2"
+        )));
     }
-    c.ry(std::f64::consts::FRAC_PI_2 + 2.0 * scale * (2.0 * f0 - 1.0), ancilla)?;
+    c.ry(
+        std::f64::consts::FRAC_PI_2 + 2.0 * scale * (2.0 * f0 - 1.0),
+        ancilla,
+    )?;
     for (j, &q) in index_qubits.iter().enumerate() {
         c.cry(4.0 * scale * f1 * (1u64 << j) as f64, q, ancilla)?;
     }

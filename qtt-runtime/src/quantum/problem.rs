@@ -98,7 +98,9 @@ impl EstimationProblem {
         normalization: Normalization,
     ) -> Result<Self> {
         if dists.is_empty() {
-            return Err(Error::invalid("no distributions given, expected at least one"));
+            return Err(Error::invalid(
+                "no distributions given, expected at least one",
+            ));
         }
         let widths: Vec<usize> = dists.iter().map(|d| d.n_qubits()).collect();
         let total: usize = widths.iter().sum();
@@ -155,11 +157,32 @@ impl EstimationProblem {
     /// `E[g(x)]` for an affine `g(x) = g0 + g1 x` of one variable on an equally
     /// spaced grid, loaded with the linear approximation of scale `c`.
     pub fn linear_approx(dist: &Discretized, g0: f64, g1: f64, c: f64) -> Result<Self> {
+        Self::linear_approx_with_loader(dist, &dist.loader()?, g0, g1, c)
+    }
+
+    /// As [`EstimationProblem::linear_approx`], with the distribution loaded by
+    /// `loader` (for instance a trained variational circuit) instead of exactly;
+    /// `dist` still defines the grid and the classical baseline.
+    pub fn linear_approx_with_loader(
+        dist: &Discretized,
+        loader: &Circuit,
+        g0: f64,
+        g1: f64,
+        c: f64,
+    ) -> Result<Self> {
         let m = dist.n_qubits();
+        if loader.n_qubits() != m {
+            return Err(Error::shape(format!(
+                "the loader acts on {} qubits, the distribution has {m}",
+                loader.n_qubits()
+            )));
+        }
         let pts = &dist.points;
         let (x0, x1) = (pts[0], pts[pts.len() - 1]);
         let h = (x1 - x0) / (pts.len() - 1) as f64;
-        if let Some(i) = (0..pts.len()).find(|&i| (pts[i] - (x0 + h * i as f64)).abs() > 1e-9 * (1.0 + h.abs() * pts.len() as f64)) {
+        if let Some(i) = (0..pts.len()).find(|&i| {
+            (pts[i] - (x0 + h * i as f64)).abs() > 1e-9 * (1.0 + h.abs() * pts.len() as f64)
+        }) {
             return Err(Error::invalid(format!(
                 "point {i} = {} is not on an equally spaced grid; the linear approximation needs Grid::Endpoints",
                 pts[i]
@@ -167,10 +190,17 @@ impl EstimationProblem {
         }
         let mut prep = Circuit::new(0);
         let r = prep.add_register("x0", m)?;
-        prep.append(&dist.loader()?, &r.qubits())?;
+        prep.append(loader, &r.qubits())?;
         let anc = prep.add_register("objective", 1)?.start;
         // f(i) = i / (M - 1) in [0, 1]; g(x_i) = g0 + g1 (x0 + (x1 - x0) f(i)).
-        linear_payoff(&mut prep, &r.qubits(), anc, 0.0, 1.0 / (pts.len() - 1) as f64, c)?;
+        linear_payoff(
+            &mut prep,
+            &r.qubits(),
+            anc,
+            0.0,
+            1.0 / (pts.len() - 1) as f64,
+            c,
+        )?;
         let values: Vec<f64> = pts.iter().map(|x| g0 + g1 * x).collect();
         Ok(EstimationProblem {
             prep,

@@ -158,8 +158,10 @@ pub fn from_qasm(text: &str, source_name: &str) -> Result<Circuit> {
             }
             None => (head, vec![]),
         };
-        let qubits: std::result::Result<Vec<usize>, String> =
-            args.split(',').map(|a| parse_index(a.trim(), "q")).collect();
+        let qubits: std::result::Result<Vec<usize>, String> = args
+            .split(',')
+            .map(|a| parse_index(a.trim(), "q"))
+            .collect();
         let qubits = qubits.map_err(|m| err(line_no, m))?;
         let want = |np: usize, nq: usize| -> Result<()> {
             if params.len() != np || qubits.len() != nq {
@@ -200,13 +202,19 @@ pub fn from_qasm(text: &str, source_name: &str) -> Result<Circuit> {
         let res = if let Some(g) = simple(name) {
             want(0, 1)?;
             c.gate(g, qubits[0])
-        } else if let Some(g) = name.strip_prefix('c').and_then(simple).filter(|_| name != "cswap") {
+        } else if let Some(g) = name
+            .strip_prefix('c')
+            .and_then(simple)
+            .filter(|_| name != "cswap")
+        {
             want(0, 2)?;
             c.controlled_gate(g, &qubits[..1], qubits[1])
         } else if let Some(g) = params.first().and_then(|&t| rot(name, t)) {
             want(1, 1)?;
             c.gate(g, qubits[0])
-        } else if name == "cu1" || (name.starts_with('c') && params.len() == 1 && rot(&name[1..], 0.0).is_some()) {
+        } else if name == "cu1"
+            || (name.starts_with('c') && params.len() == 1 && rot(&name[1..], 0.0).is_some())
+        {
             want(1, 2)?;
             let g = rot(if name == "cu1" { "u1" } else { &name[1..] }, params[0]).expect("checked");
             c.controlled_gate(g, &qubits[..1], qubits[1])

@@ -67,7 +67,11 @@ impl std::fmt::Display for Resources {
             "{} qubits, {} gates ({} CNOT), depth {}",
             self.qubits, self.gates, self.cnots, self.depth
         )?;
-        let kinds: Vec<String> = self.by_kind.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let kinds: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
         write!(f, " [{}]", kinds.join(", "))
     }
 }

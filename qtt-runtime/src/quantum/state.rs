@@ -280,7 +280,11 @@ impl StateVector {
             .enumerate()
             .with_min_len(1 << 14)
             .map(|(i, a)| {
-                let sign = if (i & zmask).count_ones() % 2 == 0 { 1.0 } else { -1.0 };
+                let sign = if (i & zmask).count_ones() % 2 == 0 {
+                    1.0
+                } else {
+                    -1.0
+                };
                 self.amps[i ^ flip].conj() * a * sign
             })
             .sum();
@@ -320,7 +324,9 @@ pub fn sample_pmf(p: &[f64], shots: usize, seed: u64) -> Result<Vec<usize>> {
     crate::error::check_finite("probabilities", p)?;
     let total: f64 = p.iter().sum();
     if total <= 0.0 {
-        return Err(Error::invalid("probabilities sum to 0, expected a positive total"));
+        return Err(Error::invalid(
+            "probabilities sum to 0, expected a positive total",
+        ));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cdf = Vec::with_capacity(p.len());

@@ -18,7 +18,11 @@ fn controlled_dense(n: usize, m: &[C64; 4], target: usize, controls: &[usize]) -
         let on = s & cmask == cmask;
         let rest = !(1usize << target);
         if !on {
-            return if r == s { C64::new(1.0, 0.0) } else { C64::new(0.0, 0.0) };
+            return if r == s {
+                C64::new(1.0, 0.0)
+            } else {
+                C64::new(0.0, 0.0)
+            };
         }
         if r & rest != s & rest {
             return C64::new(0.0, 0.0);
@@ -67,9 +71,17 @@ fn random_circuit(n: usize, len: usize, seed: u64) -> Circuit {
             }
             1 => {
                 let mut sub = Circuit::new(2);
-                sub.h(0).unwrap().cry(0.7, 0, 1).unwrap().rz(0.3, 1).unwrap();
+                sub.h(0)
+                    .unwrap()
+                    .cry(0.7, 0, 1)
+                    .unwrap()
+                    .rz(0.3, 1)
+                    .unwrap();
                 let u = circuit_unitary(&sub).unwrap();
-                let m: Vec<C64> = (0..4).flat_map(|r| (0..4).map(move |s| (r, s))).map(|(r, s)| u[(r, s)]).collect();
+                let m: Vec<C64> = (0..4)
+                    .flat_map(|r| (0..4).map(move |s| (r, s)))
+                    .map(|(r, s)| u[(r, s)])
+                    .collect();
                 c.push(Op::Unitary {
                     qubits: vec![qs[0], qs[1]],
                     matrix: std::sync::Arc::new(m),
@@ -95,7 +107,10 @@ fn every_gate_with_up_to_two_controls_equals_its_dense_unitary() {
             c.controlled_gate(g, &controls, 1).unwrap();
             let want = controlled_dense(n, &g.matrix(), 1, &controls);
             let got = circuit_unitary(&c).unwrap();
-            assert!(max_abs_diff(&got, &want) < 1e-14, "{g:?} controls {controls:?}");
+            assert!(
+                max_abs_diff(&got, &want) < 1e-14,
+                "{g:?} controls {controls:?}"
+            );
         }
     }
     // swap = three CNOTs
@@ -114,10 +129,26 @@ fn gates_on_high_and_low_qubits_of_a_larger_state_agree_with_the_oracle() {
     for q in 0..n {
         c.h(q).unwrap();
     }
-    c.cry(0.4, 15, 0).unwrap().cx(0, 15).unwrap().phase(0.3, 7).unwrap();
-    c.mcx(&[1, 3, 5], 14).unwrap().swap(2, 13).unwrap().ry(0.2, 15).unwrap();
+    c.cry(0.4, 15, 0)
+        .unwrap()
+        .cx(0, 15)
+        .unwrap()
+        .phase(0.3, 7)
+        .unwrap();
+    c.mcx(&[1, 3, 5], 14)
+        .unwrap()
+        .swap(2, 13)
+        .unwrap()
+        .ry(0.2, 15)
+        .unwrap();
     let mut a = StateVector::zero(n).unwrap();
-    a.apply_with(&c, SimOptions { fusion_max_qubits: 0 }).unwrap();
+    a.apply_with(
+        &c,
+        SimOptions {
+            fusion_max_qubits: 0,
+        },
+    )
+    .unwrap();
     // reference: apply op by op through one-qubit-at-a-time dense products on the
     // same state with a naive loop
     let mut amps = vec![C64::new(0.0, 0.0); 1 << n];
@@ -135,7 +166,11 @@ fn gates_on_high_and_low_qubits_of_a_larger_state_agree_with_the_oracle() {
             basis[s] = C64::new(1.0, 0.0);
             // use the oracle only for the single op through controlled_dense semantics
             let out = match op {
-                Op::Gate { gate, target, controls } => {
+                Op::Gate {
+                    gate,
+                    target,
+                    controls,
+                } => {
                     let cm: usize = controls.iter().map(|c| 1 << c).sum();
                     let m = gate.matrix();
                     if s & cm == cm {
@@ -173,9 +208,26 @@ fn fusion_does_not_change_the_state() {
         let c = random_circuit(9, 120, seed);
         let mut a = StateVector::zero(9).unwrap();
         let mut b = a.clone();
-        a.apply_with(&c, SimOptions { fusion_max_qubits: 0 }).unwrap();
-        b.apply_with(&c, SimOptions { fusion_max_qubits: 3 }).unwrap();
-        let d = a.amplitudes().iter().zip(b.amplitudes()).map(|(x, y)| (x - y).norm()).fold(0.0, f64::max);
+        a.apply_with(
+            &c,
+            SimOptions {
+                fusion_max_qubits: 0,
+            },
+        )
+        .unwrap();
+        b.apply_with(
+            &c,
+            SimOptions {
+                fusion_max_qubits: 3,
+            },
+        )
+        .unwrap();
+        let d = a
+            .amplitudes()
+            .iter()
+            .zip(b.amplitudes())
+            .map(|(x, y)| (x - y).norm())
+            .fold(0.0, f64::max);
         assert!(d < 1e-12, "seed {seed}: {d}");
     }
 }
@@ -220,9 +272,21 @@ fn multi_controlled_x_is_exact_and_linear_with_a_borrowed_qubit() {
 #[test]
 fn dense_blocks_decompose_exactly() {
     let mut sub = Circuit::new(3);
-    sub.h(0).unwrap().cry(0.7, 0, 1).unwrap().rz(0.3, 2).unwrap().ccx(0, 1, 2).unwrap().t(1).unwrap();
+    sub.h(0)
+        .unwrap()
+        .cry(0.7, 0, 1)
+        .unwrap()
+        .rz(0.3, 2)
+        .unwrap()
+        .ccx(0, 1, 2)
+        .unwrap()
+        .t(1)
+        .unwrap();
     let u = circuit_unitary(&sub).unwrap();
-    let m: Vec<C64> = (0..8).flat_map(|r| (0..8).map(move |s| (r, s))).map(|(r, s)| u[(r, s)]).collect();
+    let m: Vec<C64> = (0..8)
+        .flat_map(|r| (0..8).map(move |s| (r, s)))
+        .map(|(r, s)| u[(r, s)])
+        .collect();
     let mut c = Circuit::new(4);
     c.unitary(&[3, 0, 2], m).unwrap();
     let d = decompose(&c).unwrap();
@@ -237,9 +301,15 @@ fn qft_equals_the_dft_matrix_and_iqft_inverts_it() {
         c.qft(&(0..k).collect::<Vec<_>>()).unwrap();
         let dim = 1 << k;
         let dft = DMatrix::from_fn(dim, dim, |y, j| {
-            C64::from_polar(1.0 / (dim as f64).sqrt(), 2.0 * std::f64::consts::PI * (j * y) as f64 / dim as f64)
+            C64::from_polar(
+                1.0 / (dim as f64).sqrt(),
+                2.0 * std::f64::consts::PI * (j * y) as f64 / dim as f64,
+            )
         });
-        assert!(max_abs_diff(&circuit_unitary(&c).unwrap(), &dft) < 1e-13, "k = {k}");
+        assert!(
+            max_abs_diff(&circuit_unitary(&c).unwrap(), &dft) < 1e-13,
+            "k = {k}"
+        );
         let mut i = Circuit::new(k);
         i.iqft(&(0..k).collect::<Vec<_>>()).unwrap();
         assert!(max_abs_diff(&circuit_unitary(&i).unwrap(), &dft.adjoint()) < 1e-13);
@@ -262,7 +332,11 @@ fn adjoint_power_and_control_compose_as_unitaries() {
     for r in 0..32 {
         for s in 0..32 {
             let want = if s < 16 {
-                if r == s { C64::new(1.0, 0.0) } else { C64::new(0.0, 0.0) }
+                if r == s {
+                    C64::new(1.0, 0.0)
+                } else {
+                    C64::new(0.0, 0.0)
+                }
             } else if r >= 16 {
                 ug[(r - 16, s - 16)]
             } else {
@@ -279,7 +353,10 @@ fn qasm_round_trip_gives_the_same_unitary() {
         let c = random_circuit(4, 30, 200 + seed);
         let text = to_qasm(&c).unwrap();
         let back = from_qasm(&text, "roundtrip.qasm").unwrap();
-        let e = max_abs_diff(&circuit_unitary(&c).unwrap(), &circuit_unitary(&back).unwrap());
+        let e = max_abs_diff(
+            &circuit_unitary(&c).unwrap(),
+            &circuit_unitary(&back).unwrap(),
+        );
         assert!(e < 1e-10, "seed {seed}: {e}\n{text}");
     }
     let bad = from_qasm("OPENQASM 2.0;\nqreg q[2];\nfoo q[0];\n", "bad.qasm").unwrap_err();
@@ -287,7 +364,14 @@ fn qasm_round_trip_gives_the_same_unitary() {
     let range = from_qasm("qreg q[2];\ncx q[0],q[5];\n", "r.qasm").unwrap_err();
     assert!(range.to_string().contains("r.qasm:2"), "{range}");
     let angle = from_qasm("qreg q[1];\nrx(-pi/2) q[0];\n", "a.qasm").unwrap();
-    assert_eq!(angle.ops()[0], Op::Gate { gate: Gate::Rx(-std::f64::consts::FRAC_PI_2), target: 0, controls: vec![] });
+    assert_eq!(
+        angle.ops()[0],
+        Op::Gate {
+            gate: Gate::Rx(-std::f64::consts::FRAC_PI_2),
+            target: 0,
+            controls: vec![]
+        }
+    );
 }
 
 #[test]
@@ -300,7 +384,11 @@ fn multiplexor_applies_the_selected_rotation() {
         let j = (s & 1) | (s >> 2 & 1) << 1 | (s >> 3 & 1) << 2;
         let m = Gate::Ry(angles[j]).matrix();
         for r in 0..16usize {
-            let want = if r & !2 == s & !2 { m[(r >> 1 & 1) * 2 + (s >> 1 & 1)] } else { C64::new(0.0, 0.0) };
+            let want = if r & !2 == s & !2 {
+                m[(r >> 1 & 1) * 2 + (s >> 1 & 1)]
+            } else {
+                C64::new(0.0, 0.0)
+            };
             assert!((u[(r, s)] - want).norm() < 1e-13);
         }
     }
@@ -313,11 +401,22 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(c.cx(1, 1).unwrap_err().to_string().contains("twice"));
     assert!(matches!(c.rx(f64::NAN, 0), Err(crate::Error::NonFinite(_))));
     let not_unitary = vec![C64::new(1.0, 0.0); 4];
-    assert!(c.unitary(&[0], not_unitary).unwrap_err().to_string().contains("not unitary"));
-    assert!(matches!(StateVector::zero(62), Err(crate::Error::TooLarge { .. })));
+    assert!(c
+        .unitary(&[0], not_unitary)
+        .unwrap_err()
+        .to_string()
+        .contains("not unitary"));
+    assert!(matches!(
+        StateVector::zero(62),
+        Err(crate::Error::TooLarge { .. })
+    ));
     let mut r = Circuit::new(0);
     r.add_register("a", 2).unwrap();
-    assert!(r.add_register("a", 1).unwrap_err().to_string().contains("twice"));
+    assert!(r
+        .add_register("a", 1)
+        .unwrap_err()
+        .to_string()
+        .contains("twice"));
     assert!(r.register("a").unwrap().qubit(2).is_err());
 }
 

@@ -11,24 +11,44 @@ use super::*;
 #[test]
 fn rotation_tree_reproduces_the_pmf() {
     for m in 1..=7 {
-        let raw: Vec<f64> = (0..1 << m).map(|i| ((i * 37 % 11) as f64 + 0.5).powi(2) * if i % 5 == 3 { 0.0 } else { 1.0 }).collect();
+        let raw: Vec<f64> = (0..1 << m)
+            .map(|i| ((i * 37 % 11) as f64 + 0.5).powi(2) * if i % 5 == 3 { 0.0 } else { 1.0 })
+            .collect();
         let total: f64 = raw.iter().sum();
         let pmf: Vec<f64> = raw.iter().map(|v| v / total).collect();
         let c = distribution::state_preparation(&pmf).unwrap();
         let mut s = StateVector::zero(m).unwrap();
         s.apply(&c).unwrap();
-        let err = s.probabilities().iter().zip(&pmf).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let err = s
+            .probabilities()
+            .iter()
+            .zip(&pmf)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         assert!(err < 1e-12, "m = {m}: {err}");
         // real non-negative amplitudes sqrt(p)
-        assert!(s.amplitudes().iter().zip(&pmf).all(|(a, p)| (a.re - p.sqrt()).abs() < 1e-12 && a.im.abs() < 1e-14));
+        assert!(s
+            .amplitudes()
+            .iter()
+            .zip(&pmf)
+            .all(|(a, p)| (a.re - p.sqrt()).abs() < 1e-12 && a.im.abs() < 1e-14));
     }
     let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, 5, Grid::CellMeans).unwrap();
     let mut s = StateVector::zero(5).unwrap();
     s.apply(&d.loader().unwrap()).unwrap();
-    let err = s.probabilities().iter().zip(&d.pmf).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let err = s
+        .probabilities()
+        .iter()
+        .zip(&d.pmf)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
     assert!(err < 1e-12);
     // cell means make affine means exact: E[d] = 2/12
-    assert!((d.expectation(|x| x) - 1.0 / 6.0).abs() < 1e-9, "{}", d.expectation(|x| x));
+    assert!(
+        (d.expectation(|x| x) - 1.0 / 6.0).abs() < 1e-9,
+        "{}",
+        d.expectation(|x| x)
+    );
 }
 
 #[test]
@@ -61,8 +81,14 @@ fn q_has_eigenphases_plus_minus_two_pi_theta_on_the_span_of_f0() {
     let small = basis.adjoint() * &q * &basis;
     let tr = small[(0, 0)] + small[(1, 1)];
     let det = small[(0, 0)] * small[(1, 1)] - small[(0, 1)] * small[(1, 0)];
-    assert!((tr.re - 2.0 * (2.0 * std::f64::consts::PI * theta).cos()).abs() < 1e-12, "{tr}");
-    assert!((det - num_complex::Complex64::new(1.0, 0.0)).norm() < 1e-12, "{det}");
+    assert!(
+        (tr.re - 2.0 * (2.0 * std::f64::consts::PI * theta).cos()).abs() < 1e-12,
+        "{tr}"
+    );
+    assert!(
+        (det - num_complex::Complex64::new(1.0, 0.0)).norm() < 1e-12,
+        "{det}"
+    );
     // and the span is invariant
     let back = &basis * (basis.adjoint() * (&q * &v));
     assert!((back - &q * &v).norm() < 1e-12);
@@ -75,19 +101,35 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
     assert!((p.amplitude().unwrap() - p.exact_value().unwrap()).abs() < 1e-13);
     let r = CanonicalQae::new(10).run(&p).unwrap();
     assert_eq!(r.y, 468);
-    assert!((r.estimate - 0.4327096457464369).abs() < 1e-15, "{}", r.estimate);
+    assert!(
+        (r.estimate - 0.4327096457464369).abs() < 1e-15,
+        "{}",
+        r.estimate
+    );
     assert!((r.probabilities[468] - 0.49684).abs() < 1e-5);
     assert_eq!(r.q_calls, 1023);
     // the analytic distribution agrees with the simulated one
     let an = qpe_distribution(p.amplitude().unwrap(), 10);
-    let d = an.iter().zip(&r.probabilities).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    let d = an
+        .iter()
+        .zip(&r.probabilities)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
     assert!(d < 1e-11, "{d}");
     // n = 6: twin peaks at 29 and 35
     let r6 = CanonicalQae::new(6).run(&p).unwrap();
     assert_eq!(r6.y, 29);
-    assert!((r6.probabilities[29] - 0.40798).abs() < 1e-5 && (r6.probabilities[35] - 0.40798).abs() < 1e-5);
+    assert!(
+        (r6.probabilities[29] - 0.40798).abs() < 1e-5
+            && (r6.probabilities[35] - 0.40798).abs() < 1e-5
+    );
     assert!((r6.estimate - 0.426635).abs() < 1e-6);
-    let hi = CanonicalQae { range: AmplitudeRange::AtLeastHalf, ..CanonicalQae::new(6) }.run(&p).unwrap();
+    let hi = CanonicalQae {
+        range: AmplitudeRange::AtLeastHalf,
+        ..CanonicalQae::new(6)
+    }
+    .run(&p)
+    .unwrap();
     assert_eq!(hi.y, 35);
 }
 
@@ -95,13 +137,25 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
 fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
     let p = gaussian_sin2(2).unwrap();
     for n in 1..=4 {
-        let gate = CanonicalQae { backend: Backend::GateByGate, ..CanonicalQae::new(n) }.distribution(&p).unwrap();
+        let gate = CanonicalQae {
+            backend: Backend::GateByGate,
+            ..CanonicalQae::new(n)
+        }
+        .distribution(&p)
+        .unwrap();
         let dense = CanonicalQae::new(n).distribution(&p).unwrap();
-        let d = gate.iter().zip(&dense).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let d = gate
+            .iter()
+            .zip(&dense)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         assert!(d < 1e-12, "n = {n}: {d}");
     }
     // the decomposed gate-level circuit gives the same distribution too
-    let qae = CanonicalQae { backend: Backend::GateByGate, ..CanonicalQae::new(2) };
+    let qae = CanonicalQae {
+        backend: Backend::GateByGate,
+        ..CanonicalQae::new(2)
+    };
     let c = decompose(&qae.circuit(&p).unwrap()).unwrap();
     let mut s = StateVector::zero(c.n_qubits()).unwrap();
     s.apply(&c).unwrap();
@@ -122,7 +176,11 @@ fn bank_stress_test_is_within_three_permille_with_ten_estimation_qubits() {
     let exact = bank_stress_test_exact();
     assert!((exact - 0.016177777).abs() < 1e-8);
     // cell means make the discretised expectation exact for this bilinear payoff
-    assert!((p.exact_value().unwrap() - exact).abs() < 1e-9, "{}", p.exact_value().unwrap());
+    assert!(
+        (p.exact_value().unwrap() - exact).abs() < 1e-9,
+        "{}",
+        p.exact_value().unwrap()
+    );
     let r = CanonicalQae::new(10).run(&p).unwrap();
     let rel = (r.estimate - exact).abs() / exact;
     assert!(rel < 3e-3, "estimate {} rel {rel}", r.estimate);
@@ -166,7 +224,12 @@ fn iterative_and_maximum_likelihood_intervals_cover_the_amplitude() {
     let a = p.amplitude().unwrap();
     let mut covered = 0;
     for seed in 0..10 {
-        let r = IterativeQae { seed, ..IterativeQae::new(1e-3, 0.05) }.run(&p).unwrap();
+        let r = IterativeQae {
+            seed,
+            ..IterativeQae::new(1e-3, 0.05)
+        }
+        .run(&p)
+        .unwrap();
         assert!(r.interval.1 - r.interval.0 <= 2.5e-3, "{:?}", r.interval);
         if r.interval.0 <= a && a <= r.interval.1 {
             covered += 1;
@@ -176,7 +239,12 @@ fn iterative_and_maximum_likelihood_intervals_cover_the_amplitude() {
     assert!(covered >= 9, "IQAE covered {covered}/10");
     let mut covered = 0;
     for seed in 0..10 {
-        let r = MaximumLikelihoodQae { seed, ..MaximumLikelihoodQae::new(8) }.run(&p).unwrap();
+        let r = MaximumLikelihoodQae {
+            seed,
+            ..MaximumLikelihoodQae::new(8)
+        }
+        .run(&p)
+        .unwrap();
         assert!((r.amplitude - a).abs() < 5e-3, "{}", r.amplitude);
         if r.interval.0 <= a && a <= r.interval.1 {
             covered += 1;
@@ -184,7 +252,12 @@ fn iterative_and_maximum_likelihood_intervals_cover_the_amplitude() {
     }
     assert!(covered >= 8, "MLAE covered {covered}/10");
     assert!(IterativeQae::new(0.0, 0.05).run(&p).is_err());
-    assert!(MaximumLikelihoodQae { alpha: 1.5, ..MaximumLikelihoodQae::new(3) }.run(&p).is_err());
+    assert!(MaximumLikelihoodQae {
+        alpha: 1.5,
+        ..MaximumLikelihoodQae::new(3)
+    }
+    .run(&p)
+    .is_err());
 }
 
 #[test]
@@ -192,7 +265,10 @@ fn classical_monte_carlo_is_seeded_and_unbiased() {
     let p = bank_stress_test(3).unwrap();
     let r = classical_monte_carlo(&p, 200_000, 3).unwrap();
     assert_eq!(r, classical_monte_carlo(&p, 200_000, 3).unwrap());
-    assert!((r.estimate - bank_stress_test_exact()).abs() < 4.0 * r.std_error, "{r:?}");
+    assert!(
+        (r.estimate - bank_stress_test_exact()).abs() < 4.0 * r.std_error,
+        "{r:?}"
+    );
     let bare = EstimationProblem::new(Circuit::new(1), 0).unwrap();
     assert!(classical_monte_carlo(&bare, 10, 0).is_err());
 }

@@ -34,7 +34,10 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { schedule: vec![(0.01, 1000), (0.001, 1000), (0.0001, 1000)], seed: 0 }
+        TrainOptions {
+            schedule: vec![(0.01, 1000), (0.001, 1000), (0.0001, 1000)],
+            seed: 0,
+        }
     }
 }
 
@@ -47,8 +50,14 @@ impl VariationalLoader {
             )));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let params = (0..3 * n_qubits * layers).map(|_| rng.random::<f64>() * std::f64::consts::TAU).collect();
-        Ok(VariationalLoader { n_qubits, layers, params })
+        let params = (0..3 * n_qubits * layers)
+            .map(|_| rng.random::<f64>() * std::f64::consts::TAU)
+            .collect();
+        Ok(VariationalLoader {
+            n_qubits,
+            layers,
+            params,
+        })
     }
 
     /// The ansatz circuit for the current parameters.
@@ -97,7 +106,11 @@ impl VariationalLoader {
     /// The L1 cost gradient by the parameter-shift rule (`+-pi/2` per rotation).
     pub fn gradient(&self, target: &[f64]) -> Result<Vec<f64>> {
         let p = self.probabilities()?;
-        let sign: Vec<f64> = p.iter().zip(target).map(|(a, b)| (a - b).signum()).collect();
+        let sign: Vec<f64> = p
+            .iter()
+            .zip(target)
+            .map(|(a, b)| (a - b).signum())
+            .collect();
         let mut shifted = self.params.clone();
         let mut g = vec![0.0; self.params.len()];
         for j in 0..self.params.len() {
@@ -153,21 +166,48 @@ mod tests {
         assert_eq!(v.params.len(), 27);
         // gradient of sum_i s_i p_i (fixed signs) by central differences
         let p0 = v.probabilities().unwrap();
-        let sign: Vec<f64> = p0.iter().zip(&target).map(|(a, b)| (a - b).signum()).collect();
+        let sign: Vec<f64> = p0
+            .iter()
+            .zip(&target)
+            .map(|(a, b)| (a - b).signum())
+            .collect();
         let g = v.gradient(&target).unwrap();
         let h = 1e-6;
         for j in [0, 7, 26] {
             let mut w = v.clone();
             w.params[j] += h;
-            let up: f64 = w.probabilities().unwrap().iter().zip(&sign).map(|(p, s)| p * s).sum();
+            let up: f64 = w
+                .probabilities()
+                .unwrap()
+                .iter()
+                .zip(&sign)
+                .map(|(p, s)| p * s)
+                .sum();
             w.params[j] -= 2.0 * h;
-            let dn: f64 = w.probabilities().unwrap().iter().zip(&sign).map(|(p, s)| p * s).sum();
+            let dn: f64 = w
+                .probabilities()
+                .unwrap()
+                .iter()
+                .zip(&sign)
+                .map(|(p, s)| p * s)
+                .sum();
             assert!(((up - dn) / (2.0 * h) - g[j]).abs() < 1e-7, "param {j}");
         }
         let before = l1(&p0, &target);
-        let hist = v.train(&target, &TrainOptions { schedule: vec![(0.05, 300), (0.005, 200)], seed: 0 }).unwrap();
+        let hist = v
+            .train(
+                &target,
+                &TrainOptions {
+                    schedule: vec![(0.05, 300), (0.005, 200)],
+                    seed: 0,
+                },
+            )
+            .unwrap();
         let after = *hist.last().unwrap();
-        assert!(after < 0.1 && after < before / 3.0, "before {before}, after {after}");
+        assert!(
+            after < 0.1 && after < before / 3.0,
+            "before {before}, after {after}"
+        );
         assert!(v.train(&[0.5, 0.5], &TrainOptions::default()).is_err());
     }
 }
