@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use nalgebra::DMatrix;
 use num_complex::Complex64 as C64;
 
 use super::circuit::{Circuit, Op};
@@ -128,18 +127,32 @@ impl CanonicalQae {
             }
             Backend::DenseGrover => {
                 let q = circuit_unitary(&grover_operator(problem)?)?;
+                // F|0> on the targets tensored with H^n|0> = uniform on the
+                // estimation register: the target state tiled 2^n times.
+                let mut chi = StateVector::zero(t)?;
+                chi.apply(&problem.prep)?;
+                let w = C64::new(1.0 / ((1u64 << self.n_est) as f64).sqrt(), 0.0);
+                let block: Vec<C64> = chi.amplitudes().iter().map(|a| a * w).collect();
                 let mut s = StateVector::zero(t + self.n_est)?;
-                s.apply(&problem.prep)?;
-                let mut c = Circuit::new(t + self.n_est);
-                for &q in &est {
-                    c.h(q)?;
+                for tile in s.amplitudes_mut().chunks_exact_mut(block.len()) {
+                    tile.copy_from_slice(&block);
                 }
-                s.apply(&c)?;
                 let targets: Vec<usize> = (0..t).collect();
-                let mut power = q;
+                let dim = 1usize << t;
+                let mut power = faer::Mat::<C64>::from_fn(dim, dim, |r, s| q[(r, s)]);
                 for (k, &control) in est.iter().enumerate() {
                     if k > 0 {
-                        power = &power * &power;
+                        // Q^{2^k} = (Q^{2^{k-1}})^2, one GEMM
+                        let mut sq = faer::Mat::<C64>::zeros(dim, dim);
+                        faer::linalg::matmul::matmul(
+                            sq.as_mut(),
+                            faer::Accum::Replace,
+                            power.as_ref(),
+                            power.as_ref(),
+                            C64::new(1.0, 0.0),
+                            faer::Par::Seq,
+                        );
+                        power = sq;
                     }
                     s.apply_op(&Op::Unitary {
                         qubits: targets.clone(),
@@ -147,9 +160,7 @@ impl CanonicalQae {
                         controls: vec![control],
                     })?;
                 }
-                let mut f = Circuit::new(t + self.n_est);
-                f.iqft(&est)?;
-                s.apply(&f)?;
+                s.apply_qft(&est, true)?;
                 s.marginal(&est)
             }
             Backend::Analytic => Ok(qpe_distribution(problem.amplitude()?, self.n_est)),
@@ -205,8 +216,8 @@ impl CanonicalQae {
     }
 }
 
-fn row_major(m: &DMatrix<C64>) -> Vec<C64> {
-    let (r, c) = m.shape();
+fn row_major(m: &faer::Mat<C64>) -> Vec<C64> {
+    let (r, c) = (m.nrows(), m.ncols());
     let mut v = Vec::with_capacity(r * c);
     for i in 0..r {
         for j in 0..c {

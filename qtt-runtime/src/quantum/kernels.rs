@@ -15,6 +15,9 @@ use rayon::prelude::*;
 
 use super::gate::{classify, GateClass, Mat2};
 
+/// Contiguous runs shorter than this use the carry-trick index stepping.
+const SHORT_RUN: usize = 8;
+
 /// Smallest number of work items (amplitude pairs or groups) given to one rayon task.
 pub const PAR_MIN_ITEMS: usize = 1 << 13;
 
@@ -72,8 +75,20 @@ where
     let run = 1usize << run_bits;
     let items = 1usize << (n - fixed.len());
     let ptr = SendPtr(amps.as_mut_ptr());
+    let fixed_mask = fixed.iter().fold(0usize, |m, &q| m | (1 << q));
     split_work(items, move |range| {
         let p = ptr;
+        if run < SHORT_RUN {
+            // Short runs: step through the free indices with the carry trick
+            // `next = ((i | fixed) + 1) & !fixed` (3 operations, no branch).
+            let mut i = insert_zero_bits(range.start, fixed);
+            for _ in range {
+                // SAFETY: as below; each i is visited once.
+                unsafe { f(&mut *p.0.add(i | lo_off), &mut *p.0.add(i | hi_off)) }
+                i = ((i | fixed_mask) + 1) & !fixed_mask;
+            }
+            return;
+        }
         let mut k = range.start;
         while k < range.end {
             let j0 = k & (run - 1);
@@ -99,8 +114,18 @@ where
     let run = 1usize << run_bits;
     let items = 1usize << (n - fixed.len());
     let ptr = SendPtr(amps.as_mut_ptr());
+    let fixed_mask = fixed.iter().fold(0usize, |m, &q| m | (1 << q));
     split_work(items, move |range| {
         let p = ptr;
+        if run < SHORT_RUN {
+            let mut i = insert_zero_bits(range.start, fixed);
+            for _ in range {
+                // SAFETY: each i is visited once.
+                unsafe { f(&mut *p.0.add(i | off)) }
+                i = ((i | fixed_mask) + 1) & !fixed_mask;
+            }
+            return;
+        }
         let mut k = range.start;
         while k < range.end {
             let j0 = k & (run - 1);
@@ -182,7 +207,52 @@ pub fn apply_dense(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls:
         }
         2 => dense_fixed::<4>(amps, matrix, qubits, controls),
         3 => dense_fixed::<8>(amps, matrix, qubits, controls),
+        k if qubits.iter().enumerate().all(|(j, &q)| q == j) => {
+            dense_lowest_gemm(amps, matrix, k, controls)
+        }
         _ => dense_dynamic(amps, matrix, qubits, controls),
+    }
+}
+
+/// A dense block on the lowest `k` qubits (in order): the state is a column-major
+/// `2^k x 2^{n-k}` matrix, and the columns selected by the controls are
+/// gathered, multiplied by one GEMM (faer) and scattered back, instead of one
+/// matrix-vector product per group.
+fn dense_lowest_gemm(amps: &mut [C64], matrix: &[C64], k: usize, controls: &[usize]) {
+    let dim = 1usize << k;
+    let ncols = amps.len() / dim;
+    let cm = controls.iter().fold(0usize, |m, &q| m | (1 << (q - k)));
+    let cols: Vec<usize> = (0..ncols).filter(|c| c & cm == cm).collect();
+    let mut x = faer::Mat::<C64>::zeros(dim, cols.len());
+    for (j, &c) in cols.iter().enumerate() {
+        x.col_mut(j)
+            .try_as_col_major_mut()
+            .expect("contiguous column")
+            .as_slice_mut()
+            .copy_from_slice(&amps[c * dim..(c + 1) * dim]);
+    }
+    let m = faer::MatRef::from_row_major_slice(matrix, dim, dim);
+    let mut y = faer::Mat::<C64>::zeros(dim, cols.len());
+    let par = if rayon::current_num_threads() > 1 {
+        faer::Par::rayon(0)
+    } else {
+        faer::Par::Seq
+    };
+    faer::linalg::matmul::matmul(
+        y.as_mut(),
+        faer::Accum::Replace,
+        m,
+        x.as_ref(),
+        C64::new(1.0, 0.0),
+        par,
+    );
+    for (j, &c) in cols.iter().enumerate() {
+        amps[c * dim..(c + 1) * dim].copy_from_slice(
+            y.col(j)
+                .try_as_col_major()
+                .expect("contiguous column")
+                .as_slice(),
+        );
     }
 }
 
@@ -280,5 +350,69 @@ mod tests {
         // positions 1 and 3 fixed: free bits of i go to positions 0, 2, 4, ...
         let got: Vec<usize> = (0..8).map(|i| insert_zero_bits(i, &[1, 3])).collect();
         assert_eq!(got, vec![0, 1, 4, 5, 16, 17, 20, 21]);
+    }
+}
+
+/// The quantum Fourier transform on the contiguous qubits `start..start + k`
+/// (with its final swaps: `|j> -> 2^{-k/2} sum_y e^{+-2 pi i j y / 2^k} |y>`,
+/// `+` for the QFT, `-` for the inverse) as one radix-2 FFT per fibre: `k 2^n`
+/// butterflies instead of `k (k+1) / 2` passes over the state.
+pub fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: bool) {
+    let n_len = 1usize << k;
+    let low = 1usize << start;
+    let fibres = amps.len() / n_len;
+    let sign = if inverse { -1.0 } else { 1.0 };
+    let tw: Vec<C64> = (0..n_len / 2)
+        .map(|j| {
+            C64::from_polar(
+                1.0,
+                sign * 2.0 * std::f64::consts::PI * j as f64 / n_len as f64,
+            )
+        })
+        .collect();
+    let scale = 1.0 / (n_len as f64).sqrt();
+    let ptr = SendPtr(amps.as_mut_ptr());
+    let body = |range: std::ops::Range<usize>| {
+        let p = ptr;
+        let mut buf = vec![C64::new(0.0, 0.0); n_len];
+        for f in range {
+            let (lo, hi) = (f & (low - 1), f >> start);
+            let base = lo | (hi << (start + k));
+            for (j, b) in buf.iter_mut().enumerate() {
+                let r = j.reverse_bits() >> (usize::BITS as usize - k.max(1));
+                let r = if k == 0 { 0 } else { r };
+                // SAFETY: fibres are disjoint index sets.
+                *b = unsafe { *p.0.add(base | (r << start)) };
+            }
+            let mut len = 2;
+            while len <= n_len {
+                let step = n_len / len;
+                for chunk in buf.chunks_exact_mut(len) {
+                    let (a, b) = chunk.split_at_mut(len / 2);
+                    for (j, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+                        let t = *y * tw[j * step];
+                        *y = *x - t;
+                        *x += t;
+                    }
+                }
+                len <<= 1;
+            }
+            for (j, v) in buf.iter().enumerate() {
+                unsafe { *p.0.add(base | (j << start)) = v * scale };
+            }
+        }
+    };
+    if rayon::current_num_threads() <= 1 || fibres * n_len < 2 * PAR_MIN_ITEMS || fibres < 2 {
+        body(0..fibres);
+    } else {
+        let chunks = fibres.min(rayon::current_num_threads() * 4);
+        let per = fibres.div_ceil(chunks);
+        (0..chunks).into_par_iter().for_each(|c| {
+            let lo = c * per;
+            let hi = (lo + per).min(fibres);
+            if lo < hi {
+                body(lo..hi);
+            }
+        });
     }
 }

@@ -100,6 +100,21 @@ impl StateVector {
         })
     }
 
+    /// A vector of `2^n` amplitudes of any norm, for linear-algebra uses of the
+    /// kernels (for instance all columns of a unitary at once).
+    pub fn from_amplitudes_unnormalised(amps: Vec<C64>) -> Result<Self> {
+        if amps.is_empty() || !amps.len().is_power_of_two() {
+            return Err(Error::shape(format!(
+                "a state vector needs 2^n amplitudes, got {}",
+                amps.len()
+            )));
+        }
+        Ok(StateVector {
+            n_qubits: amps.len().trailing_zeros() as usize,
+            amps,
+        })
+    }
+
     /// Resets to `|0...0>` without reallocating.
     pub fn reset(&mut self) {
         self.amps
@@ -182,6 +197,25 @@ impl StateVector {
                 .for_each(|a| *a *= p);
         }
         Ok(())
+    }
+
+    /// The (inverse) quantum Fourier transform on `qubits`, the same map as
+    /// [`Circuit::qft`] / [`Circuit::iqft`]; as one FFT per fibre when the qubits are
+    /// contiguous and ascending, gate by gate otherwise.
+    pub fn apply_qft(&mut self, qubits: &[usize], inverse: bool) -> Result<()> {
+        self.check_qubits(qubits)?;
+        let contiguous = qubits.windows(2).all(|w| w[1] == w[0] + 1);
+        if contiguous && !qubits.is_empty() {
+            super::kernels::apply_qft_contiguous(&mut self.amps, qubits[0], qubits.len(), inverse);
+            return Ok(());
+        }
+        let mut c = Circuit::new(self.n_qubits);
+        if inverse {
+            c.iqft(qubits)?;
+        } else {
+            c.qft(qubits)?;
+        }
+        self.apply(&c)
     }
 
     /// Probabilities of all `2^n` basis states.

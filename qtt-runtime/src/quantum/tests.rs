@@ -433,3 +433,70 @@ fn sampling_is_seeded_and_follows_the_probabilities() {
     assert!((s.expectation_pauli(&[(0, 'Z')]).unwrap() - 0.4).abs() < 1e-12);
     assert!((s.probability_one(0).unwrap() - 0.3).abs() < 1e-12);
 }
+
+#[test]
+fn controlled_dense_block_on_the_lowest_qubits_uses_gemm_and_agrees() {
+    let sub = random_circuit(4, 30, 99);
+    let u = circuit_unitary(&sub).unwrap();
+    let m: Vec<C64> = (0..16)
+        .flat_map(|r| (0..16).map(move |s| (r, s)))
+        .map(|(r, s)| u[(r, s)])
+        .collect();
+    let mut prep = Circuit::new(8);
+    for q in 0..8 {
+        prep.h(q).unwrap().rz(0.1 * q as f64, q).unwrap();
+    }
+    let mut a = StateVector::zero(8).unwrap();
+    a.apply(&prep).unwrap();
+    let mut b = a.clone();
+    a.apply_op(&Op::Unitary {
+        qubits: vec![0, 1, 2, 3],
+        matrix: std::sync::Arc::new(m),
+        controls: vec![6, 5],
+    })
+    .unwrap();
+    let mut c = Circuit::new(8);
+    c.append_controlled(&sub, &[0, 1, 2, 3], &[6, 5]).unwrap();
+    b.apply(&c).unwrap();
+    let d = a
+        .amplitudes()
+        .iter()
+        .zip(b.amplitudes())
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max);
+    assert!(d < 1e-12, "{d}");
+}
+
+#[test]
+fn fft_qft_kernel_equals_the_gate_circuit() {
+    for (start, k, inverse) in [(0, 3, false), (2, 4, true), (1, 1, true), (3, 5, false)] {
+        let n = 9;
+        let mut prep = Circuit::new(n);
+        for q in 0..n {
+            prep.ry(0.3 + 0.2 * q as f64, q)
+                .unwrap()
+                .rz(0.7 * q as f64, q)
+                .unwrap();
+        }
+        prep.cx(0, 5).unwrap();
+        let mut a = StateVector::zero(n).unwrap();
+        a.apply(&prep).unwrap();
+        let mut b = a.clone();
+        let qs: Vec<usize> = (start..start + k).collect();
+        a.apply_qft(&qs, inverse).unwrap();
+        let mut c = Circuit::new(n);
+        if inverse {
+            c.iqft(&qs).unwrap();
+        } else {
+            c.qft(&qs).unwrap();
+        }
+        b.apply(&c).unwrap();
+        let d = a
+            .amplitudes()
+            .iter()
+            .zip(b.amplitudes())
+            .map(|(x, y)| (x - y).norm())
+            .fold(0.0, f64::max);
+        assert!(d < 1e-12, "start {start} k {k}: {d}");
+    }
+}

@@ -22,19 +22,21 @@ pub fn circuit_unitary(circuit: &Circuit) -> Result<DMatrix<C64>> {
         });
     }
     let dim = 1usize << n;
-    let mut u = DMatrix::<C64>::zeros(dim, dim);
-    let opts = SimOptions {
-        fusion_max_qubits: 0,
-    };
+    // All columns at once: a 2n-qubit state whose high n qubits label the column,
+    // so each operation is one pass over 4^n amplitudes instead of 2^n passes.
+    let mut amps = vec![C64::new(0.0, 0.0); dim * dim];
     for s in 0..dim {
-        let mut col = vec![C64::new(0.0, 0.0); dim];
-        col[s] = C64::new(1.0, 0.0);
-        let mut st = StateVector::from_amplitudes(col)?;
-        st.apply_with(circuit, opts)?;
-        for (r, a) in st.amplitudes().iter().enumerate() {
-            u[(r, s)] = *a;
-        }
+        amps[(s << n) | s] = C64::new(1.0, 0.0);
     }
+    let mut st = StateVector::from_amplitudes_unnormalised(amps)?;
+    st.apply_with(
+        circuit,
+        SimOptions {
+            fusion_max_qubits: 0,
+        },
+    )?;
+    let a = st.amplitudes();
+    let u = DMatrix::from_fn(dim, dim, |r, s| a[(s << n) | r]);
     Ok(u)
 }
 
