@@ -341,18 +341,6 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn insert_zero_bits_skips_the_fixed_positions() {
-        // positions 1 and 3 fixed: free bits of i go to positions 0, 2, 4, ...
-        let got: Vec<usize> = (0..8).map(|i| insert_zero_bits(i, &[1, 3])).collect();
-        assert_eq!(got, vec![0, 1, 4, 5, 16, 17, 20, 21]);
-    }
-}
-
 /// The quantum Fourier transform on the contiguous qubits `start..start + k`
 /// (with its final swaps: `|j> -> 2^{-k/2} sum_y e^{+-2 pi i j y / 2^k} |y>`,
 /// `+` for the QFT, `-` for the inverse) as one radix-2 FFT per fibre: `k 2^n`
@@ -414,5 +402,17 @@ pub fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: b
                 body(lo..hi);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_zero_bits_skips_the_fixed_positions() {
+        // positions 1 and 3 fixed: free bits of i go to positions 0, 2, 4, ...
+        let got: Vec<usize> = (0..8).map(|i| insert_zero_bits(i, &[1, 3])).collect();
+        assert_eq!(got, vec![0, 1, 4, 5, 16, 17, 20, 21]);
     }
 }
