@@ -6,11 +6,9 @@
 //! `1/2` and `y / 2^n` and `1 - y / 2^n` cannot be told apart: the caller states
 //! whether `a <= 1/2` or `a >= 1/2` ([`AmplitudeRange`]), as seed 001 does.
 
-use std::sync::Arc;
-
 use num_complex::Complex64 as C64;
 
-use super::circuit::{Circuit, Op};
+use super::circuit::Circuit;
 use super::decompose::decompose;
 use super::grover::{append_controlled_q, grover_operator};
 use super::problem::EstimationProblem;
@@ -133,14 +131,24 @@ impl CanonicalQae {
                 chi.apply(&problem.prep)?;
                 let w = C64::new(1.0 / ((1u64 << self.n_est) as f64).sqrt(), 0.0);
                 let block: Vec<C64> = chi.amplitudes().iter().map(|a| a * w).collect();
+                // The estimation register enters as the uniform product state, so
+                // before controlled-Q^{2^k} every column of the state (the target
+                // amplitudes for one estimation value y) depends only on the lowest
+                // k bits of y. The 2^{n-1} columns the controlled block would
+                // multiply therefore hold 2^k distinct ones: multiply those (one
+                // GEMM) into columns 2^k..2^{k+1}; the copies are never formed.
+                // The result equals the controlled-power circuit's state exactly.
                 let mut s = StateVector::zero(t + self.n_est)?;
-                for tile in s.amplitudes_mut().chunks_exact_mut(block.len()) {
-                    tile.copy_from_slice(&block);
-                }
-                let targets: Vec<usize> = (0..t).collect();
                 let dim = 1usize << t;
+                s.amplitudes_mut()[..dim].copy_from_slice(&block);
+                let par = if rayon::current_num_threads() > 1 {
+                    faer::Par::rayon(0)
+                } else {
+                    faer::Par::Seq
+                };
+                let one = C64::new(1.0, 0.0);
                 let mut power = faer::Mat::<C64>::from_fn(dim, dim, |r, s| q[(r, s)]);
-                for (k, &control) in est.iter().enumerate() {
+                for k in 0..self.n_est {
                     if k > 0 {
                         // Q^{2^k} = (Q^{2^{k-1}})^2, one GEMM
                         let mut sq = faer::Mat::<C64>::zeros(dim, dim);
@@ -149,16 +157,27 @@ impl CanonicalQae {
                             faer::Accum::Replace,
                             power.as_ref(),
                             power.as_ref(),
-                            C64::new(1.0, 0.0),
-                            faer::Par::Seq,
+                            one,
+                            par,
                         );
                         power = sq;
                     }
-                    s.apply_op(&Op::Unitary {
-                        qubits: targets.clone(),
-                        matrix: Arc::new(row_major(&power)),
-                        controls: vec![control],
-                    })?;
+                    let half = 1usize << k;
+                    let (done, rest) = s.amplitudes_mut().split_at_mut(half * dim);
+                    let src = faer::MatRef::from_column_major_slice(done, dim, half);
+                    let dst = faer::MatMut::from_column_major_slice_mut(
+                        &mut rest[..half * dim],
+                        dim,
+                        half,
+                    );
+                    faer::linalg::matmul::matmul(
+                        dst,
+                        faer::Accum::Replace,
+                        power.as_ref(),
+                        src,
+                        one,
+                        par,
+                    );
                 }
                 s.apply_qft(&est, true)?;
                 s.marginal(&est)
@@ -214,17 +233,6 @@ impl CanonicalQae {
             .then_repeated(&Resources::of(&decompose(&tail)?), 1);
         Ok(r)
     }
-}
-
-fn row_major(m: &faer::Mat<C64>) -> Vec<C64> {
-    let (r, c) = (m.nrows(), m.ncols());
-    let mut v = Vec::with_capacity(r * c);
-    for i in 0..r {
-        for j in 0..c {
-            v.push(m[(i, j)]);
-        }
-    }
-    v
 }
 
 /// The exact phase-estimation outcome distribution for amplitude `a`: half the

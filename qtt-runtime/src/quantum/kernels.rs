@@ -343,12 +343,14 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
 
 /// The quantum Fourier transform on the contiguous qubits `start..start + k`
 /// (with its final swaps: `|j> -> 2^{-k/2} sum_y e^{+-2 pi i j y / 2^k} |y>`,
-/// `+` for the QFT, `-` for the inverse) as one radix-2 FFT per fibre: `k 2^n`
-/// butterflies instead of `k (k+1) / 2` passes over the state.
+/// `+` for the QFT, `-` for the inverse) as one radix-2 FFT: `k 2^{n-1}`
+/// butterflies instead of `k (k+1) / 2` passes over the state. Each block of
+/// the qubits above the register is a column-major `2^start x 2^k` matrix; the
+/// FFT runs along its rows with whole contiguous columns as the unit of work.
 pub fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: bool) {
     let n_len = 1usize << k;
     let low = 1usize << start;
-    let fibres = amps.len() / n_len;
+    let block = low * n_len;
     let sign = if inverse { -1.0 } else { 1.0 };
     let tw: Vec<C64> = (0..n_len / 2)
         .map(|j| {
@@ -359,49 +361,49 @@ pub fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: b
         })
         .collect();
     let scale = 1.0 / (n_len as f64).sqrt();
-    let ptr = SendPtr(amps.as_mut_ptr());
-    let body = |range: std::ops::Range<usize>| {
-        let p = ptr;
-        let mut buf = vec![C64::new(0.0, 0.0); n_len];
-        for f in range {
-            let (lo, hi) = (f & (low - 1), f >> start);
-            let base = lo | (hi << (start + k));
-            for (j, b) in buf.iter_mut().enumerate() {
-                let r = j.reverse_bits() >> (usize::BITS as usize - k.max(1));
-                let r = if k == 0 { 0 } else { r };
-                // SAFETY: fibres are disjoint index sets.
-                *b = unsafe { *p.0.add(base | (r << start)) };
-            }
-            let mut len = 2;
-            while len <= n_len {
-                let step = n_len / len;
-                for chunk in buf.chunks_exact_mut(len) {
-                    let (a, b) = chunk.split_at_mut(len / 2);
-                    for (j, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
-                        let t = *y * tw[j * step];
-                        *y = *x - t;
-                        *x += t;
-                    }
+    let fft = |m: &mut [C64]| {
+        // bit-reversal permutation of the columns
+        for j in 0..n_len {
+            let r = if k == 0 {
+                0
+            } else {
+                j.reverse_bits() >> (usize::BITS as usize - k)
+            };
+            if j < r {
+                for row in 0..low {
+                    m.swap(j * low + row, r * low + row);
                 }
-                len <<= 1;
-            }
-            for (j, v) in buf.iter().enumerate() {
-                unsafe { *p.0.add(base | (j << start)) = v * scale };
             }
         }
-    };
-    if rayon::current_num_threads() <= 1 || fibres * n_len < 2 * PAR_MIN_ITEMS || fibres < 2 {
-        body(0..fibres);
-    } else {
-        let chunks = fibres.min(rayon::current_num_threads() * 4);
-        let per = fibres.div_ceil(chunks);
-        (0..chunks).into_par_iter().for_each(|c| {
-            let lo = c * per;
-            let hi = (lo + per).min(fibres);
-            if lo < hi {
-                body(lo..hi);
+        let mut len = 2;
+        while len <= n_len {
+            let step = n_len / len;
+            for g in (0..n_len).step_by(len) {
+                for j in 0..len / 2 {
+                    let w = tw[j * step];
+                    let (lo_part, hi_part) = m.split_at_mut((g + j + len / 2) * low);
+                    let x = &mut lo_part[(g + j) * low..(g + j + 1) * low];
+                    let y = &mut hi_part[..low];
+                    for (a, b) in x.iter_mut().zip(y.iter_mut()) {
+                        let t = *b * w;
+                        *b = *a - t;
+                        *a += t;
+                    }
+                }
             }
-        });
+            len <<= 1;
+        }
+        for v in m.iter_mut() {
+            *v *= scale;
+        }
+    };
+    if rayon::current_num_threads() > 1
+        && amps.len() / block >= 2
+        && amps.len() >= 2 * PAR_MIN_ITEMS
+    {
+        amps.par_chunks_mut(block).for_each(fft);
+    } else {
+        amps.chunks_mut(block).for_each(fft);
     }
 }
 

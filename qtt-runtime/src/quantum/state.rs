@@ -243,6 +243,18 @@ impl StateVector {
     pub fn marginal(&self, qubits: &[usize]) -> Result<Vec<f64>> {
         self.check_qubits(qubits)?;
         let k = qubits.len();
+        let top = qubits.first().is_some_and(|&q0| {
+            qubits.iter().enumerate().all(|(j, &q)| q == q0 + j) && q0 + k == self.n_qubits
+        });
+        if top {
+            // The most significant qubits: outcome y owns one contiguous block.
+            let block = 1usize << qubits[0];
+            return Ok(self
+                .amps
+                .par_chunks(block)
+                .map(|b| b.iter().map(|a| a.norm_sqr()).sum())
+                .collect());
+        }
         let extract = |i: usize| {
             qubits
                 .iter()
