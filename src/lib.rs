@@ -22,3 +22,4 @@ pub use qtt_runtime as __runtime;
 
 /// Linear constraints over binary variables, compiled to a QRegion automaton.
 pub use qtt_macros::constraints;
+pub use qtt_macros::{circuit, estimate};

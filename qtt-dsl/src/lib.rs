@@ -10,7 +10,11 @@
 //! behind the `compiler` feature.
 
 #[cfg(feature = "compiler")]
+pub mod circuit;
+#[cfg(feature = "compiler")]
 pub mod constraints;
+#[cfg(feature = "compiler")]
+pub mod estimate;
 pub mod ir;
 #[cfg(feature = "compiler")]
 pub mod mpo;

@@ -18,3 +18,17 @@ pub fn mpo(input: TokenStream) -> TokenStream {
 pub fn constraints(input: TokenStream) -> TokenStream {
     qtt_dsl::constraints::expand(input.into()).into()
 }
+
+/// A quantum circuit with registers, gates, loops and parameters, checked at
+/// compile time; evaluates to `qtt::Result<qtt::quantum::Circuit>`.
+#[proc_macro]
+pub fn circuit(input: TokenStream) -> TokenStream {
+    qtt_dsl::circuit::expand(input.into()).into()
+}
+
+/// An expectation to estimate: random variables on registers and a payoff;
+/// evaluates to `qtt::Result<qtt::quantum::EstimationProblem>`.
+#[proc_macro]
+pub fn estimate(input: TokenStream) -> TokenStream {
+    qtt_dsl::estimate::expand(input.into()).into()
+}

@@ -14,6 +14,7 @@ pub mod error;
 pub mod linalg;
 pub mod qregion;
 pub mod qtt;
+pub mod quantum;
 pub mod solve;
 pub mod tt;
 

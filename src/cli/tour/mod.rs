@@ -3,6 +3,7 @@
 
 mod qregion;
 mod qtt_grids;
+mod quantum;
 mod solvers;
 mod tensor_trains;
 
@@ -24,5 +25,7 @@ pub fn run(args: &mut Args) -> Result<(), String> {
     solvers::run(quiet)?;
     println!();
     qregion::run(quiet)?;
+    println!();
+    quantum::run(quiet)?;
     Ok(())
 }

@@ -1,0 +1,120 @@
+//! Maximum-likelihood amplitude estimation (Suzuki et al. 2020): shots after
+//! `m_k` Grover iterations for `m_k = 0, 1, 2, 4, ...`, the likelihood
+//! `prod_k sin^{2h_k}((2m_k+1) t) cos^{2(N-h_k)}((2m_k+1) t)` maximised over
+//! `t in [0, pi/2]` (`a = sin^2 t`), and a Fisher-information confidence interval.
+
+use super::iterative::{finish, IntervalEstimate};
+use super::oracle::{check_alpha, normal_quantile, GroverOracle};
+use super::problem::EstimationProblem;
+use crate::{Error, Result};
+
+/// MLAE settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MaximumLikelihoodQae {
+    /// Number of Grover powers: `m = 0` and `1, 2, 4, ..., 2^{levels-2}`.
+    pub levels: usize,
+    /// Shots per power.
+    pub shots: u64,
+    /// The interval misses with probability about `alpha`.
+    pub alpha: f64,
+    /// Seed of the simulated measurements.
+    pub seed: u64,
+}
+
+impl MaximumLikelihoodQae {
+    /// `levels` powers, 100 shots each, alpha 0.05, seed 0.
+    pub fn new(levels: usize) -> Self {
+        MaximumLikelihoodQae {
+            levels,
+            shots: 100,
+            alpha: 0.05,
+            seed: 0,
+        }
+    }
+
+    /// The Grover powers of the schedule.
+    pub fn powers(&self) -> Vec<u64> {
+        std::iter::once(0)
+            .chain((0..self.levels.saturating_sub(1)).map(|j| 1u64 << j))
+            .collect()
+    }
+
+    /// Runs MLAE on `problem`.
+    pub fn run(&self, problem: &EstimationProblem) -> Result<IntervalEstimate> {
+        let mut oracle = GroverOracle::new(problem, self.seed)?;
+        self.run_with(problem, &mut oracle)
+    }
+
+    /// Runs MLAE against an existing oracle.
+    pub fn run_with(
+        &self,
+        problem: &EstimationProblem,
+        oracle: &mut GroverOracle,
+    ) -> Result<IntervalEstimate> {
+        check_alpha(self.alpha)?;
+        if self.levels == 0 || self.levels > 40 || self.shots == 0 {
+            return Err(Error::invalid(format!(
+                "levels = {}, shots = {}, expected 1..=40 levels and at least 1 shot",
+                self.levels, self.shots
+            )));
+        }
+        let powers = self.powers();
+        let hits: Vec<u64> = powers
+            .iter()
+            .map(|&m| oracle.measure(m, self.shots))
+            .collect();
+        let n = self.shots as f64;
+        let loglik = |t: f64| -> f64 {
+            powers
+                .iter()
+                .zip(&hits)
+                .map(|(&m, &h)| {
+                    let x = (2 * m + 1) as f64 * t;
+                    let (s, c) = (x.sin().powi(2).max(1e-300), x.cos().powi(2).max(1e-300));
+                    h as f64 * s.ln() + (n - h as f64) * c.ln()
+                })
+                .sum()
+        };
+        let half_pi = std::f64::consts::FRAC_PI_2;
+        let m_max = *powers.last().expect("one power") as f64;
+        let grid = ((2.0 * m_max + 1.0) * 50.0).max(200.0) as usize;
+        let mut best = (0.0, f64::NEG_INFINITY);
+        for i in 0..=grid {
+            let t = half_pi * i as f64 / grid as f64;
+            let l = loglik(t);
+            if l > best.1 {
+                best = (t, l);
+            }
+        }
+        // golden-section refinement in the grid cell around the best point
+        let h = half_pi / grid as f64;
+        let (mut lo, mut hi) = ((best.0 - h).max(0.0), (best.0 + h).min(half_pi));
+        let g = (5f64.sqrt() - 1.0) / 2.0;
+        for _ in 0..80 {
+            let (x1, x2) = (hi - g * (hi - lo), lo + g * (hi - lo));
+            if loglik(x1) > loglik(x2) {
+                hi = x2
+            } else {
+                lo = x1
+            }
+        }
+        let t = (lo + hi) / 2.0;
+        let a = t.sin().powi(2);
+        let fisher: f64 = powers
+            .iter()
+            .map(|&m| 4.0 * n * ((2 * m + 1) as f64).powi(2))
+            .sum();
+        let sd_a = (2.0 * t).sin().abs() / fisher.sqrt();
+        let z = normal_quantile(1.0 - self.alpha / 2.0);
+        let interval = ((a - z * sd_a).max(0.0), (a + z * sd_a).min(1.0));
+        let calls = powers.iter().map(|&m| m * self.shots).sum();
+        Ok(finish(
+            problem,
+            a,
+            interval,
+            calls,
+            self.shots * powers.len() as u64,
+            powers,
+        ))
+    }
+}

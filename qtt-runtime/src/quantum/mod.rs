@@ -1,0 +1,52 @@
+//! Quantum circuits, a state-vector simulator and quantum Monte Carlo (seed 001).
+//!
+//! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
+//! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
+//! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
+//! - estimation: [`problem`], [`grover`], [`canonical`], [`iterative`], [`mlae`],
+//!   [`classical`], and the paper's [`models`].
+//!
+//! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
+//! Qubit `q` is bit `q` of a basis index (little-endian, as Qiskit).
+
+pub mod canonical;
+pub mod circuit;
+pub mod classical;
+pub mod decompose;
+pub mod distribution;
+pub mod fusion;
+pub mod gate;
+pub mod grover;
+pub mod iterative;
+pub mod kernels;
+pub mod mlae;
+pub mod models;
+pub mod multiplexor;
+pub mod oracle;
+pub mod payoff;
+pub mod problem;
+pub mod qasm;
+pub mod resources;
+pub mod state;
+pub mod unitary;
+pub mod variational;
+
+pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
+pub use circuit::{Circuit, Op, Register};
+pub use classical::{classical_monte_carlo, MonteCarloEstimate};
+pub use decompose::decompose;
+pub use distribution::{Discretized, Grid};
+pub use gate::Gate;
+pub use iterative::{IntervalEstimate, IterativeQae};
+pub use mlae::MaximumLikelihoodQae;
+pub use problem::{EstimationProblem, Normalization, Readout};
+pub use qasm::{from_qasm, to_qasm};
+pub use resources::Resources;
+pub use state::{SimOptions, StateVector};
+pub use unitary::circuit_unitary;
+pub use variational::{TrainOptions, VariationalLoader};
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_estimation;

@@ -1,0 +1,7 @@
+fn main() {
+    let _ = qtt::estimate! {
+        x ~ uniform() on [0.0, 1.0] with 2 qubits;
+        x ~ uniform() on [0.0, 1.0] with 2 qubits;
+        payoff = x;
+    };
+}
