@@ -7,8 +7,11 @@
 #   e.g. benches/qkp_vs_scip.sh 10 "50 100 200 400" "0 1 2"
 set -euo pipefail
 secs=$1; sizes=$2; seeds=$3; out=${4:-/dev/stdout}
-peers=${QTT_PEERS:-/work/shared/bench/peers}
-py=${QTT_PEER_PY:-/root/.cache/qtt-peers/bin/python}
+here=$(cd "$(dirname "$0")/.." && pwd)
+peers=${QTT_PEERS:-$here/../shared/bench/peers}
+py=${QTT_PEER_PY:-${PEERS_VENV:-$HOME/.cache/qtt-peers}/bin/python}
+cd "$here"
+cargo build --release --quiet
 dir=target/qkp
 cargo bench --bench qkp -- --n "$(echo $sizes | tr ' ' ,)" --instances 10 --dir "$dir" --generate-only >/dev/null
 for n in $sizes; do
