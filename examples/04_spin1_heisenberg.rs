@@ -4,7 +4,7 @@
 //! `cargo run --release --example 04_spin1_heisenberg [MAX_RANK] [SWEEPS] [METHODS]`
 //! (defaults 40, 6 and `dmrg2,dmrg1c,amen`; a few minutes on 2 cores, most
 //! of it in DMRG2, whose two-site problems are 3x larger). Writes
-//! `spin1_heisenberg.svg`: the error `lambda - lambda*` against sweep and
+//! `out/04_spin1_heisenberg.svg`: the error `lambda - lambda*` against sweep and
 //! against time, `lambda* = -140.14840390392` (rank-4000 DMRG of White 2005).
 
 use qtt::solve::{amen_eig, dmrg, AmenOptions, DmrgOptions, SweepReport};
@@ -13,6 +13,7 @@ use qtt::TensorTrain;
 const LAMBDA_STAR: f64 = -140.14840390392;
 
 fn main() -> Result<(), qtt::Error> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     let args: Vec<String> = std::env::args().collect();
     let max_rank: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(40);
     let sweeps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(6);
@@ -83,7 +84,7 @@ fn finish(runs: &[(&str, &str, Vec<SweepReport>)]) -> Result<(), qtt::Error> {
         );
     }
     let svg = plot(runs);
-    std::fs::write("spin1_heisenberg.svg", svg)?;
+    std::fs::write("out/04_spin1_heisenberg.svg", svg)?;
     println!("6. wrote spin1_heisenberg.svg (error against sweep and against time)");
     Ok(())
 }

@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 fn main() -> qtt::Result<()> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     // 1. The automaton of one inequality, built by the macro at compile time.
     let set = constraints! {
         vars x[6]: binary;
@@ -31,8 +32,8 @@ fn main() -> qtt::Result<()> {
     );
     let svg = draw_automaton(a);
     std::fs::create_dir_all("target")?;
-    std::fs::write("target/05_automaton.svg", svg)?;
-    println!("   drawn to target/05_automaton.svg\n");
+    std::fs::write("out/05_automaton.svg", svg)?;
+    println!("   drawn to out/05_automaton.svg\n");
 
     // 2. Counting and sampling a two-constraint system.
     let set = constraints! {
@@ -88,8 +89,8 @@ fn main() -> qtt::Result<()> {
         "   best x^T Q x = {} with weight {} <= {} ({} iterations, {} distinct feasible samples)",
         sol.objective, sol.weight, inst.capacity, sol.run.iterations, sol.run.distinct
     );
-    std::fs::write("target/05_knapsack.svg", plot_history(&sol.run.history))?;
-    println!("   cost against time drawn to target/05_knapsack.svg");
+    std::fs::write("out/05_knapsack.svg", plot_history(&sol.run.history))?;
+    println!("   cost against time drawn to out/05_knapsack.svg");
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! estimated by canonical amplitude estimation. With 10 estimation qubits the
 //! most likely outcome gives 0.4327096457464369, PennyLane's documented value.
 //!
-//! Run: `cargo run --release --example 06_qmc_gaussian` (writes `qmc_gaussian_n6.svg`).
+//! Run: `cargo run --release --example 06_qmc_gaussian` (writes `out/06_qmc_gaussian_n6.svg`).
 
 #[path = "common/svg.rs"]
 mod svg;
@@ -12,6 +12,7 @@ mod svg;
 use qtt::quantum::{decompose, models, to_qasm, Backend, CanonicalQae, Resources};
 
 fn main() -> qtt::Result<()> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     // 1. The problem, written with the estimate! macro: one variable on 5 qubits
     //    (equally spaced points including the ends), one payoff.
     let problem = qtt::estimate! {
@@ -72,7 +73,7 @@ fn main() -> qtt::Result<()> {
                 .map(|(y, &p)| (y as f64, p))
                 .collect(),
         )
-        .write("qmc_gaussian_n6.svg")
+        .write("out/06_qmc_gaussian_n6.svg")
         .map_err(qtt::Error::from)?;
 
     // 4. Error against estimation qubits; 10 qubits reproduce PennyLane's number.
@@ -119,6 +120,6 @@ fn main() -> qtt::Result<()> {
     for l in qasm.lines().take(6) {
         println!("   {l}");
     }
-    println!("\nwrote qmc_gaussian_n6.svg");
+    println!("\nwrote out/06_qmc_gaussian_n6.svg");
     Ok(())
 }

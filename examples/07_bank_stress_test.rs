@@ -5,7 +5,7 @@
 //! their conditional means make the bilinear payoff's mean exact), an exact
 //! multiplexed payoff rotation over both, min-max normalisation, canonical QAE.
 //!
-//! Run: `cargo run --release --example 07_bank_stress_test` (writes `stress_test_error.svg`).
+//! Run: `cargo run --release --example 07_bank_stress_test` (writes `out/07_stress_test_error.svg`).
 
 #[path = "common/svg.rs"]
 mod svg;
@@ -15,6 +15,7 @@ use qtt::quantum::{
 };
 
 fn main() -> qtt::Result<()> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     let exact = models::bank_stress_test_exact();
     let problem = qtt::estimate! {
         d1 ~ beta(2.0, 10.0) on [0.0, 1.0] with 3 qubits;
@@ -93,8 +94,8 @@ fn main() -> qtt::Result<()> {
     .markers("classical MC", mc);
     plot.log_x = true;
     plot.log_y = true;
-    plot.write("stress_test_error.svg")
+    plot.write("out/07_stress_test_error.svg")
         .map_err(qtt::Error::from)?;
-    println!("\nwrote stress_test_error.svg");
+    println!("\nwrote out/07_stress_test_error.svg");
     Ok(())
 }

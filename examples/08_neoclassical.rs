@@ -5,7 +5,7 @@
 //! on 32 points of `[0.94, 1.06]`, exact value 1. The payoff is loaded exactly or
 //! with the linear approximation `c = (3 pi / 2^n)^(1/3)` (appendix E).
 //!
-//! Run: `cargo run --release --example 08_neoclassical` (writes `neoclassical_error.svg`).
+//! Run: `cargo run --release --example 08_neoclassical` (writes `out/08_neoclassical_error.svg`).
 
 #[path = "common/svg.rs"]
 mod svg;
@@ -16,6 +16,7 @@ use qtt::quantum::{
 };
 
 fn main() -> qtt::Result<()> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     let z = models::neoclassical_productivity(5)?;
     let exact = z.expectation(|x| 30.0 - 29.0 * x);
     println!("1. E[30 - 29 z'], z' ~ N(1, 0.02^2) on 32 points of [0.94, 1.06]: {exact:.12}");
@@ -90,7 +91,7 @@ fn main() -> qtt::Result<()> {
     .line(&format!("exact loading, slope {se:.2}"), ex_pts);
     plot.log_x = true;
     plot.log_y = true;
-    plot.write("neoclassical_error.svg")
+    plot.write("out/08_neoclassical_error.svg")
         .map_err(qtt::Error::from)?;
 
     println!("\n4. the paper's route: a variational loader (10 layers, 150 parameters) trained");
@@ -130,6 +131,6 @@ fn main() -> qtt::Result<()> {
             (r.estimate - exact).abs()
         );
     }
-    println!("\nwrote neoclassical_error.svg");
+    println!("\nwrote out/08_neoclassical_error.svg");
     Ok(())
 }

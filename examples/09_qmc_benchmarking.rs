@@ -8,7 +8,7 @@
 //! one core, x1e3 (HPC) and x1e6 (supercomputer).
 //!
 //! Run: `cargo run --release --example 09_qmc_benchmarking`
-//! (writes `qmc_error_vs_calls.svg`, `qmc_depth.svg`, `qmc_runtime.svg`).
+//! (writes `out/09_qmc_error_vs_calls.svg`, `out/09_qmc_depth.svg`, `out/09_qmc_runtime.svg`).
 
 #[path = "common/svg.rs"]
 mod svg;
@@ -21,6 +21,7 @@ use qtt::quantum::{
 };
 
 fn main() -> qtt::Result<()> {
+    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     // The neoclassical payoff with the productivity mean shifted to 1.01, so that
     // the linear approximation is not exact by symmetry (see tutorial 08).
     let z = Discretized::normal(1.01, 0.02, 0.94, 1.06, 5, Grid::Endpoints)?;
@@ -127,7 +128,7 @@ fn main() -> qtt::Result<()> {
         println!("   {name:<38} slope {s:>7.3}  (theory {theory})");
         plot = plot.line(&format!("{name}: {s:.2}"), (*pts).clone());
     }
-    plot.write("qmc_error_vs_calls.svg")
+    plot.write("out/09_qmc_error_vs_calls.svg")
         .map_err(qtt::Error::from)?;
 
     // (b) depth over {RX, RY, RZ, CNOT} vs estimation qubits (paper's linear-approximation F).
@@ -150,7 +151,7 @@ fn main() -> qtt::Result<()> {
     )
     .line("depth", depth.clone());
     dp.log_y = true;
-    dp.write("qmc_depth.svg").map_err(qtt::Error::from)?;
+    dp.write("out/09_qmc_depth.svg").map_err(qtt::Error::from)?;
     // log-linear fit: log10 depth = a + b n
     let (b, a) = {
         let pts: Vec<(f64, f64)> = depth.iter().map(|&(n, d)| (10f64.powf(n), d)).collect();
@@ -205,7 +206,9 @@ fn main() -> qtt::Result<()> {
     for (l, s) in labels.iter().zip(series) {
         rt_plot = rt_plot.line(l, s);
     }
-    rt_plot.write("qmc_runtime.svg").map_err(qtt::Error::from)?;
-    println!("\nwrote qmc_error_vs_calls.svg, qmc_depth.svg, qmc_runtime.svg");
+    rt_plot
+        .write("out/09_qmc_runtime.svg")
+        .map_err(qtt::Error::from)?;
+    println!("\nwrote out/09_qmc_error_vs_calls.svg, out/09_qmc_depth.svg, out/09_qmc_runtime.svg");
     Ok(())
 }
