@@ -82,13 +82,15 @@ mod tests {
     #[test]
     fn every_operator_matches_dense_with_its_stated_rank() {
         type Op = fn(&Grid1d, Boundary) -> Result<TtMatrix>;
+        /// Name, builder, stencil (below, diagonal, above) and stated rank.
+        type Case = (&'static str, Op, (f64, f64, f64), usize);
         for bits in [1, 4, 10] {
             let g = Grid1d::new(-0.5, 1.5, bits).unwrap();
             let (n, h) = (g.len() as usize, g.spacing());
             let grid = Grid::from(g);
             for bc in [Boundary::Zero, Boundary::Periodic, Boundary::Reflecting] {
                 let refl = bc == Boundary::Reflecting;
-                let ops: [(&str, Op, (f64, f64, f64), usize); 6] = [
+                let ops: [Case; 6] = [
                     (
                         "shift+",
                         shift_forward,
