@@ -18,7 +18,11 @@ use qtt::solve::{dmrg, DmrgOptions};
 use qtt::TensorTrain;
 
 /// `(chi, TeNPy's converged energy)`.
-const TENPY: &[(usize, f64)] = &[(64, -138.94008557899946), (128, -138.94008614067783)];
+const TENPY: &[(usize, f64)] = &[
+    (64, -138.94008557899946),
+    (128, -138.94008614067783),
+    (256, -138.940086143523),
+];
 
 fn main() {
     let chis: Vec<usize> = list("--chi", "128,256");
