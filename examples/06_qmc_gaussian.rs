@@ -6,8 +6,7 @@
 //!
 //! Run: `cargo run --release --example 06_qmc_gaussian` (writes `out/06_qmc_gaussian_n6.svg`).
 
-#[path = "common/svg.rs"]
-mod svg;
+use qtt::plot::Plot;
 
 use qtt::quantum::{decompose, models, to_qasm, Backend, CanonicalQae, Resources};
 
@@ -64,17 +63,18 @@ fn main() -> qtt::Result<()> {
         r6.estimate,
         (r6.estimate - exact).abs()
     );
-    svg::Plot::new("QPE outcome distribution, n = 6", "y", "probability")
+    Plot::new("QPE outcome distribution, n = 6")
+        .x_label("y")
+        .y_label("probability")
         .bars(
             "P(y)",
             r6.probabilities
                 .iter()
                 .enumerate()
                 .map(|(y, &p)| (y as f64, p))
-                .collect(),
+                .collect::<Vec<_>>(),
         )
-        .write("out/06_qmc_gaussian_n6.svg")
-        .map_err(qtt::Error::from)?;
+        .write("out/06_qmc_gaussian_n6.svg")?;
 
     // 4. Error against estimation qubits; 10 qubits reproduce PennyLane's number.
     println!("\n4. n   y     estimate            |error|    Q calls");

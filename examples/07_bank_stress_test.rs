@@ -7,8 +7,7 @@
 //!
 //! Run: `cargo run --release --example 07_bank_stress_test` (writes `out/07_stress_test_error.svg`).
 
-#[path = "common/svg.rs"]
-mod svg;
+use qtt::plot::Plot;
 
 use qtt::quantum::{
     classical_monte_carlo, models, CanonicalQae, IterativeQae, MaximumLikelihoodQae, Resources,
@@ -85,17 +84,14 @@ fn main() -> qtt::Result<()> {
         );
         mc.push((n as f64, rel));
     }
-    let mut plot = svg::Plot::new(
-        "Stress test: fractional error vs oracle calls",
-        "oracle calls",
-        "fractional error",
-    )
-    .line("canonical QAE", pts)
-    .markers("classical MC", mc);
-    plot.log_x = true;
-    plot.log_y = true;
-    plot.write("out/07_stress_test_error.svg")
-        .map_err(qtt::Error::from)?;
+    Plot::new("Stress test: fractional error vs oracle calls")
+        .x_label("oracle calls")
+        .y_label("fractional error")
+        .log_x()
+        .log_y()
+        .line("canonical QAE", pts)
+        .scatter("classical MC", mc)
+        .write("out/07_stress_test_error.svg")?;
     println!("\nwrote out/07_stress_test_error.svg");
     Ok(())
 }

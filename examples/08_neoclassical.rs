@@ -7,8 +7,7 @@
 //!
 //! Run: `cargo run --release --example 08_neoclassical` (writes `out/08_neoclassical_error.svg`).
 
-#[path = "common/svg.rs"]
-mod svg;
+use qtt::plot::Plot;
 
 use qtt::quantum::{
     models, models::PayoffLoading, payoff::linear_scale, Backend, CanonicalQae, Discretized, Grid,
@@ -79,20 +78,17 @@ fn main() -> qtt::Result<()> {
         lin_pts.push((rl.q_calls as f64, el.max(1e-16)));
         ex_pts.push((re.q_calls as f64, ee.max(1e-16)));
     }
-    let (sl, _) = svg::loglog_fit(&lin_pts);
-    let (se, _) = svg::loglog_fit(&ex_pts);
+    let (sl, _) = qtt::plot::loglog_fit(&lin_pts);
+    let (se, _) = qtt::plot::loglog_fit(&ex_pts);
     println!("   fitted slopes: linear approximation {sl:.3} (theory -2/3, paper -0.642), exact {se:.3} (theory -1, paper -0.996)");
-    let mut plot = svg::Plot::new(
-        "Neoclassical model (mean 1.01): error vs Q calls",
-        "Q calls",
-        "absolute error",
-    )
-    .line(&format!("linear approximation, slope {sl:.2}"), lin_pts)
-    .line(&format!("exact loading, slope {se:.2}"), ex_pts);
-    plot.log_x = true;
-    plot.log_y = true;
-    plot.write("out/08_neoclassical_error.svg")
-        .map_err(qtt::Error::from)?;
+    Plot::new("Neoclassical model (mean 1.01): error vs Q calls")
+        .x_label("Q calls")
+        .y_label("absolute error")
+        .log_x()
+        .log_y()
+        .line(&format!("linear approximation, slope {sl:.2}"), lin_pts)
+        .line(&format!("exact loading, slope {se:.2}"), ex_pts)
+        .write("out/08_neoclassical_error.svg")?;
 
     println!("\n4. the paper's route: a variational loader (10 layers, 150 parameters) trained");
     println!("   to the L1 cost with parameter-shift gradients, then the linear approximation");

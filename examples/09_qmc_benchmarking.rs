@@ -10,8 +10,7 @@
 //! Run: `cargo run --release --example 09_qmc_benchmarking`
 //! (writes `out/09_qmc_error_vs_calls.svg`, `out/09_qmc_depth.svg`, `out/09_qmc_runtime.svg`).
 
-#[path = "common/svg.rs"]
-mod svg;
+use qtt::plot::Plot;
 
 use std::time::Instant;
 
@@ -114,22 +113,19 @@ fn main() -> qtt::Result<()> {
         ("canonical QAE, linear approximation", &lin, "-2/3"),
         ("classical Monte Carlo", &mc, "-1/2"),
     ];
-    let mut plot = svg::Plot::new(
-        "Error vs oracle calls",
-        "oracle calls (G applications / samples)",
-        "mean absolute error",
-    );
-    plot.log_x = true;
-    plot.log_y = true;
+    let mut plot = Plot::new("Error vs oracle calls")
+        .x_label("oracle calls (G applications / samples)")
+        .y_label("mean absolute error")
+        .log_x()
+        .log_y();
     let mut slopes = vec![];
     for (name, pts, theory) in &fits {
-        let (s, _) = svg::loglog_fit(pts);
+        let (s, _) = qtt::plot::loglog_fit(pts);
         slopes.push(s);
         println!("   {name:<38} slope {s:>7.3}  (theory {theory})");
-        plot = plot.line(&format!("{name}: {s:.2}"), (*pts).clone());
+        plot = plot.line(&format!("{name}: {s:.2}"), pts);
     }
-    plot.write("out/09_qmc_error_vs_calls.svg")
-        .map_err(qtt::Error::from)?;
+    plot.write("out/09_qmc_error_vs_calls.svg")?;
 
     // (b) depth over {RX, RY, RZ, CNOT} vs estimation qubits (paper's linear-approximation F).
     println!("\n(b) resources of the canonical QAE circuit (linear-approximation loading, m = 5)");
@@ -144,33 +140,33 @@ fn main() -> qtt::Result<()> {
         );
         depth.push((n as f64, r.depth as f64));
     }
-    let mut dp = svg::Plot::new(
-        "Circuit depth vs estimation qubits",
-        "estimation qubits n",
-        "depth",
-    )
-    .line("depth", depth.clone());
-    dp.log_y = true;
-    dp.write("out/09_qmc_depth.svg").map_err(qtt::Error::from)?;
+    Plot::new("Circuit depth vs estimation qubits")
+        .x_label("estimation qubits n")
+        .y_label("depth")
+        .log_y()
+        .line("depth", &depth)
+        .write("out/09_qmc_depth.svg")?;
     // log-linear fit: log10 depth = a + b n
     let (b, a) = {
         let pts: Vec<(f64, f64)> = depth.iter().map(|&(n, d)| (10f64.powf(n), d)).collect();
-        svg::loglog_fit(&pts)
+        qtt::plot::loglog_fit(&pts)
     };
     println!("   log-linear fit: depth ~ 10^({a:.3} + {b:.3} n)");
 
     // (c) runtime projection: n needed for error eps from the linear-approximation
     // fit, T = t * depth(n); classical N(eps) from the fit, times the measured time per sample.
-    let (sl, il) = svg::loglog_fit(&lin);
-    let (sm, im) = svg::loglog_fit(&mc);
+    let (sl, il) = qtt::plot::loglog_fit(&lin);
+    let (sm, im) = qtt::plot::loglog_fit(&mc);
     println!(
         "\n(c) runtime projection (classical: {:.1} ns per sample on one core, measured)",
         t_sample * 1e9
     );
     println!("   eps      QMC t=1ns   10ns        100ns       1us         10us        100us       | MC 1 core   HPC x1e3    super x1e6");
-    let mut rt_plot = svg::Plot::new("Projected runtime to reach an error", "error", "seconds");
-    rt_plot.log_x = true;
-    rt_plot.log_y = true;
+    let mut rt_plot = Plot::new("Projected runtime to reach an error")
+        .x_label("error")
+        .y_label("seconds")
+        .log_x()
+        .log_y();
     let gate_times = [1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4];
     let mut series: Vec<Vec<(f64, f64)>> = vec![vec![]; gate_times.len() + 3];
     for k in 3..=8 {
@@ -206,9 +202,7 @@ fn main() -> qtt::Result<()> {
     for (l, s) in labels.iter().zip(series) {
         rt_plot = rt_plot.line(l, s);
     }
-    rt_plot
-        .write("out/09_qmc_runtime.svg")
-        .map_err(qtt::Error::from)?;
+    rt_plot.write("out/09_qmc_runtime.svg")?;
     println!("\nwrote out/09_qmc_error_vs_calls.svg, out/09_qmc_depth.svg, out/09_qmc_runtime.svg");
     Ok(())
 }

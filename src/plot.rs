@@ -9,21 +9,29 @@
 
 use std::fmt::Write as _;
 
-const W: f64 = 720.0;
+const W: f64 = 900.0;
 const H: f64 = 440.0;
 const LEFT: f64 = 78.0;
-const RIGHT: f64 = 170.0;
+const RIGHT: f64 = 330.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 56.0;
 const COLORS: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
 ];
 
-/// One named series of points, drawn as a line or as markers.
+/// How a series is drawn.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    Line,
+    Markers,
+    Bars,
+}
+
+/// One named series of points.
 struct Series {
     name: String,
     points: Vec<(f64, f64)>,
-    markers: bool,
+    style: Style,
 }
 
 /// A 2-D plot with optional logarithmic axes, written as an SVG file.
@@ -68,23 +76,25 @@ impl Plot {
         self.log_y = true;
         self
     }
-    /// Adds a series drawn as a polyline.
-    pub fn line(mut self, name: &str, points: &[(f64, f64)]) -> Self {
+    fn push(mut self, name: &str, points: &[(f64, f64)], style: Style) -> Self {
         self.series.push(Series {
             name: name.into(),
             points: points.to_vec(),
-            markers: false,
+            style,
         });
         self
     }
+    /// Adds a series drawn as a polyline.
+    pub fn line(self, name: &str, points: impl AsRef<[(f64, f64)]>) -> Self {
+        self.push(name, points.as_ref(), Style::Line)
+    }
     /// Adds a series drawn as markers.
-    pub fn scatter(mut self, name: &str, points: &[(f64, f64)]) -> Self {
-        self.series.push(Series {
-            name: name.into(),
-            points: points.to_vec(),
-            markers: true,
-        });
-        self
+    pub fn scatter(self, name: &str, points: impl AsRef<[(f64, f64)]>) -> Self {
+        self.push(name, points.as_ref(), Style::Markers)
+    }
+    /// Adds a series drawn as vertical bars from the bottom of the plot.
+    pub fn bars(self, name: &str, points: impl AsRef<[(f64, f64)]>) -> Self {
+        self.push(name, points.as_ref(), Style::Bars)
     }
 
     fn tx(&self, v: f64) -> Option<f64> {
@@ -131,7 +141,13 @@ impl Plot {
             (y0, y1) = (y0 - 0.5, y1 + 0.5);
         }
         let pad = 0.04 * (y1 - y0);
-        let (y0, y1) = (y0 - pad, y1 + pad);
+        // Bars on a linear axis stand on zero.
+        let bars_on_zero = !self.log_y && self.series.iter().any(|s| s.style == Style::Bars);
+        let (y0, y1) = if bars_on_zero && y0 >= 0.0 {
+            (0.0, y1 + pad)
+        } else {
+            (y0 - pad, y1 + pad)
+        };
         let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
         let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
         let sy = |y: f64| TOP + (1.0 - (y - y0) / (y1 - y0)) * ph;
@@ -192,11 +208,21 @@ impl Plot {
                 .iter()
                 .filter_map(|&(x, y)| Some((sx(self.tx(x)?), sy(self.ty(y)?))))
                 .collect();
-            if series.markers {
+            if series.style == Style::Markers {
                 for (x, y) in &mapped {
                     let _ = write!(
                         s,
                         r#"<circle cx="{x:.2}" cy="{y:.2}" r="3" fill="{color}"/>"#
+                    );
+                }
+            } else if series.style == Style::Bars {
+                let width = (0.8 * pw / mapped.len().max(1) as f64).max(1.0);
+                for (x, y) in &mapped {
+                    let _ = write!(
+                        s,
+                        r#"<rect x="{:.2}" y="{y:.2}" width="{width:.2}" height="{:.2}" fill="{color}"/>"#,
+                        x - width / 2.0,
+                        (TOP + ph - y).max(0.0)
                     );
                 }
             } else if !mapped.is_empty() {
@@ -231,8 +257,31 @@ impl Plot {
     }
 }
 
+/// Least-squares slope and intercept of `log10 y` against `log10 x` over the
+/// points with positive coordinates: the convergence order of an error curve.
+pub fn loglog_fit(points: &[(f64, f64)]) -> (f64, f64) {
+    let logs: Vec<(f64, f64)> = points
+        .iter()
+        .filter(|&&(x, y)| x > 0.0 && y > 0.0)
+        .map(|&(x, y)| (x.log10(), y.log10()))
+        .collect();
+    let n = logs.len() as f64;
+    let (sx, sy) = logs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), &(x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let (sxy, sxx) = logs.iter().fold((0.0, 0.0), |(a, b), &(x, y)| {
+        (a + (x - mx) * (y - my), b + (x - mx) * (x - mx))
+    });
+    let slope = sxy / sxx;
+    (slope, my - slope * mx)
+}
+
 fn tick(v: f64, log: bool) -> String {
-    let v = if log { 10f64.powf(v) } else { v };
+    if log {
+        // Log ticks rarely fall on round numbers: two significant digits.
+        return format!("{:.1e}", 10f64.powf(v));
+    }
     if v != 0.0 && (v.abs() >= 1e4 || v.abs() < 1e-2) {
         format!("{v:.1e}")
     } else {
@@ -273,5 +322,19 @@ mod tests {
             .next()
             .unwrap();
         assert_eq!(line.split(' ').count(), 2);
+        let bars = Plot::new("b")
+            .bars("p", vec![(0.0, 0.5), (1.0, 0.25)])
+            .to_svg();
+        assert_eq!(bars.matches("<rect x=").count(), 2 + 1 + 1);
+    }
+
+    #[test]
+    fn loglog_fit_recovers_a_power_law() {
+        let pts: Vec<(f64, f64)> = (1..10)
+            .map(|k| (k as f64, 3.0 * (k as f64).powf(-0.5)))
+            .collect();
+        let (slope, intercept) = loglog_fit(&pts);
+        assert!((slope + 0.5).abs() < 1e-12);
+        assert!((intercept - 3f64.log10()).abs() < 1e-12);
     }
 }
