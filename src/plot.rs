@@ -306,8 +306,8 @@ mod tests {
     fn svg_has_series_and_skips_nonpositive_on_log_axes() {
         let svg = Plot::new("t <1>")
             .log_y()
-            .line("a", &[(0.0, 1.0), (1.0, 10.0), (2.0, 0.0)])
-            .scatter("b", &[(0.5, 2.0)])
+            .line("a", [(0.0, 1.0), (1.0, 10.0), (2.0, 0.0)])
+            .scatter("b", [(0.5, 2.0)])
             .to_svg();
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
         assert!(svg.contains("t &lt;1&gt;"));
