@@ -209,9 +209,9 @@ fn main() -> Result<()> {
     let mut ranks = Plot::new("QTT rank at each bond")
         .x_label("bond")
         .y_label("rank")
-        .line("1-D f, L = 50", &bonds(&f.ranks()));
+        .line("1-D f, L = 50", bonds(&f.ranks()));
     for (mu, r) in &profile_2d {
-        ranks = ranks.line(&format!("2-D mu = {mu:.0e}"), &bonds(r));
+        ranks = ranks.line(&format!("2-D mu = {mu:.0e}"), bonds(r));
     }
     ranks.write("out/02_ranks.svg")?;
     Plot::new("Difference MPOs: error against h")
