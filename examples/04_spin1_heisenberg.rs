@@ -1,26 +1,42 @@
 //! The spin-1 Heisenberg ring with `mpo!`: DMRG2, DMRG1 with White's
 //! correction and AMEn on seed 003's benchmark (Dolgov & Savostyanov 2013).
 //!
-//! `cargo run --release --example 04_spin1_heisenberg [MAX_RANK] [SWEEPS] [METHODS]`
-//! (defaults 40, 6 and `dmrg2,dmrg1c,amen`; a few minutes on 2 cores, most
-//! of it in DMRG2, whose two-site problems are 3x larger). Writes
-//! `out/04_spin1_heisenberg.svg`: the error `lambda - lambda*` against sweep and
-//! against time, `lambda* = -140.14840390392` (rank-4000 DMRG of White 2005).
+//! ```text
+//! cargo run --release --example 04_spin1_heisenberg [RANKS] [SWEEPS] [METHODS]
+//! ```
+//!
+//! Every method follows one fixed rank schedule, as in the paper's first
+//! experiment: `SWEEPS` sweeps at each rank of `RANKS`, White's weight
+//! `a = 1e-4` up to rank 100 and `1e-6` beyond. The defaults (`16,32`, 3
+//! sweeps, `dmrg2,dmrg1c,amen`) take about a minute; the paper's schedule is
+//! `50,100,200,300,400,600 4` (hours on 2 cores). Prints, per method, the
+//! sweep, rank and seconds at which `lambda - lambda*` first drops below
+//! 1e-1 .. 1e-5, `lambda* = -140.14840390392` (rank-4000 DMRG, White 2005),
+//! and writes `out/04_error_by_sweep.svg` and `out/04_error_by_time.svg`.
 
-use qtt::solve::{amen_eig, dmrg, AmenOptions, DmrgOptions, SweepReport};
+use qtt::plot::Plot;
+use qtt::solve::{amen_eig, dmrg, AmenOptions, DmrgOptions, SweepReport, SweepStage};
 use qtt::TensorTrain;
 
 const LAMBDA_STAR: f64 = -140.14840390392;
 
 fn main() -> Result<(), qtt::Error> {
-    std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
+    std::fs::create_dir_all("out")?;
     let args: Vec<String> = std::env::args().collect();
-    let max_rank: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(40);
-    let sweeps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(6);
+    let ranks: Vec<usize> = args
+        .get(1)
+        .map(|s| s.split(',').filter_map(|r| r.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![16, 32]);
+    let sweeps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(3);
     let methods = args
         .get(3)
         .cloned()
         .unwrap_or_else(|| "dmrg2,dmrg1c,amen".into());
+    if ranks.is_empty() || ranks.contains(&0) || sweeps == 0 {
+        return Err(qtt::Error::invalid(
+            "expected RANKS as a comma list of positive integers and SWEEPS >= 1",
+        ));
+    }
     let d = 100;
 
     // 1. The operator, written as physicists write it. The S_y S_y terms are
@@ -35,152 +51,134 @@ fn main() -> Result<(), qtt::Error> {
         h.max_rank()
     );
 
-    // 2. The same random start for all three methods.
-    let x0 = TensorTrain::random(&vec![3; d], 4, 2013)?;
-    let mut runs: Vec<(&str, &str, Vec<SweepReport>)> = Vec::new();
-
-    if methods.contains("dmrg2") {
-        println!("2. DMRG2 (two-site), ranks doubling up to {max_rank}");
-        let mut o = DmrgOptions::two_site(max_rank);
-        o.max_sweeps = sweeps;
-        o.energy_tol = 0.0;
-        o.verbose = true;
-        runs.push(("DMRG2", "#1f77b4", dmrg(&h, &x0, &o)?.sweeps));
-    }
-    if methods.contains("dmrg1c") {
-        println!("3. DMRG1c (one-site, White's correction a = 1e-4 -> 0)");
-        let mut o = DmrgOptions::one_site(max_rank);
-        o.max_sweeps = sweeps;
-        o.energy_tol = 0.0;
-        o.verbose = true;
-        runs.push(("DMRG1c", "#d62728", dmrg(&h, &x0, &o)?.sweeps));
-    }
-    if !methods.contains("amen") {
-        return finish(&runs);
-    }
-    println!("4. AMEn (one-site, residual enrichment of rank 4)");
-    let o = AmenOptions {
-        max_rank,
-        enrichment_rank: 4,
-        max_sweeps: sweeps,
-        energy_tol: 0.0,
-        verbose: true,
-        ..AmenOptions::default()
-    };
-    runs.push(("AMEn", "#2ca02c", amen_eig(&h, &x0, &o)?.sweeps));
-    finish(&runs)
-}
-
-/// Prints the final errors and writes the plot.
-fn finish(runs: &[(&str, &str, Vec<SweepReport>)]) -> Result<(), qtt::Error> {
-    println!("5. lambda - lambda* after the last sweep (lambda* = {LAMBDA_STAR}):");
-    for (name, _, r) in runs {
-        let last = r.last().expect("at least one sweep");
-        println!(
-            "   {name:7} {:.3e}  rank {:4}  {:7.2} s",
-            last.energy - LAMBDA_STAR,
-            last.max_rank,
-            last.seconds
-        );
-    }
-    let svg = plot(runs);
-    std::fs::write("out/04_spin1_heisenberg.svg", svg)?;
-    println!("6. wrote spin1_heisenberg.svg (error against sweep and against time)");
-    Ok(())
-}
-
-/// Two log-scale panels: error against sweep, error against seconds.
-fn plot(runs: &[(&str, &str, Vec<SweepReport>)]) -> String {
-    let err = |r: &SweepReport| (r.energy - LAMBDA_STAR).max(1e-12).log10();
-    let all: Vec<f64> = runs
+    // 2. One rank schedule for all methods, from the same random start.
+    let schedule: Vec<SweepStage> = ranks
         .iter()
-        .flat_map(|(_, _, r)| r.iter().map(err))
+        .flat_map(|&r| {
+            let stage = SweepStage {
+                max_rank: r,
+                tol: 1e-10,
+                mixing: if r <= 100 { 1e-4 } else { 1e-6 },
+            };
+            std::iter::repeat_n(stage, sweeps)
+        })
         .collect();
-    let (ylo, yhi) = (
-        all.iter().cloned().fold(f64::INFINITY, f64::min).floor(),
-        all.iter()
-            .cloned()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .ceil()
-            .max(-11.0),
+    println!(
+        "2. schedule: {sweeps} sweeps at each rank of {ranks:?}, a = 1e-4 (rank <= 100) or 1e-6"
     );
-    let max_sweep = runs.iter().map(|(_, _, r)| r.len()).max().unwrap_or(1) as f64;
-    let tmax = runs
-        .iter()
-        .flat_map(|(_, _, r)| r.iter().map(|s| s.seconds))
-        .fold(0.0, f64::max);
-    let (tlo, thi) = (
-        runs.iter()
-            .flat_map(|(_, _, r)| r.iter().map(|s| s.seconds.max(1e-3).log10()))
-            .fold(f64::INFINITY, f64::min)
-            .floor(),
-        tmax.max(1e-3).log10().ceil(),
-    );
-    let (w, h, m) = (420.0, 300.0, 50.0);
-    let mut s = format!(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' font-size='11'>\n",
-        2.0 * w + 20.0,
-        h + 30.0
-    );
-    for (panel, xlabel) in [(0, "sweep"), (1, "log10 seconds")] {
-        let ox = panel as f64 * (w + 20.0);
-        let (xlo, xhi) = if panel == 0 {
-            (0.0, max_sweep)
-        } else {
-            (tlo, thi.max(tlo + 1.0))
+    let x0 = TensorTrain::random(&vec![3; d], 4, 2013)?;
+    let mut runs: Vec<(&str, Vec<SweepReport>)> = Vec::new();
+    for (name, method) in [("DMRG2", "dmrg2"), ("DMRG1c", "dmrg1c"), ("AMEn", "amen")] {
+        if !methods.split(',').any(|m| m.trim() == method) {
+            continue;
+        }
+        println!("   {name}:");
+        let reports = match method {
+            "amen" => amen_staged(&h, &x0, &ranks, sweeps)?,
+            _ => {
+                let mut o = if method == "dmrg2" {
+                    DmrgOptions::two_site(ranks[0])
+                } else {
+                    DmrgOptions::one_site(ranks[0])
+                };
+                o.schedule = schedule.clone();
+                o.max_sweeps = schedule.len();
+                o.energy_tol = 0.0;
+                o.verbose = true;
+                dmrg(&h, &x0, &o)?.sweeps
+            }
         };
-        let px = |x: f64| ox + m + (x - xlo) / (xhi - xlo) * (w - 1.5 * m);
-        let py = |y: f64| h - m + (ylo - y) / (yhi - ylo).max(1.0) * (h - 1.5 * m);
-        s += &format!(
-            "<rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='black'/>\n",
-            px(xlo),
-            py(yhi),
-            px(xhi) - px(xlo),
-            py(ylo) - py(yhi)
-        );
-        let mut y = ylo;
-        while y <= yhi + 1e-9 {
-            s += &format!(
-                "<text x='{}' y='{}' text-anchor='end'>1e{}</text>\n",
-                px(xlo) - 4.0,
-                py(y) + 4.0,
-                y as i64
-            );
-            y += ((yhi - ylo) / 6.0).ceil().max(1.0);
-        }
-        s += &format!(
-            "<text x='{}' y='{}' text-anchor='middle'>{xlabel} ({xlo:.0} .. {xhi:.0})</text>\n",
-            px((xlo + xhi) / 2.0),
-            h - m + 28.0
-        );
-        s += &format!(
-            "<text x='{}' y='{}'>lambda - lambda*</text>\n",
-            px(xlo) + 4.0,
-            py(yhi) + 12.0
-        );
-        for (i, (name, color, r)) in runs.iter().enumerate() {
-            let pts: Vec<String> = r
-                .iter()
-                .map(|rep| {
-                    let x = if panel == 0 {
-                        rep.sweep as f64
-                    } else {
-                        rep.seconds.max(1e-3).log10()
-                    };
-                    format!("{:.1},{:.1}", px(x), py(err(rep)))
-                })
-                .collect();
-            s += &format!(
-                "<polyline fill='none' stroke='{color}' stroke-width='2' points='{}'/>\n",
-                pts.join(" ")
-            );
-            s += &format!(
-                "<text x='{}' y='{}' fill='{color}'>{name}</text>\n",
-                px(xhi) - 60.0,
-                py(yhi) + 14.0 * (i as f64 + 1.0)
-            );
-        }
+        runs.push((name, reports));
     }
-    s += "</svg>\n";
-    s
+    report(&runs)
+}
+
+/// AMEn run stage by stage: `sweeps` sweeps at each rank cap, warm-started
+/// from the previous stage. AMEn grows a bond by the residual's rank per
+/// step, so the enrichment rank scales with the cap (`r / 8`, at least 4)
+/// to let the rank reach the cap within a stage.
+fn amen_staged(
+    h: &qtt::TtMatrix,
+    x0: &TensorTrain,
+    ranks: &[usize],
+    sweeps: usize,
+) -> Result<Vec<SweepReport>, qtt::Error> {
+    let mut x = x0.clone();
+    let mut all: Vec<SweepReport> = Vec::new();
+    for &max_rank in ranks {
+        let o = AmenOptions {
+            max_rank,
+            enrichment_rank: (max_rank / 8).max(4),
+            max_sweeps: sweeps,
+            energy_tol: 0.0,
+            verbose: true,
+            ..AmenOptions::default()
+        };
+        let gs = amen_eig(h, &x, &o)?;
+        let (s0, t0) = all.last().map_or((0, 0.0), |r| (r.sweep, r.seconds));
+        all.extend(gs.sweeps.iter().map(|r| SweepReport {
+            sweep: s0 + r.sweep,
+            seconds: t0 + r.seconds,
+            ..*r
+        }));
+        x = gs.state;
+    }
+    Ok(all)
+}
+
+/// Prints when each method first reached each accuracy and writes the plots.
+fn report(runs: &[(&str, Vec<SweepReport>)]) -> Result<(), qtt::Error> {
+    let err = |r: &SweepReport| r.energy - LAMBDA_STAR;
+    println!("3. first sweep with lambda - lambda* below each level (sweep / rank / seconds):");
+    let levels = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5];
+    print!("   {:8}", "");
+    for l in levels {
+        print!(" {:>20}", format!("< {l:.0e}"));
+    }
+    println!(" {:>12}", "final error");
+    for (name, r) in runs {
+        print!("   {name:8}");
+        for l in levels {
+            match r.iter().find(|s| err(s) <= l) {
+                Some(s) => print!(
+                    " {:>20}",
+                    format!("{} / {} / {:.1}", s.sweep, s.max_rank, s.seconds)
+                ),
+                None => print!(" {:>20}", "-"),
+            }
+        }
+        let last = r.last().expect("at least one sweep");
+        println!(" {:>12.3e}", err(last));
+    }
+    let by_sweep = runs.iter().fold(
+        Plot::new("Spin-1 Heisenberg ring, d = 100: error against sweep")
+            .x_label("sweep")
+            .y_label("lambda - lambda*")
+            .log_y(),
+        |p, (name, r)| {
+            p.line(
+                name,
+                r.iter()
+                    .map(|s| (s.sweep as f64, err(s)))
+                    .collect::<Vec<_>>(),
+            )
+        },
+    );
+    let by_time = runs.iter().fold(
+        Plot::new("Spin-1 Heisenberg ring, d = 100: error against time")
+            .x_label("seconds")
+            .y_label("lambda - lambda*")
+            .log_x()
+            .log_y(),
+        |p, (name, r)| {
+            p.line(
+                name,
+                r.iter().map(|s| (s.seconds, err(s))).collect::<Vec<_>>(),
+            )
+        },
+    );
+    by_sweep.write("out/04_error_by_sweep.svg")?;
+    by_time.write("out/04_error_by_time.svg")?;
+    println!("4. wrote out/04_error_by_sweep.svg and out/04_error_by_time.svg");
+    Ok(())
 }
