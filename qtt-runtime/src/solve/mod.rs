@@ -14,8 +14,10 @@ pub mod dmrg;
 pub mod eigensolver;
 mod environment;
 mod local_operator;
+pub mod symmetric;
 
-pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage};
+pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage, Symmetry};
+pub use symmetric::{dmrg_u1, spin_charges, U1Stats};
 pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
 pub mod amen;
 

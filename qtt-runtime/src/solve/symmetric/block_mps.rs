@@ -1,0 +1,437 @@
+//! Block-sparse MPS cores with U(1) charges, the two-site wavefunction and
+//! its charge-by-charge SVD split with one global truncation.
+//!
+//! A core holds one dense matrix per allowed `(left sector, physical state)`
+//! pair: block `(l, s, r)` is `d_l x d_r` with `q_l + q_s = q_r`. Every
+//! allowed block is stored (zeros included), so a flattened core is a
+//! vector in the charge sector and the local eigensolver may fill any of it.
+
+use super::charges::Sectors;
+use crate::error::Result;
+use crate::linalg::{gemm, svd_thin, Transpose, Truncation};
+use crate::tt::{Core, TensorTrain};
+use nalgebra::DMatrix;
+use std::collections::BTreeSet;
+
+/// One dense block of a core: sectors `l`, `r` and physical state `s`.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    pub l: usize,
+    pub s: usize,
+    pub r: usize,
+    pub m: DMatrix<f64>,
+}
+
+/// A block-sparse core `(left bond, physical, right bond)`.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockCore {
+    pub left: Sectors,
+    pub right: Sectors,
+    /// Charges of the physical states.
+    pub q: Vec<i32>,
+    /// All allowed blocks, ordered by `(l, s)`.
+    pub blocks: Vec<Block>,
+    /// `index[l * n + s]`: the block of `(l, s)`, if its right sector exists.
+    pub index: Vec<Option<usize>>,
+}
+
+impl BlockCore {
+    /// The core with every allowed block zero.
+    pub fn zeros(left: Sectors, right: Sectors, q: Vec<i32>) -> Self {
+        let n = q.len();
+        let mut blocks = Vec::new();
+        let mut index = vec![None; left.len() * n];
+        for l in 0..left.len() {
+            for s in 0..n {
+                if let Some(r) = right.find(left.q[l] + q[s]) {
+                    index[l * n + s] = Some(blocks.len());
+                    blocks.push(Block {
+                        l,
+                        s,
+                        r,
+                        m: DMatrix::zeros(left.dim[l], right.dim[r]),
+                    });
+                }
+            }
+        }
+        Self {
+            left,
+            right,
+            q,
+            blocks,
+            index,
+        }
+    }
+
+    /// Local dimension.
+    pub fn n(&self) -> usize {
+        self.q.len()
+    }
+
+    /// The block of `(l, s)`.
+    #[inline]
+    pub fn block(&self, l: usize, s: usize) -> Option<&Block> {
+        self.index[l * self.n() + s].map(|i| &self.blocks[i])
+    }
+
+    /// Number of stored entries.
+    pub fn len(&self) -> usize {
+        self.blocks.iter().map(|b| b.m.len()).sum()
+    }
+
+    /// The entries, block after block (column-major within a block).
+    pub fn to_vec(&self) -> Vec<f64> {
+        let mut v = Vec::with_capacity(self.len());
+        for b in &self.blocks {
+            v.extend_from_slice(b.m.as_slice());
+        }
+        v
+    }
+
+    /// Overwrites the entries from a vector laid out as [`to_vec`](Self::to_vec).
+    pub fn fill(&mut self, v: &[f64]) {
+        let mut o = 0;
+        for b in &mut self.blocks {
+            let len = b.m.len();
+            b.m.as_mut_slice().copy_from_slice(&v[o..o + len]);
+            o += len;
+        }
+    }
+
+    /// The same tensor as a dense TT core (sectors placed in order).
+    pub fn to_dense(&self) -> Result<Core> {
+        let (lo, ro) = (self.left.offsets(), self.right.offsets());
+        let (rl, n, rr) = (self.left.total(), self.n(), self.right.total());
+        let mut data = vec![0.0; rl * n * rr];
+        for b in &self.blocks {
+            for c in 0..b.m.ncols() {
+                for r in 0..b.m.nrows() {
+                    data[lo[b.l] + r + rl * (b.s + n * (ro[b.r] + c))] = b.m[(r, c)];
+                }
+            }
+        }
+        Core::new(rl, n, rr, data)
+    }
+
+    /// Scales every entry.
+    pub fn scale(&mut self, a: f64) {
+        self.blocks.iter_mut().for_each(|b| b.m *= a);
+    }
+
+    /// The Frobenius norm.
+    pub fn norm(&self) -> f64 {
+        self.blocks
+            .iter()
+            .map(|b| b.m.norm_squared())
+            .sum::<f64>()
+            .sqrt()
+    }
+}
+
+/// The two-site wavefunction `theta(l, s1 + n1 s2, r) = A(l, s1, m) B(m, s2, r)`
+/// with every allowed block of the fused site present.
+pub(crate) fn two_site(a: &BlockCore, b: &BlockCore) -> BlockCore {
+    let (n1, n2) = (a.n(), b.n());
+    let q: Vec<i32> = (0..n1 * n2).map(|s| a.q[s % n1] + b.q[s / n1]).collect();
+    let mut theta = BlockCore::zeros(a.left.clone(), b.right.clone(), q);
+    for t in &mut theta.blocks {
+        let (s1, s2) = (t.s % n1, t.s / n1);
+        let Some(x) = a.block(t.l, s1) else { continue };
+        let Some(y) = b.block(x.r, s2) else { continue };
+        gemm(
+            1.0,
+            x.m.as_view(),
+            Transpose::No,
+            y.m.as_view(),
+            Transpose::No,
+            false,
+            t.m.as_view_mut(),
+        )
+        .expect("two-site block shapes agree");
+    }
+    theta
+}
+
+/// The result of [`split`]: the two new cores and the discarded weight
+/// relative to `||theta||^2`.
+pub(crate) struct Split {
+    pub left: BlockCore,
+    pub right: BlockCore,
+    pub discarded: f64,
+}
+
+/// Splits `theta` (fused site of `n1 x n2` states with charges `q1`, `q2`)
+/// by one SVD per middle charge, keeping the largest singular values over
+/// all sectors (`trunc`, budget relative to `||theta||^2`). The singular
+/// values go to the right core if `to_right` (the left one is then
+/// left-orthonormal), to the left core otherwise.
+pub(crate) fn split(
+    theta: &BlockCore,
+    q1: &[i32],
+    q2: &[i32],
+    trunc: &Truncation,
+    to_right: bool,
+) -> Result<Split> {
+    let (n1, n2) = (q1.len(), q2.len());
+    let (left, right) = (&theta.left, &theta.right);
+    let middle: BTreeSet<i32> = theta
+        .blocks
+        .iter()
+        .map(|b| left.q[b.l] + q1[b.s % n1])
+        .collect();
+    struct Sector {
+        q: i32,
+        rows: Vec<(usize, usize, usize)>, // (l, s1, offset)
+        cols: Vec<(usize, usize, usize)>, // (s2, r, offset)
+        svd: crate::linalg::Svd,
+    }
+    let mut sectors = Vec::with_capacity(middle.len());
+    for &qm in &middle {
+        let mut rows = Vec::new();
+        let mut nr = 0;
+        for l in 0..left.len() {
+            for (s1, &c1) in q1.iter().enumerate() {
+                if left.q[l] + c1 == qm {
+                    rows.push((l, s1, nr));
+                    nr += left.dim[l];
+                }
+            }
+        }
+        let mut cols = Vec::new();
+        let mut nc = 0;
+        for (s2, &c2) in q2.iter().enumerate() {
+            for r in 0..right.len() {
+                if right.q[r] - c2 == qm {
+                    cols.push((s2, r, nc));
+                    nc += right.dim[r];
+                }
+            }
+        }
+        let mut m = DMatrix::<f64>::zeros(nr, nc);
+        for &(l, s1, ro) in &rows {
+            for &(s2, r, co) in &cols {
+                if let Some(b) = theta.block(l, s1 + n1 * s2) {
+                    debug_assert_eq!(b.r, r);
+                    m.view_mut((ro, co), b.m.shape()).copy_from(&b.m);
+                }
+            }
+        }
+        let svd = svd_thin(m.as_view())?;
+        sectors.push(Sector {
+            q: qm,
+            rows,
+            cols,
+            svd,
+        });
+    }
+    // One global truncation over the pooled singular values.
+    let mut pool: Vec<(f64, usize)> = sectors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.svd.s.iter().map(move |&v| (v, i)))
+        .collect();
+    pool.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let sv: Vec<f64> = pool.iter().map(|p| p.0).collect();
+    let total: f64 = sv.iter().map(|s| s * s).sum();
+    let budget = trunc.rel_tol.map_or(0.0, |t| t * t * total);
+    let (keep, discarded) = trunc.cut(&sv, budget);
+    let keep = keep.max(1);
+    let mut kept = vec![0usize; sectors.len()];
+    for p in &pool[..keep] {
+        kept[p.1] += 1;
+    }
+    let mid = Sectors::from_pairs(
+        sectors
+            .iter()
+            .zip(&kept)
+            .map(|(s, &k)| (s.q, k))
+            .collect(),
+    );
+    let mut a = BlockCore::zeros(left.clone(), mid.clone(), q1.to_vec());
+    let mut b = BlockCore::zeros(mid.clone(), right.clone(), q2.to_vec());
+    for (sec, &k) in sectors.iter().zip(&kept) {
+        if k == 0 {
+            continue;
+        }
+        let m = mid.find(sec.q).expect("kept sector");
+        let svd = &sec.svd;
+        for &(l, s1, ro) in &sec.rows {
+            let i = a.index[l * n1 + s1].expect("allowed block");
+            let blk = &mut a.blocks[i].m;
+            for c in 0..k {
+                let sc = if to_right { 1.0 } else { svd.s[c] };
+                for r in 0..blk.nrows() {
+                    blk[(r, c)] = svd.u[(ro + r, c)] * sc;
+                }
+            }
+        }
+        for &(s2, r, co) in &sec.cols {
+            let i = b.index[m * n2 + s2].expect("allowed block");
+            debug_assert_eq!(b.blocks[i].r, r);
+            let blk = &mut b.blocks[i].m;
+            for c in 0..blk.ncols() {
+                for row in 0..k {
+                    let sc = if to_right { svd.s[row] } else { 1.0 };
+                    blk[(row, c)] = svd.v[(co + c, row)] * sc;
+                }
+            }
+        }
+    }
+    Ok(Split {
+        left: a,
+        right: b,
+        discarded: discarded / total.max(f64::MIN_POSITIVE),
+    })
+}
+
+/// The charge-resolved form of a dense tensor train projected on total
+/// charge `total` (or on its sector of largest weight if `None`), brought to
+/// right-orthonormal form with the norm on core 0. Returns the cores and
+/// the squared weight of the train outside the chosen sector relative to
+/// its whole. Errors if the projection is zero.
+pub(crate) fn from_dense(
+    x: &TensorTrain,
+    q: &[Vec<i32>],
+    total: Option<i32>,
+) -> Result<(Vec<BlockCore>, i32, f64)> {
+    let d = x.len();
+    // Each sector of bond k repeats the dense bond (dimension r_k) for every
+    // charge the left part can have.
+    let mut reach: Vec<BTreeSet<i32>> = vec![BTreeSet::from([0])];
+    for k in 0..d {
+        let next = reach[k]
+            .iter()
+            .flat_map(|a| q[k].iter().map(move |c| a + c))
+            .collect();
+        reach.push(next);
+    }
+    let mut cores: Vec<BlockCore> = Vec::with_capacity(d);
+    for k in 0..d {
+        let c = x.core(k);
+        let (rl, _, rr) = c.shape();
+        let sec = |set: &BTreeSet<i32>, r: usize| {
+            Sectors::from_pairs(set.iter().map(|&v| (v, r)).collect())
+        };
+        let mut core = BlockCore::zeros(sec(&reach[k], rl), sec(&reach[k + 1], rr), q[k].clone());
+        for b in &mut core.blocks {
+            b.m.copy_from(&c.slice(b.s));
+        }
+        cores.push(core);
+    }
+    // Weight of each total charge: left-to-right Gram matrices per sector.
+    let mut gram: Vec<DMatrix<f64>> = vec![DMatrix::identity(1, 1)];
+    for core in &cores {
+        let mut next: Vec<DMatrix<f64>> = core
+            .right
+            .dim
+            .iter()
+            .map(|&r| DMatrix::zeros(r, r))
+            .collect();
+        for b in &core.blocks {
+            let gb = &gram[b.l] * &b.m;
+            next[b.r] += b.m.transpose() * gb;
+        }
+        gram = next;
+    }
+    let last = &cores[d - 1].right;
+    let weights: Vec<f64> = gram.iter().map(|g| g[(0, 0)].max(0.0)).collect();
+    let all: f64 = weights.iter().sum();
+    let pick = match total {
+        Some(t) => last.find(t),
+        None => (0..weights.len()).max_by(|&a, &b| weights[a].total_cmp(&weights[b])),
+    };
+    let Some(pick) = pick.filter(|&p| weights[p] > 0.0) else {
+        return Err(crate::error::Error::invalid(
+            "the start state has no weight in the requested charge sector",
+        ));
+    };
+    let qtot = last.q[pick];
+    let outside = 1.0 - weights[pick] / all.max(f64::MIN_POSITIVE);
+    // Keep only the chosen sector on the right boundary.
+    let mut lastcore = cores.pop().expect("d >= 1");
+    lastcore = restrict_right(&lastcore, &Sectors::single(qtot));
+    cores.push(lastcore);
+    right_orthonormalize(&mut cores)?;
+    Ok((cores, qtot, outside.max(0.0)))
+}
+
+/// `core` with its right bond reduced to `right` (a subset of its sectors).
+fn restrict_right(core: &BlockCore, right: &Sectors) -> BlockCore {
+    let mut out = BlockCore::zeros(core.left.clone(), right.clone(), core.q.clone());
+    for b in &mut out.blocks {
+        if let Some(src) = core.block(b.l, b.s) {
+            b.m.copy_from(&src.m);
+        }
+    }
+    out
+}
+
+/// Right-to-left: each core `k > 0` becomes right-orthonormal by an SVD per
+/// left sector (sectors of zero weight disappear), the factor `U S` moves
+/// into core `k - 1`; core 0 ends normalised.
+pub(crate) fn right_orthonormalize(cores: &mut [BlockCore]) -> Result<()> {
+    let d = cores.len();
+    for k in (1..d).rev() {
+        let core = &cores[k];
+        let n = core.n();
+        let scale = core.norm().max(f64::MIN_POSITIVE);
+        let mut pairs = Vec::new();
+        let mut factors: Vec<(usize, DMatrix<f64>, DMatrix<f64>)> = Vec::new(); // (l, U S, V^T)
+        for l in 0..core.left.len() {
+            let blocks: Vec<&Block> = (0..n).filter_map(|s| core.block(l, s)).collect();
+            let nc: usize = blocks.iter().map(|b| b.m.ncols()).sum();
+            let mut m = DMatrix::<f64>::zeros(core.left.dim[l], nc);
+            let mut o = 0;
+            for b in &blocks {
+                m.columns_mut(o, b.m.ncols()).copy_from(&b.m);
+                o += b.m.ncols();
+            }
+            let svd = svd_thin(m.as_view())?;
+            let keep = svd.s.iter().take_while(|&&s| s > 1e-13 * scale).count();
+            if keep == 0 {
+                continue;
+            }
+            let mut svd = svd;
+            svd.truncate(keep);
+            pairs.push((core.left.q[l], keep));
+            factors.push((l, svd.u_s(), svd.v.transpose()));
+        }
+        let newleft = Sectors::from_pairs(pairs);
+        let mut right = BlockCore::zeros(newleft.clone(), core.right.clone(), core.q.clone());
+        let prev = &cores[k - 1];
+        let mut left = BlockCore::zeros(prev.left.clone(), newleft.clone(), prev.q.clone());
+        for (l, us, vt) in &factors {
+            let nl = newleft.find(core.left.q[*l]).expect("kept sector");
+            let mut o = 0;
+            for s in 0..n {
+                if let Some(b) = core.block(*l, s) {
+                    let i = right.index[nl * n + s].expect("same charges");
+                    right.blocks[i]
+                        .m
+                        .copy_from(&vt.columns(o, b.m.ncols()));
+                    o += b.m.ncols();
+                }
+            }
+            for b in &mut left.blocks {
+                if b.r == nl {
+                    if let Some(src) = prev.block(b.l, b.s) {
+                        b.m = &src.m * us;
+                    }
+                }
+            }
+        }
+        cores[k] = right;
+        cores[k - 1] = left;
+    }
+    let nrm = cores[0].norm();
+    if nrm == 0.0 {
+        return Err(crate::error::Error::invalid("the start state is zero"));
+    }
+    cores[0].scale(1.0 / nrm);
+    Ok(())
+}
+
+/// The dense tensor train of block cores.
+pub(crate) fn to_dense(cores: &[BlockCore]) -> Result<TensorTrain> {
+    TensorTrain::new(cores.iter().map(|c| c.to_dense()).collect::<Result<_>>()?)
+}
