@@ -112,15 +112,19 @@ fn main() {
                 ),
                 (
                     "matvec_gflop",
-                    J::N(stats.as_ref().map_or(f64::NAN, |s| {
-                        s.matvec_flops.iter().sum::<f64>() * 1e-9
-                    })),
+                    J::N(
+                        stats
+                            .as_ref()
+                            .map_or(f64::NAN, |s| s.matvec_flops.iter().sum::<f64>() * 1e-9),
+                    ),
                 ),
                 (
                     "matvec_seconds",
-                    J::N(stats.as_ref().map_or(f64::NAN, |s| {
-                        s.matvec_seconds.iter().sum::<f64>()
-                    })),
+                    J::N(
+                        stats
+                            .as_ref()
+                            .map_or(f64::NAN, |s| s.matvec_seconds.iter().sum::<f64>()),
+                    ),
                 ),
                 (
                     "sweep_gflop",

@@ -332,7 +332,11 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
 
 /// The charge-conserving run when `opts.symmetry` asks for it and applies
 /// (`None`: run dense).
-fn symmetric_run(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Option<GroundState>> {
+fn symmetric_run(
+    h: &TtMatrix,
+    x0: &TensorTrain,
+    opts: &DmrgOptions,
+) -> Result<Option<GroundState>> {
     use super::symmetric::{charged_mpo, dmrg_u1, from_dense, run, spin_charges};
     match &opts.symmetry {
         Symmetry::Off => Ok(None),

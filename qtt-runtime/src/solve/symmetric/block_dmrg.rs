@@ -50,9 +50,8 @@ pub fn dmrg_u1(
             x0.modes()
         )));
     }
-    let ops = charged_mpo(h, q).ok_or_else(|| {
-        Error::invalid("the operator does not conserve the given U(1) charges")
-    })?;
+    let ops = charged_mpo(h, q)
+        .ok_or_else(|| Error::invalid("the operator does not conserve the given U(1) charges"))?;
     let (cores, charge, projected_out) = from_dense(x0, q, None)?;
     run(&ops, cores, charge, projected_out, opts)
 }
@@ -98,7 +97,9 @@ pub(crate) fn run(
             .map(|k| (k, true))
             .chain((0..d - 1).rev().map(|k| (k, false)));
         for (k, to_right) in order {
-            energy = step(&mut cores, ops, &fused, &mut env, k, to_right, &trunc, opts, &mut st)?;
+            energy = step(
+                &mut cores, ops, &fused, &mut env, k, to_right, &trunc, opts, &mut st,
+            )?;
         }
         let report = SweepReport {
             sweep: sweep + 1,
@@ -126,8 +127,8 @@ pub(crate) fn run(
         }
     }
     stats.max_sectors = cores.iter().map(|c| c.right.len()).max().unwrap_or(1);
-    let mut state = to_dense(&cores)?;
-    state.orthogonalize(0)?;
+    // The last half sweep left cores 1.. right-orthonormal.
+    let state = to_dense(&cores, Some(0))?;
     Ok((
         GroundState {
             energy,
@@ -196,7 +197,7 @@ fn step(
         env.left[k].as_ref().unwrap(),
         env.right[k + 1].as_ref().unwrap(),
     );
-    let op = BlockOperator::new(l, &fused[k], r, &theta);
+    let mut op = BlockOperator::new(l, &fused[k], r, &theta);
     let mut secs = 0.0;
     let mut apply = |x: &[f64], y: &mut [f64]| {
         let t = Instant::now();
@@ -329,14 +330,25 @@ mod tests {
         let up = vec![1.0, 0.0];
         let dn = vec![0.0, 1.0];
         let f: Vec<Vec<f64>> = (0..d)
-            .map(|i| if i % 2 == 0 || i == 1 { up.clone() } else { dn.clone() })
+            .map(|i| {
+                if i % 2 == 0 || i == 1 {
+                    up.clone()
+                } else {
+                    dn.clone()
+                }
+            })
             .collect();
         let x0 = TensorTrain::product(&f).unwrap();
         let (gs, st) = dmrg_u1(&h, &x0, &vec![spin_charges(2); d], &opts(16)).unwrap();
         assert_eq!(st.charge, 2);
         let hd = h.to_dense().unwrap();
         let idx: Vec<usize> = (0..1usize << d)
-            .filter(|i| (0..d).map(|k| if i >> k & 1 == 0 { 1 } else { -1 }).sum::<i32>() == 2)
+            .filter(|i| {
+                (0..d)
+                    .map(|k| if i >> k & 1 == 0 { 1 } else { -1 })
+                    .sum::<i32>()
+                    == 2
+            })
             .collect();
         let sub = nalgebra::DMatrix::from_fn(idx.len(), idx.len(), |r, c| hd[(idx[r], idx[c])]);
         let want = crate::linalg::eigh(sub.as_view())

@@ -15,7 +15,7 @@
 
 use super::block_mps::BlockCore;
 use super::charges::{Sectors, SparseOp};
-use crate::linalg::{gemm, Transpose};
+use crate::linalg::{gemm, view, view_mut, Transpose};
 use nalgebra::DMatrix;
 
 /// The blocks of one ket sector stacked over the channels.
@@ -157,6 +157,12 @@ pub(crate) struct BlockOperator<'a> {
     /// Per bra sector `j` of the right bond: `R[e](j, j')^T` stacked over
     /// `e`, with `pos[e]` its row offset.
     rt: Vec<Stack>,
+    /// Offsets of the partial products (one per output block) in `t2`.
+    t2_offsets: Vec<usize>,
+    /// Scratch: the partial products before the right environment.
+    t2: Vec<f64>,
+    /// Scratch: environment times one ket block.
+    t1: Vec<f64>,
     /// Flops of one application.
     pub flops: f64,
 }
@@ -195,11 +201,15 @@ impl<'a> BlockOperator<'a> {
             }
         }
         let mut offsets = Vec::with_capacity(layout.blocks.len());
-        let mut acc = 0;
+        let mut t2_offsets = Vec::with_capacity(layout.blocks.len());
+        let (mut acc, mut acc2, mut t1_len) = (0, 0, 0);
         let mut flops = 0.0;
         for x in &layout.blocks {
             offsets.push(acc);
             acc += x.m.len();
+            t2_offsets.push(acc2);
+            acc2 += x.m.nrows() * rt[x.r].m.nrows();
+            t1_len = t1_len.max(l.stacks[x.l].m.nrows() * x.m.ncols());
             let (dl, dr) = x.m.shape();
             flops += 2.0 * (l.stacks[x.l].m.nrows() * dl * dr) as f64;
             flops += 2.0 * (dl * rt[x.r].m.nrows() * dr) as f64;
@@ -210,26 +220,26 @@ impl<'a> BlockOperator<'a> {
             layout,
             offsets,
             rt,
+            t2_offsets,
+            t2: vec![0.0; acc2],
+            t1: vec![0.0; t1_len],
             flops,
         }
     }
 
     /// `y = A x`.
-    pub fn apply(&self, x: &[f64], y: &mut [f64]) {
+    pub fn apply(&mut self, x: &[f64], y: &mut [f64]) {
         let n = self.w.n;
         let lay = self.layout;
-        // Per output block: the partial product before the right environment,
-        // with columns grouped by the channel e.
-        let mut t2: Vec<DMatrix<f64>> = lay
-            .blocks
-            .iter()
-            .map(|b| DMatrix::zeros(b.m.nrows(), self.rt[b.r].m.nrows()))
-            .collect();
+        // Per output block: the partial product before the right environment
+        // (d_l x sum_e d_r'(e)), columns grouped by the channel e.
+        self.t2.fill(0.0);
         for (xb, &o) in lay.blocks.iter().zip(&self.offsets) {
             let (dl, dr) = xb.m.shape();
-            let xv = nalgebra::DMatrixView::from_slice(&x[o..o + dl * dr], dl, dr);
+            let xv = view(&x[o..o + dl * dr], dl, dr);
             let st = &self.l.stacks[xb.l];
-            let mut t1 = DMatrix::<f64>::zeros(st.m.nrows(), dr);
+            let tr = st.m.nrows();
+            let t1 = &mut self.t1[..tr * dr];
             gemm(
                 1.0,
                 st.m.as_view(),
@@ -237,7 +247,7 @@ impl<'a> BlockOperator<'a> {
                 xv,
                 Transpose::No,
                 false,
-                t1.as_view_mut(),
+                view_mut(t1, tr, dr),
             )
             .expect("local operator shapes agree");
             for &(b, i, off) in &st.groups {
@@ -248,28 +258,28 @@ impl<'a> BlockOperator<'a> {
                     };
                     let j = lay.blocks[yi].r;
                     let Some(c) = self.rt[j].pos[e] else { continue };
-                    // t2[:, c..c+dr] += v t1[off..off+rows, :] (column by column).
-                    let (tr, src) = (t1.nrows(), t1.as_slice());
-                    let dst = t2[yi].as_mut_slice();
+                    // t2[yi][:, c..c+dr] += v t1[off..off+rows, :], by columns.
+                    let dst = &mut self.t2[self.t2_offsets[yi]..];
                     for col in 0..dr {
-                        let a = &src[col * tr + off..col * tr + off + rows];
+                        let a = &t1[col * tr + off..col * tr + off + rows];
                         let b = &mut dst[(c + col) * rows..(c + col + 1) * rows];
                         b.iter_mut().zip(a).for_each(|(y, x)| *y += v * x);
                     }
                 }
             }
         }
-        for ((yb, &o), t) in lay.blocks.iter().zip(&self.offsets).zip(&t2) {
+        for (yi, (yb, &o)) in lay.blocks.iter().zip(&self.offsets).enumerate() {
             let (dl, dr) = yb.m.shape();
-            let yv = nalgebra::DMatrixViewMut::from_slice(&mut y[o..o + dl * dr], dl, dr);
+            let rt = &self.rt[yb.r].m;
+            let t = &self.t2[self.t2_offsets[yi]..self.t2_offsets[yi] + dl * rt.nrows()];
             gemm(
                 1.0,
-                t.as_view(),
+                view(t, dl, rt.nrows()),
                 Transpose::No,
-                self.rt[yb.r].m.as_view(),
+                rt.as_view(),
                 Transpose::No,
                 false,
-                yv,
+                view_mut(&mut y[o..o + dl * dr], dl, dr),
             )
             .expect("local operator shapes agree");
         }

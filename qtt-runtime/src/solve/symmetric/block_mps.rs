@@ -8,7 +8,7 @@
 
 use super::charges::Sectors;
 use crate::error::Result;
-use crate::linalg::{gemm, svd_thin, Transpose, Truncation};
+use crate::linalg::{eigh, gemm, svd_thin, Transpose, Truncation};
 use crate::tt::{Core, TensorTrain};
 use nalgebra::DMatrix;
 use std::collections::BTreeSet;
@@ -128,6 +128,82 @@ impl BlockCore {
     }
 }
 
+/// A sector matrix as `orth * proj` (moving right) or `proj * orth^T`
+/// (moving left) with `orth` orthonormal and the weights `s` decreasing.
+struct Factor {
+    /// The weight of each direction: the norm of its row (column) of `proj`.
+    s: Vec<f64>,
+    /// Orthonormal columns: left singular vectors moving right, right ones
+    /// moving left.
+    orth: DMatrix<f64>,
+    /// The projection of the matrix on them (`orth^T m` or `m orth`).
+    proj: DMatrix<f64>,
+}
+
+/// Below this size a sector is factored by the SVD; above it by the
+/// eigendecomposition of its Gram matrix (the density matrix), several
+/// times cheaper.
+const GRAM_MIN: usize = 32;
+
+/// The singular directions of `m` on the side that becomes the orthonormal
+/// core. On the Gram route, eigenvalues below `sqrt(eps)` of the largest
+/// are noise, so the weights are not `sqrt(lambda)` but the norms of the
+/// projections, accurate to `eps ||m||`; the tail directions they belong to
+/// are a basis of the (accurately) small remaining subspace.
+fn factor(m: &DMatrix<f64>, to_right: bool) -> Result<Factor> {
+    let (nr, nc) = m.shape();
+    if nr.min(nc) < GRAM_MIN {
+        let svd = svd_thin(m.as_view())?;
+        let (orth, proj) = if to_right {
+            (svd.u.clone(), svd.s_vt())
+        } else {
+            (svd.v.clone(), svd.u_s())
+        };
+        return Ok(Factor {
+            s: svd.s,
+            orth,
+            proj,
+        });
+    }
+    let g = if to_right {
+        m * m.transpose()
+    } else {
+        m.transpose() * m
+    };
+    let e = eigh(g.as_view())?;
+    let n = e.values.len();
+    let k = n.min(nr.min(nc));
+    // The k largest eigenvalues (eigh sorts increasing).
+    let top = e.vectors.columns(n - k, k);
+    let proj = if to_right {
+        top.transpose() * m
+    } else {
+        m * top
+    };
+    let w: Vec<f64> = (0..k)
+        .map(|i| {
+            if to_right {
+                proj.row(i).norm()
+            } else {
+                proj.column(i).norm()
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| w[b].total_cmp(&w[a]));
+    let orth = DMatrix::from_fn(top.nrows(), k, |r, c| top[(r, order[c])]);
+    let proj = if to_right {
+        DMatrix::from_fn(k, nc, |r, c| proj[(order[r], c)])
+    } else {
+        DMatrix::from_fn(nr, k, |r, c| proj[(r, order[c])])
+    };
+    Ok(Factor {
+        s: order.iter().map(|&i| w[i]).collect(),
+        orth,
+        proj,
+    })
+}
+
 /// The two-site wavefunction `theta(l, s1 + n1 s2, r) = A(l, s1, m) B(m, s2, r)`
 /// with every allowed block of the fused site present.
 pub(crate) fn two_site(a: &BlockCore, b: &BlockCore) -> BlockCore {
@@ -183,7 +259,7 @@ pub(crate) fn split(
         q: i32,
         rows: Vec<(usize, usize, usize)>, // (l, s1, offset)
         cols: Vec<(usize, usize, usize)>, // (s2, r, offset)
-        svd: crate::linalg::Svd,
+        f: Factor,
     }
     let mut sectors = Vec::with_capacity(middle.len());
     for &qm in &middle {
@@ -216,19 +292,19 @@ pub(crate) fn split(
                 }
             }
         }
-        let svd = svd_thin(m.as_view())?;
+        let f = factor(&m, to_right)?;
         sectors.push(Sector {
             q: qm,
             rows,
             cols,
-            svd,
+            f,
         });
     }
     // One global truncation over the pooled singular values.
     let mut pool: Vec<(f64, usize)> = sectors
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| s.svd.s.iter().map(move |&v| (v, i)))
+        .flat_map(|(i, s)| s.f.s.iter().map(move |&v| (v, i)))
         .collect();
     pool.sort_by(|a, b| b.0.total_cmp(&a.0));
     let sv: Vec<f64> = pool.iter().map(|p| p.0).collect();
@@ -240,41 +316,37 @@ pub(crate) fn split(
     for p in &pool[..keep] {
         kept[p.1] += 1;
     }
-    let mid = Sectors::from_pairs(
-        sectors
-            .iter()
-            .zip(&kept)
-            .map(|(s, &k)| (s.q, k))
-            .collect(),
-    );
+    let mid = Sectors::from_pairs(sectors.iter().zip(&kept).map(|(s, &k)| (s.q, k)).collect());
     let mut a = BlockCore::zeros(left.clone(), mid.clone(), q1.to_vec());
     let mut b = BlockCore::zeros(mid.clone(), right.clone(), q2.to_vec());
     for (sec, &k) in sectors.iter().zip(&kept) {
         if k == 0 {
             continue;
         }
-        let m = mid.find(sec.q).expect("kept sector");
-        let svd = &sec.svd;
+        let mid_index = mid.find(sec.q).expect("kept sector");
+        // The kept vectors and the projection of m on them: m ~ left * right.
+        let f = &sec.f;
+        let (lf, rf) = if to_right {
+            (
+                f.orth.columns(0, k).into_owned(),
+                f.proj.rows(0, k).into_owned(),
+            )
+        } else {
+            (
+                f.proj.columns(0, k).into_owned(),
+                f.orth.columns(0, k).transpose(),
+            )
+        };
         for &(l, s1, ro) in &sec.rows {
             let i = a.index[l * n1 + s1].expect("allowed block");
             let blk = &mut a.blocks[i].m;
-            for c in 0..k {
-                let sc = if to_right { 1.0 } else { svd.s[c] };
-                for r in 0..blk.nrows() {
-                    blk[(r, c)] = svd.u[(ro + r, c)] * sc;
-                }
-            }
+            blk.copy_from(&lf.rows(ro, blk.nrows()));
         }
         for &(s2, r, co) in &sec.cols {
-            let i = b.index[m * n2 + s2].expect("allowed block");
+            let i = b.index[mid_index * n2 + s2].expect("allowed block");
             debug_assert_eq!(b.blocks[i].r, r);
             let blk = &mut b.blocks[i].m;
-            for c in 0..blk.ncols() {
-                for row in 0..k {
-                    let sc = if to_right { svd.s[row] } else { 1.0 };
-                    blk[(row, c)] = svd.v[(co + c, row)] * sc;
-                }
-            }
+            blk.copy_from(&rf.columns(co, blk.ncols()));
         }
     }
     Ok(Split {
@@ -406,9 +478,7 @@ pub(crate) fn right_orthonormalize(cores: &mut [BlockCore]) -> Result<()> {
             for s in 0..n {
                 if let Some(b) = core.block(*l, s) {
                     let i = right.index[nl * n + s].expect("same charges");
-                    right.blocks[i]
-                        .m
-                        .copy_from(&vt.columns(o, b.m.ncols()));
+                    right.blocks[i].m.copy_from(&vt.columns(o, b.m.ncols()));
                     o += b.m.ncols();
                 }
             }
@@ -431,7 +501,10 @@ pub(crate) fn right_orthonormalize(cores: &mut [BlockCore]) -> Result<()> {
     Ok(())
 }
 
-/// The dense tensor train of block cores.
-pub(crate) fn to_dense(cores: &[BlockCore]) -> Result<TensorTrain> {
-    TensorTrain::new(cores.iter().map(|c| c.to_dense()).collect::<Result<_>>()?)
+/// The dense tensor train of block cores; `centre`: the orthogonality
+/// centre the block cores already have (the embedding keeps orthonormality).
+pub(crate) fn to_dense(cores: &[BlockCore], centre: Option<usize>) -> Result<TensorTrain> {
+    let mut tt = TensorTrain::new(cores.iter().map(|c| c.to_dense()).collect::<Result<_>>()?)?;
+    tt.center = centre;
+    Ok(tt)
 }

@@ -265,7 +265,13 @@ pub(crate) fn charged_mpo(h: &TtMatrix, q: &[Vec<i32>]) -> Option<Vec<SparseOp>>
             return None;
         }
         carry = DMatrix::from_fn(qr.len(), wr, |r, c| next_carry[r][c]);
-        out.push(SparseOp::new(n, qk.clone(), ql.clone(), qr.clone(), entries));
+        out.push(SparseOp::new(
+            n,
+            qk.clone(),
+            ql.clone(),
+            qr.clone(),
+            entries,
+        ));
         ql = qr;
     }
     Some(out)
