@@ -508,3 +508,113 @@ pub(crate) fn to_dense(cores: &[BlockCore], centre: Option<usize>) -> Result<Ten
     tt.center = centre;
     Ok(tt)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// A random two-site wavefunction of two spin-1 sites between bonds
+    /// with a few sectors of the sizes given.
+    fn random_theta(dims: usize, seed: u64) -> BlockCore {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let left = Sectors::from_pairs(vec![(-2, dims), (0, dims + 3), (2, dims / 2)]);
+        let right = Sectors::from_pairs(vec![(-1, dims), (0, 2 * dims), (1, dims + 1)]);
+        let q: Vec<i32> = (0..9)
+            .map(|s| [2, 0, -2][s % 3] + [2, 0, -2][s / 3])
+            .collect();
+        let mut t = BlockCore::zeros(left, right, q);
+        for b in &mut t.blocks {
+            b.m = DMatrix::from_fn(b.m.nrows(), b.m.ncols(), |_, _| rng.random_range(-1.0..1.0));
+        }
+        t
+    }
+
+    fn dense(t: &BlockCore) -> Vec<f64> {
+        t.to_dense().unwrap().into_data()
+    }
+
+    #[test]
+    fn untruncated_split_reproduces_theta_on_both_routes() {
+        let q = vec![2, 0, -2];
+        // Sector matrices below and above the Gram threshold.
+        for dims in [4, 40] {
+            let theta = random_theta(dims, dims as u64);
+            for to_right in [true, false] {
+                let sp = split(&theta, &q, &q, &Truncation::exact(), to_right).unwrap();
+                let back = two_site(&sp.left, &sp.right);
+                let err = dense(&back)
+                    .iter()
+                    .zip(dense(&theta))
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                assert!(err < 1e-11, "dims {dims} to_right {to_right}: {err}");
+                // The orthonormal side: sum over its blocks of X^T X = I per sector.
+                let (core, left_side) = if to_right {
+                    (&sp.left, true)
+                } else {
+                    (&sp.right, false)
+                };
+                let mid = if left_side { &core.right } else { &core.left };
+                for (m, &dm) in mid.dim.iter().enumerate() {
+                    let mut g = DMatrix::<f64>::zeros(dm, dm);
+                    for b in &core.blocks {
+                        if left_side && b.r == m {
+                            g += b.m.transpose() * &b.m;
+                        } else if !left_side && b.l == m {
+                            g += &b.m * b.m.transpose();
+                        }
+                    }
+                    assert!((g - DMatrix::identity(dm, dm)).norm() < 1e-10);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_the_largest_singular_values_over_all_sectors() {
+        let q = vec![2, 0, -2];
+        let theta = random_theta(40, 3);
+        // All singular values from dense SVDs of the sector matrices.
+        let full = split(&theta, &q, &q, &Truncation::exact(), true).unwrap();
+        let mut all: Vec<f64> = Vec::new();
+        for m in 0..full.left.right.len() {
+            // S V^T rows of sector m: their norms are the singular values.
+            let mut rows = vec![0.0; full.left.right.dim[m]];
+            for b in full.right.blocks.iter().filter(|b| b.l == m) {
+                for (r, acc) in rows.iter_mut().enumerate() {
+                    *acc += b.m.row(r).norm_squared();
+                }
+            }
+            all.extend(rows.iter().map(|v| v.sqrt()));
+        }
+        all.sort_by(|a, b| b.total_cmp(a));
+        let chi = 50;
+        let tr = Truncation {
+            rel_tol: None,
+            max_rank: Some(chi),
+        };
+        let sp = split(&theta, &q, &q, &tr, true).unwrap();
+        assert_eq!(sp.left.right.total(), chi);
+        let total: f64 = all.iter().map(|s| s * s).sum();
+        let want: f64 = all[chi..].iter().map(|s| s * s).sum::<f64>() / total;
+        assert!(
+            (sp.discarded - want).abs() < 1e-10 * want.max(1e-300) + 1e-14,
+            "{} vs {want}",
+            sp.discarded
+        );
+        // The truncated state is the best rank-chi approximation: its error
+        // is the discarded weight.
+        let back = dense(&two_site(&sp.left, &sp.right));
+        let err: f64 = back
+            .iter()
+            .zip(dense(&theta))
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum();
+        assert!(
+            (err / total - want).abs() < 1e-9,
+            "{} vs {want}",
+            err / total
+        );
+    }
+}
