@@ -161,6 +161,9 @@ impl SparseOp {
 /// and `Sy`) gets the same rank back in the `S+`, `S-` basis.
 pub(crate) fn charged_mpo(h: &TtMatrix, q: &[Vec<i32>]) -> Option<Vec<SparseOp>> {
     let d = h.len();
+    if q.len() != d {
+        return None;
+    }
     let mut carry = DMatrix::<f64>::identity(1, 1);
     let mut ql: Vec<i32> = vec![0];
     let mut out = Vec::with_capacity(d);
@@ -168,14 +171,13 @@ pub(crate) fn charged_mpo(h: &TtMatrix, q: &[Vec<i32>]) -> Option<Vec<SparseOp>>
         .map(|k| h.core(k).norm())
         .fold(0.0f64, f64::max)
         .max(f64::MIN_POSITIVE);
-    for k in 0..d {
+    for (k, qk) in q.iter().enumerate().take(d) {
         let core = h.core(k);
         let (wl, nn, wr) = core.shape();
         let n = h.rows()[k];
-        if nn != n * n || q[k].len() != n {
+        if nn != n * n || qk.len() != n {
             return None;
         }
-        let qk = &q[k];
         let wn = carry.nrows();
         // M[(b', i, j), e] = sum_b C[b', b] W[b, i, j, e], rows b' fastest.
         let rows = wn * n * n;
@@ -289,6 +291,7 @@ mod tests {
         let dim: usize = ops.iter().map(|o| o.n).product();
         let mut h = vec![0.0; dim * dim];
         // Depth-first over entries (small d only).
+        #[allow(clippy::too_many_arguments)]
         fn walk(
             ops: &[SparseOp],
             k: usize,
