@@ -346,11 +346,10 @@ fn symmetric_run(
             let Some(ops) = charged_mpo(h, &q) else {
                 return Ok(None);
             };
-            let (cores, charge, outside) = from_dense(x0, &q, None)?;
             // Only a start state of definite charge fixes the sector.
-            if outside > 1e-24 {
+            let Some((cores, charge, outside)) = from_dense(x0, &q, None, 1e-24)? else {
                 return Ok(None);
-            }
+            };
             Ok(Some(run(&ops, cores, charge, outside, opts)?.0))
         }
     }

@@ -52,7 +52,8 @@ pub fn dmrg_u1(
     }
     let ops = charged_mpo(h, q)
         .ok_or_else(|| Error::invalid("the operator does not conserve the given U(1) charges"))?;
-    let (cores, charge, projected_out) = from_dense(x0, q, None)?;
+    let (cores, charge, projected_out) =
+        from_dense(x0, q, None, f64::INFINITY)?.expect("no bound on the projected weight");
     run(&ops, cores, charge, projected_out, opts)
 }
 

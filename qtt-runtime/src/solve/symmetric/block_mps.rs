@@ -358,14 +358,16 @@ pub(crate) fn split(
 
 /// The charge-resolved form of a dense tensor train projected on total
 /// charge `total` (or on its sector of largest weight if `None`), brought to
-/// right-orthonormal form with the norm on core 0. Returns the cores and
-/// the squared weight of the train outside the chosen sector relative to
-/// its whole. Errors if the projection is zero.
+/// right-orthonormal form with the norm on core 0. Returns the cores, the
+/// total charge and the squared weight of the train outside that sector
+/// relative to its whole, or `None` if that weight exceeds `max_outside`.
+/// Errors if the projection is zero.
 pub(crate) fn from_dense(
     x: &TensorTrain,
     q: &[Vec<i32>],
     total: Option<i32>,
-) -> Result<(Vec<BlockCore>, i32, f64)> {
+    max_outside: f64,
+) -> Result<Option<(Vec<BlockCore>, i32, f64)>> {
     let d = x.len();
     // Each sector of bond k repeats the dense bond (dimension r_k) for every
     // charge the left part can have.
@@ -418,13 +420,16 @@ pub(crate) fn from_dense(
         ));
     };
     let qtot = last.q[pick];
-    let outside = 1.0 - weights[pick] / all.max(f64::MIN_POSITIVE);
+    let outside = (1.0 - weights[pick] / all.max(f64::MIN_POSITIVE)).max(0.0);
+    if outside > max_outside {
+        return Ok(None);
+    }
     // Keep only the chosen sector on the right boundary.
     let mut lastcore = cores.pop().expect("d >= 1");
     lastcore = restrict_right(&lastcore, &Sectors::single(qtot));
     cores.push(lastcore);
     right_orthonormalize(&mut cores)?;
-    Ok((cores, qtot, outside.max(0.0)))
+    Ok(Some((cores, qtot, outside)))
 }
 
 /// `core` with its right bond reduced to `right` (a subset of its sectors).
