@@ -6,7 +6,9 @@
 #
 # TeNPy reports wall-clock sweep times only, so its CPU seconds to its own
 # final energy within 1e-8 come from a second run stopped (--max-sweeps)
-# after the sweep that reached it; qtt's bench does the same internally.
+# after the sweep that reached it (the ratio script checks that the stopped
+# run repeats the same energies and has exactly that many sweeps); qtt's
+# bench does the same internally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/root/.cache/qtt-peers/bin/python
@@ -29,7 +31,9 @@ for line in open(sys.argv[1]):
         print(next(i + 1 for i, e in enumerate(d["sweep_E"]) if abs(e - E) <= 1e-8))
 PYEOF
 )
-  "$PY" "$PEER" --L 100 --chi "$chi" --reps 1 --max-sweeps "$n" | grep -v '"env"' \
+  # TeNPy runs one sweep more than --max-sweeps (it counts from 0).
+  m=$(( n > 1 ? n - 1 : 1 ))
+  "$PY" "$PEER" --L 100 --chi "$chi" --reps 1 --max-sweeps "$m" | grep -v '"env"' \
     | sed 's/"task": "dmrg2_heisenberg_spin1"/"task": "dmrg2_heisenberg_spin1(stopped at the sweep reaching 1e-8)"/' | tee -a "$OUT"
 done
 "$PY" bench-results/dmrg_ratios.py "$OUT"

@@ -42,7 +42,8 @@ pub struct SweepStage {
 pub enum Symmetry {
     /// Conserve the spin charges `2 S_z` ([`spin_charges`](super::spin_charges))
     /// when the MPO conserves them and the start state lies in one charge
-    /// sector; otherwise run dense.
+    /// sector (where a conserving operator keeps the dense iteration too, up
+    /// to round-off); otherwise run dense.
     #[default]
     Auto,
     /// Always dense.
