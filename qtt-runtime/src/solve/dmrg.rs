@@ -36,6 +36,24 @@ pub struct SweepStage {
     pub mixing: f64,
 }
 
+/// Whether two-site DMRG conserves an abelian U(1) charge (block-sparse
+/// tensors; see [`symmetric`](super::symmetric)).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Symmetry {
+    /// Conserve the spin charges `2 S_z` ([`spin_charges`](super::spin_charges))
+    /// when the MPO conserves them and the start state lies in one charge
+    /// sector (where a conserving operator keeps the dense iteration too, up
+    /// to round-off); otherwise run dense.
+    #[default]
+    Auto,
+    /// Always dense.
+    Off,
+    /// Conserve these charges (one list per site, one charge per basis
+    /// state); the start state is projected on its sector of largest
+    /// weight. An operator that does not conserve them is an error.
+    U1(Vec<Vec<i32>>),
+}
+
 /// Settings of a DMRG run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DmrgOptions {
@@ -54,6 +72,8 @@ pub struct DmrgOptions {
     pub max_seconds: f64,
     /// Print one line per sweep to stderr.
     pub verbose: bool,
+    /// Charge conservation (two-site only).
+    pub symmetry: Symmetry,
 }
 
 impl DmrgOptions {
@@ -89,6 +109,7 @@ impl DmrgOptions {
             },
             max_seconds: f64::INFINITY,
             verbose: false,
+            symmetry: Symmetry::Auto,
         }
     }
 
@@ -112,7 +133,7 @@ impl DmrgOptions {
         o
     }
 
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if self.schedule.is_empty() {
             return Err(Error::invalid(
                 "DMRG schedule is empty, expected at least one stage",
@@ -217,6 +238,15 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
     if d < 2 && opts.method == DmrgMethod::TwoSite {
         return Err(Error::invalid("two-site DMRG needs at least 2 sites"));
     }
+    if opts.method == DmrgMethod::TwoSite {
+        if let Some(gs) = symmetric_run(h, x0, opts)? {
+            return Ok(gs);
+        }
+    } else if matches!(opts.symmetry, Symmetry::U1(_)) {
+        return Err(Error::invalid(
+            "U(1) charge conservation is implemented for two-site DMRG only",
+        ));
+    }
     let start = Instant::now();
     let mut x = x0.clone();
     x.orthogonalize(0)?;
@@ -299,6 +329,31 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
         state,
         sweeps: reports,
     })
+}
+
+/// The charge-conserving run when `opts.symmetry` asks for it and applies
+/// (`None`: run dense).
+fn symmetric_run(
+    h: &TtMatrix,
+    x0: &TensorTrain,
+    opts: &DmrgOptions,
+) -> Result<Option<GroundState>> {
+    use super::symmetric::{charged_mpo, dmrg_u1, from_dense, run, spin_charges};
+    match &opts.symmetry {
+        Symmetry::Off => Ok(None),
+        Symmetry::U1(q) => Ok(Some(dmrg_u1(h, x0, q, opts)?.0)),
+        Symmetry::Auto => {
+            let q: Vec<Vec<i32>> = x0.modes().iter().map(|&n| spin_charges(n)).collect();
+            let Some(ops) = charged_mpo(h, &q) else {
+                return Ok(None);
+            };
+            // Only a start state of definite charge fixes the sector.
+            let Some((cores, charge, outside)) = from_dense(x0, &q, None, 1e-24)? else {
+                return Ok(None);
+            };
+            Ok(Some(run(&ops, cores, charge, outside, opts)?.0))
+        }
+    }
 }
 
 #[derive(Default)]

@@ -14,9 +14,11 @@ pub mod dmrg;
 pub mod eigensolver;
 mod environment;
 mod local_operator;
+pub mod symmetric;
 
-pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage};
+pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage, Symmetry};
 pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
+pub use symmetric::{dmrg_u1, spin_charges, U1Stats};
 pub mod amen;
 
 pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};

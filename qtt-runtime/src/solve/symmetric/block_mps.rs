@@ -1,0 +1,653 @@
+//! Block-sparse MPS cores with U(1) charges, the two-site wavefunction and
+//! its charge-by-charge SVD split with one global truncation.
+//!
+//! A core holds one dense matrix per allowed `(left sector, physical state)`
+//! pair: block `(l, s, r)` is `d_l x d_r` with `q_l + q_s = q_r`. Every
+//! allowed block is stored (zeros included), so a flattened core is a
+//! vector in the charge sector and the local eigensolver may fill any of it.
+
+use super::charges::Sectors;
+use crate::error::Result;
+use crate::linalg::{eigh, gemm, svd_thin, Transpose, Truncation};
+use crate::tt::{Core, TensorTrain};
+use nalgebra::DMatrix;
+use std::collections::BTreeSet;
+
+/// One dense block of a core: sectors `l`, `r` and physical state `s`.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    pub l: usize,
+    pub s: usize,
+    pub r: usize,
+    pub m: DMatrix<f64>,
+}
+
+/// A block-sparse core `(left bond, physical, right bond)`.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockCore {
+    pub left: Sectors,
+    pub right: Sectors,
+    /// Charges of the physical states.
+    pub q: Vec<i32>,
+    /// All allowed blocks, ordered by `(l, s)`.
+    pub blocks: Vec<Block>,
+    /// `index[l * n + s]`: the block of `(l, s)`, if its right sector exists.
+    pub index: Vec<Option<usize>>,
+}
+
+impl BlockCore {
+    /// The core with every allowed block zero.
+    pub fn zeros(left: Sectors, right: Sectors, q: Vec<i32>) -> Self {
+        let n = q.len();
+        let mut blocks = Vec::new();
+        let mut index = vec![None; left.len() * n];
+        for l in 0..left.len() {
+            for s in 0..n {
+                if let Some(r) = right.find(left.q[l] + q[s]) {
+                    index[l * n + s] = Some(blocks.len());
+                    blocks.push(Block {
+                        l,
+                        s,
+                        r,
+                        m: DMatrix::zeros(left.dim[l], right.dim[r]),
+                    });
+                }
+            }
+        }
+        Self {
+            left,
+            right,
+            q,
+            blocks,
+            index,
+        }
+    }
+
+    /// Local dimension.
+    pub fn n(&self) -> usize {
+        self.q.len()
+    }
+
+    /// The block of `(l, s)`.
+    #[inline]
+    pub fn block(&self, l: usize, s: usize) -> Option<&Block> {
+        self.index[l * self.n() + s].map(|i| &self.blocks[i])
+    }
+
+    /// Number of stored entries.
+    pub fn len(&self) -> usize {
+        self.blocks.iter().map(|b| b.m.len()).sum()
+    }
+
+    /// The entries, block after block (column-major within a block).
+    pub fn to_vec(&self) -> Vec<f64> {
+        let mut v = Vec::with_capacity(self.len());
+        for b in &self.blocks {
+            v.extend_from_slice(b.m.as_slice());
+        }
+        v
+    }
+
+    /// Overwrites the entries from a vector laid out as [`to_vec`](Self::to_vec).
+    pub fn fill(&mut self, v: &[f64]) {
+        let mut o = 0;
+        for b in &mut self.blocks {
+            let len = b.m.len();
+            b.m.as_mut_slice().copy_from_slice(&v[o..o + len]);
+            o += len;
+        }
+    }
+
+    /// The same tensor as a dense TT core (sectors placed in order).
+    pub fn to_dense(&self) -> Result<Core> {
+        let (lo, ro) = (self.left.offsets(), self.right.offsets());
+        let (rl, n, rr) = (self.left.total(), self.n(), self.right.total());
+        let mut data = vec![0.0; rl * n * rr];
+        for b in &self.blocks {
+            for c in 0..b.m.ncols() {
+                for r in 0..b.m.nrows() {
+                    data[lo[b.l] + r + rl * (b.s + n * (ro[b.r] + c))] = b.m[(r, c)];
+                }
+            }
+        }
+        Core::new(rl, n, rr, data)
+    }
+
+    /// Scales every entry.
+    pub fn scale(&mut self, a: f64) {
+        self.blocks.iter_mut().for_each(|b| b.m *= a);
+    }
+
+    /// The Frobenius norm.
+    pub fn norm(&self) -> f64 {
+        self.blocks
+            .iter()
+            .map(|b| b.m.norm_squared())
+            .sum::<f64>()
+            .sqrt()
+    }
+}
+
+/// A sector matrix as `orth * proj` (moving right) or `proj * orth^T`
+/// (moving left) with `orth` orthonormal and the weights `s` decreasing.
+struct Factor {
+    /// The weight of each direction: the norm of its row (column) of `proj`.
+    s: Vec<f64>,
+    /// Orthonormal columns: left singular vectors moving right, right ones
+    /// moving left.
+    orth: DMatrix<f64>,
+    /// The projection of the matrix on them (`orth^T m` or `m orth`).
+    proj: DMatrix<f64>,
+}
+
+/// Below this size a sector is factored by the SVD; above it by the
+/// eigendecomposition of its Gram matrix (the density matrix), several
+/// times cheaper.
+const GRAM_MIN: usize = 32;
+
+/// The singular directions of `m` on the side that becomes the orthonormal
+/// core. On the Gram route, eigenvalues below `sqrt(eps)` of the largest
+/// are noise, so the weights are not `sqrt(lambda)` but the norms of the
+/// projections, accurate to `eps ||m||`; the tail directions they belong to
+/// are a basis of the (accurately) small remaining subspace.
+fn factor(m: &DMatrix<f64>, to_right: bool) -> Result<Factor> {
+    let (nr, nc) = m.shape();
+    if nr.min(nc) < GRAM_MIN {
+        let svd = svd_thin(m.as_view())?;
+        let (orth, proj) = if to_right {
+            (svd.u.clone(), svd.s_vt())
+        } else {
+            (svd.v.clone(), svd.u_s())
+        };
+        return Ok(Factor {
+            s: svd.s,
+            orth,
+            proj,
+        });
+    }
+    let g = if to_right {
+        m * m.transpose()
+    } else {
+        m.transpose() * m
+    };
+    let e = eigh(g.as_view())?;
+    let n = e.values.len();
+    let k = n.min(nr.min(nc));
+    // The k largest eigenvalues (eigh sorts increasing).
+    let top = e.vectors.columns(n - k, k);
+    let proj = if to_right {
+        top.transpose() * m
+    } else {
+        m * top
+    };
+    let w: Vec<f64> = (0..k)
+        .map(|i| {
+            if to_right {
+                proj.row(i).norm()
+            } else {
+                proj.column(i).norm()
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| w[b].total_cmp(&w[a]));
+    let orth = DMatrix::from_fn(top.nrows(), k, |r, c| top[(r, order[c])]);
+    let proj = if to_right {
+        DMatrix::from_fn(k, nc, |r, c| proj[(order[r], c)])
+    } else {
+        DMatrix::from_fn(nr, k, |r, c| proj[(r, order[c])])
+    };
+    Ok(Factor {
+        s: order.iter().map(|&i| w[i]).collect(),
+        orth,
+        proj,
+    })
+}
+
+/// The two-site wavefunction `theta(l, s1 + n1 s2, r) = A(l, s1, m) B(m, s2, r)`
+/// with every allowed block of the fused site present.
+pub(crate) fn two_site(a: &BlockCore, b: &BlockCore) -> BlockCore {
+    let (n1, n2) = (a.n(), b.n());
+    let q: Vec<i32> = (0..n1 * n2).map(|s| a.q[s % n1] + b.q[s / n1]).collect();
+    let mut theta = BlockCore::zeros(a.left.clone(), b.right.clone(), q);
+    for t in &mut theta.blocks {
+        let (s1, s2) = (t.s % n1, t.s / n1);
+        let Some(x) = a.block(t.l, s1) else { continue };
+        let Some(y) = b.block(x.r, s2) else { continue };
+        gemm(
+            1.0,
+            x.m.as_view(),
+            Transpose::No,
+            y.m.as_view(),
+            Transpose::No,
+            false,
+            t.m.as_view_mut(),
+        )
+        .expect("two-site block shapes agree");
+    }
+    theta
+}
+
+/// The result of [`split`]: the two new cores and the discarded weight
+/// relative to `||theta||^2`.
+pub(crate) struct Split {
+    pub left: BlockCore,
+    pub right: BlockCore,
+    pub discarded: f64,
+}
+
+/// Splits `theta` (fused site of `n1 x n2` states with charges `q1`, `q2`)
+/// by one SVD per middle charge, keeping the largest singular values over
+/// all sectors (`trunc`, budget relative to `||theta||^2`). The singular
+/// values go to the right core if `to_right` (the left one is then
+/// left-orthonormal), to the left core otherwise.
+pub(crate) fn split(
+    theta: &BlockCore,
+    q1: &[i32],
+    q2: &[i32],
+    trunc: &Truncation,
+    to_right: bool,
+) -> Result<Split> {
+    let (n1, n2) = (q1.len(), q2.len());
+    let (left, right) = (&theta.left, &theta.right);
+    let middle: BTreeSet<i32> = theta
+        .blocks
+        .iter()
+        .map(|b| left.q[b.l] + q1[b.s % n1])
+        .collect();
+    struct Sector {
+        q: i32,
+        rows: Vec<(usize, usize, usize)>, // (l, s1, offset)
+        cols: Vec<(usize, usize, usize)>, // (s2, r, offset)
+        f: Factor,
+    }
+    let mut sectors = Vec::with_capacity(middle.len());
+    for &qm in &middle {
+        let mut rows = Vec::new();
+        let mut nr = 0;
+        for l in 0..left.len() {
+            for (s1, &c1) in q1.iter().enumerate() {
+                if left.q[l] + c1 == qm {
+                    rows.push((l, s1, nr));
+                    nr += left.dim[l];
+                }
+            }
+        }
+        let mut cols = Vec::new();
+        let mut nc = 0;
+        for (s2, &c2) in q2.iter().enumerate() {
+            for r in 0..right.len() {
+                if right.q[r] - c2 == qm {
+                    cols.push((s2, r, nc));
+                    nc += right.dim[r];
+                }
+            }
+        }
+        let mut m = DMatrix::<f64>::zeros(nr, nc);
+        for &(l, s1, ro) in &rows {
+            for &(s2, r, co) in &cols {
+                if let Some(b) = theta.block(l, s1 + n1 * s2) {
+                    debug_assert_eq!(b.r, r);
+                    m.view_mut((ro, co), b.m.shape()).copy_from(&b.m);
+                }
+            }
+        }
+        let f = factor(&m, to_right)?;
+        sectors.push(Sector {
+            q: qm,
+            rows,
+            cols,
+            f,
+        });
+    }
+    // One global truncation over the pooled singular values.
+    let mut pool: Vec<(f64, usize)> = sectors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.f.s.iter().map(move |&v| (v, i)))
+        .collect();
+    pool.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let sv: Vec<f64> = pool.iter().map(|p| p.0).collect();
+    let total: f64 = sv.iter().map(|s| s * s).sum();
+    let budget = trunc.rel_tol.map_or(0.0, |t| t * t * total);
+    let (keep, discarded) = trunc.cut(&sv, budget);
+    let keep = keep.max(1);
+    let mut kept = vec![0usize; sectors.len()];
+    for p in &pool[..keep] {
+        kept[p.1] += 1;
+    }
+    let mid = Sectors::from_pairs(sectors.iter().zip(&kept).map(|(s, &k)| (s.q, k)).collect());
+    let mut a = BlockCore::zeros(left.clone(), mid.clone(), q1.to_vec());
+    let mut b = BlockCore::zeros(mid.clone(), right.clone(), q2.to_vec());
+    for (sec, &k) in sectors.iter().zip(&kept) {
+        if k == 0 {
+            continue;
+        }
+        let mid_index = mid.find(sec.q).expect("kept sector");
+        // The kept vectors and the projection of m on them: m ~ left * right.
+        let f = &sec.f;
+        let (lf, rf) = if to_right {
+            (
+                f.orth.columns(0, k).into_owned(),
+                f.proj.rows(0, k).into_owned(),
+            )
+        } else {
+            (
+                f.proj.columns(0, k).into_owned(),
+                f.orth.columns(0, k).transpose(),
+            )
+        };
+        for &(l, s1, ro) in &sec.rows {
+            let i = a.index[l * n1 + s1].expect("allowed block");
+            let blk = &mut a.blocks[i].m;
+            blk.copy_from(&lf.rows(ro, blk.nrows()));
+        }
+        for &(s2, r, co) in &sec.cols {
+            let i = b.index[mid_index * n2 + s2].expect("allowed block");
+            debug_assert_eq!(b.blocks[i].r, r);
+            let blk = &mut b.blocks[i].m;
+            blk.copy_from(&rf.columns(co, blk.ncols()));
+        }
+    }
+    Ok(Split {
+        left: a,
+        right: b,
+        discarded: discarded / total.max(f64::MIN_POSITIVE),
+    })
+}
+
+/// The charge-resolved form of a dense tensor train projected on total
+/// charge `total` (or on its sector of largest weight if `None`), brought to
+/// right-orthonormal form with the norm on core 0. Returns the cores, the
+/// total charge and the squared weight of the train outside that sector
+/// relative to its whole, or `None` if that weight exceeds `max_outside`.
+/// Errors if the projection is zero.
+pub(crate) fn from_dense(
+    x: &TensorTrain,
+    q: &[Vec<i32>],
+    total: Option<i32>,
+    max_outside: f64,
+) -> Result<Option<(Vec<BlockCore>, i32, f64)>> {
+    let d = x.len();
+    // Each sector of bond k repeats the dense bond (dimension r_k) for every
+    // charge the left part can have.
+    let mut reach: Vec<BTreeSet<i32>> = vec![BTreeSet::from([0])];
+    for k in 0..d {
+        let next = reach[k]
+            .iter()
+            .flat_map(|a| q[k].iter().map(move |c| a + c))
+            .collect();
+        reach.push(next);
+    }
+    let mut cores: Vec<BlockCore> = Vec::with_capacity(d);
+    for k in 0..d {
+        let c = x.core(k);
+        let (rl, _, rr) = c.shape();
+        let sec = |set: &BTreeSet<i32>, r: usize| {
+            Sectors::from_pairs(set.iter().map(|&v| (v, r)).collect())
+        };
+        let mut core = BlockCore::zeros(sec(&reach[k], rl), sec(&reach[k + 1], rr), q[k].clone());
+        for b in &mut core.blocks {
+            b.m.copy_from(&c.slice(b.s));
+        }
+        cores.push(core);
+    }
+    // Weight of each total charge: left-to-right Gram matrices per sector.
+    let mut gram: Vec<DMatrix<f64>> = vec![DMatrix::identity(1, 1)];
+    for core in &cores {
+        let mut next: Vec<DMatrix<f64>> = core
+            .right
+            .dim
+            .iter()
+            .map(|&r| DMatrix::zeros(r, r))
+            .collect();
+        for b in &core.blocks {
+            let gb = &gram[b.l] * &b.m;
+            next[b.r] += b.m.transpose() * gb;
+        }
+        gram = next;
+    }
+    let last = &cores[d - 1].right;
+    let weights: Vec<f64> = gram.iter().map(|g| g[(0, 0)].max(0.0)).collect();
+    let all: f64 = weights.iter().sum();
+    let pick = match total {
+        Some(t) => last.find(t),
+        None => (0..weights.len()).max_by(|&a, &b| weights[a].total_cmp(&weights[b])),
+    };
+    let Some(pick) = pick.filter(|&p| weights[p] > 0.0) else {
+        return Err(crate::error::Error::invalid(
+            "the start state has no weight in the requested charge sector",
+        ));
+    };
+    let qtot = last.q[pick];
+    let outside = (1.0 - weights[pick] / all.max(f64::MIN_POSITIVE)).max(0.0);
+    if outside > max_outside {
+        return Ok(None);
+    }
+    // Keep only the chosen sector on the right boundary.
+    let mut lastcore = cores.pop().expect("d >= 1");
+    lastcore = restrict_right(&lastcore, &Sectors::single(qtot));
+    cores.push(lastcore);
+    right_orthonormalize(&mut cores)?;
+    Ok(Some((cores, qtot, outside)))
+}
+
+/// `core` with its right bond reduced to `right` (a subset of its sectors).
+fn restrict_right(core: &BlockCore, right: &Sectors) -> BlockCore {
+    let mut out = BlockCore::zeros(core.left.clone(), right.clone(), core.q.clone());
+    for b in &mut out.blocks {
+        if let Some(src) = core.block(b.l, b.s) {
+            b.m.copy_from(&src.m);
+        }
+    }
+    out
+}
+
+/// Right-to-left: each core `k > 0` becomes right-orthonormal by an SVD per
+/// left sector (sectors of zero weight disappear), the factor `U S` moves
+/// into core `k - 1`; core 0 ends normalised.
+pub(crate) fn right_orthonormalize(cores: &mut [BlockCore]) -> Result<()> {
+    let d = cores.len();
+    for k in (1..d).rev() {
+        let core = &cores[k];
+        let n = core.n();
+        let scale = core.norm().max(f64::MIN_POSITIVE);
+        let mut pairs = Vec::new();
+        let mut factors: Vec<(usize, DMatrix<f64>, DMatrix<f64>)> = Vec::new(); // (l, U S, V^T)
+        for l in 0..core.left.len() {
+            let blocks: Vec<&Block> = (0..n).filter_map(|s| core.block(l, s)).collect();
+            let nc: usize = blocks.iter().map(|b| b.m.ncols()).sum();
+            let mut m = DMatrix::<f64>::zeros(core.left.dim[l], nc);
+            let mut o = 0;
+            for b in &blocks {
+                m.columns_mut(o, b.m.ncols()).copy_from(&b.m);
+                o += b.m.ncols();
+            }
+            let svd = svd_thin(m.as_view())?;
+            let keep = svd.s.iter().take_while(|&&s| s > 1e-13 * scale).count();
+            if keep == 0 {
+                continue;
+            }
+            let mut svd = svd;
+            svd.truncate(keep);
+            pairs.push((core.left.q[l], keep));
+            factors.push((l, svd.u_s(), svd.v.transpose()));
+        }
+        let newleft = Sectors::from_pairs(pairs);
+        let mut right = BlockCore::zeros(newleft.clone(), core.right.clone(), core.q.clone());
+        let prev = &cores[k - 1];
+        let mut left = BlockCore::zeros(prev.left.clone(), newleft.clone(), prev.q.clone());
+        for (l, us, vt) in &factors {
+            let nl = newleft.find(core.left.q[*l]).expect("kept sector");
+            let mut o = 0;
+            for s in 0..n {
+                if let Some(b) = core.block(*l, s) {
+                    let i = right.index[nl * n + s].expect("same charges");
+                    right.blocks[i].m.copy_from(&vt.columns(o, b.m.ncols()));
+                    o += b.m.ncols();
+                }
+            }
+            for b in &mut left.blocks {
+                if b.r == nl {
+                    if let Some(src) = prev.block(b.l, b.s) {
+                        b.m = &src.m * us;
+                    }
+                }
+            }
+        }
+        cores[k] = right;
+        cores[k - 1] = left;
+    }
+    let nrm = cores[0].norm();
+    if nrm == 0.0 {
+        return Err(crate::error::Error::invalid("the start state is zero"));
+    }
+    cores[0].scale(1.0 / nrm);
+    Ok(())
+}
+
+/// The dense tensor train of block cores; `centre`: the orthogonality
+/// centre the block cores already have (the embedding keeps orthonormality).
+pub(crate) fn to_dense(cores: &[BlockCore], centre: Option<usize>) -> Result<TensorTrain> {
+    let mut tt = TensorTrain::new(cores.iter().map(|c| c.to_dense()).collect::<Result<_>>()?)?;
+    tt.center = centre;
+    Ok(tt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// A random two-site wavefunction of two spin-1 sites between bonds
+    /// with a few sectors of the sizes given.
+    fn random_theta(dims: usize, seed: u64) -> BlockCore {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let left = Sectors::from_pairs(vec![(-2, dims), (0, dims + 3), (2, dims / 2)]);
+        let right = Sectors::from_pairs(vec![(-1, dims), (0, 2 * dims), (1, dims + 1)]);
+        let q: Vec<i32> = (0..9)
+            .map(|s| [2, 0, -2][s % 3] + [2, 0, -2][s / 3])
+            .collect();
+        let mut t = BlockCore::zeros(left, right, q);
+        for b in &mut t.blocks {
+            b.m = DMatrix::from_fn(b.m.nrows(), b.m.ncols(), |_, _| rng.random_range(-1.0..1.0));
+        }
+        t
+    }
+
+    fn dense(t: &BlockCore) -> Vec<f64> {
+        t.to_dense().unwrap().into_data()
+    }
+
+    #[test]
+    fn untruncated_split_reproduces_theta_on_both_routes() {
+        let q = vec![2, 0, -2];
+        // Sector matrices below and above the Gram threshold.
+        for dims in [4, 40] {
+            let theta = random_theta(dims, dims as u64);
+            for to_right in [true, false] {
+                let sp = split(&theta, &q, &q, &Truncation::exact(), to_right).unwrap();
+                let back = two_site(&sp.left, &sp.right);
+                let err = dense(&back)
+                    .iter()
+                    .zip(dense(&theta))
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                assert!(err < 1e-11, "dims {dims} to_right {to_right}: {err}");
+                // The orthonormal side: sum over its blocks of X^T X = I per sector.
+                let (core, left_side) = if to_right {
+                    (&sp.left, true)
+                } else {
+                    (&sp.right, false)
+                };
+                let mid = if left_side { &core.right } else { &core.left };
+                for (m, &dm) in mid.dim.iter().enumerate() {
+                    let mut g = DMatrix::<f64>::zeros(dm, dm);
+                    for b in &core.blocks {
+                        if left_side && b.r == m {
+                            g += b.m.transpose() * &b.m;
+                        } else if !left_side && b.l == m {
+                            g += &b.m * b.m.transpose();
+                        }
+                    }
+                    assert!((g - DMatrix::identity(dm, dm)).norm() < 1e-10);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gram_route_is_exact_on_rank_deficient_sectors() {
+        // DMRG sectors are often exactly rank deficient (and faer's
+        // divide-and-conquer SVD is inaccurate there): the Gram route must
+        // still give orthonormal vectors and reproduce the matrix, with the
+        // weights equal to the singular values.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut rnd = |r, c| DMatrix::from_fn(r, c, |_, _| rng.random_range(-1.0..1.0));
+        let m = rnd(90, 25) * rnd(25, 120);
+        let exact = svd_thin(m.as_view()).unwrap();
+        for to_right in [true, false] {
+            let f = factor(&m, to_right).unwrap();
+            let k = f.s.len();
+            let gram = f.orth.transpose() * &f.orth;
+            assert!((gram - DMatrix::identity(k, k)).norm() < 1e-12);
+            let back = if to_right {
+                &f.orth * &f.proj
+            } else {
+                &f.proj * f.orth.transpose()
+            };
+            assert!((back - &m).norm() < 1e-12 * m.norm());
+            for (a, b) in f.s.iter().zip(&exact.s).take(25) {
+                assert!((a - b).abs() < 1e-10 * exact.s[0], "{a} vs {b}");
+            }
+            assert!(f.s[25..].iter().all(|&v| v < 1e-12 * exact.s[0]));
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_the_largest_singular_values_over_all_sectors() {
+        let q = vec![2, 0, -2];
+        let theta = random_theta(40, 3);
+        // All singular values from dense SVDs of the sector matrices.
+        let full = split(&theta, &q, &q, &Truncation::exact(), true).unwrap();
+        let mut all: Vec<f64> = Vec::new();
+        for m in 0..full.left.right.len() {
+            // S V^T rows of sector m: their norms are the singular values.
+            let mut rows = vec![0.0; full.left.right.dim[m]];
+            for b in full.right.blocks.iter().filter(|b| b.l == m) {
+                for (r, acc) in rows.iter_mut().enumerate() {
+                    *acc += b.m.row(r).norm_squared();
+                }
+            }
+            all.extend(rows.iter().map(|v| v.sqrt()));
+        }
+        all.sort_by(|a, b| b.total_cmp(a));
+        let chi = 50;
+        let tr = Truncation {
+            rel_tol: None,
+            max_rank: Some(chi),
+        };
+        let sp = split(&theta, &q, &q, &tr, true).unwrap();
+        assert_eq!(sp.left.right.total(), chi);
+        let total: f64 = all.iter().map(|s| s * s).sum();
+        let want: f64 = all[chi..].iter().map(|s| s * s).sum::<f64>() / total;
+        assert!(
+            (sp.discarded - want).abs() < 1e-10 * want.max(1e-300) + 1e-14,
+            "{} vs {want}",
+            sp.discarded
+        );
+        // The truncated state is the best rank-chi approximation: its error
+        // is the discarded weight.
+        let back = dense(&two_site(&sp.left, &sp.right));
+        let err: f64 = back
+            .iter()
+            .zip(dense(&theta))
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum();
+        assert!(
+            (err / total - want).abs() < 1e-9,
+            "{} vs {want}",
+            err / total
+        );
+    }
+}
