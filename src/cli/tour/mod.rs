@@ -1,6 +1,7 @@
 //! `qtt tour`: what qtt does, on built-in defaults, one section per
 //! capability in the order of the README's examples.
 
+mod charges;
 mod qregion;
 mod qtt_grids;
 mod quantum;
@@ -23,6 +24,8 @@ pub fn run(args: &mut Args) -> Result<(), String> {
     qtt_grids::run(quiet)?;
     println!();
     solvers::run(quiet)?;
+    println!();
+    charges::run(quiet)?;
     println!();
     qregion::run(quiet)?;
     println!();
