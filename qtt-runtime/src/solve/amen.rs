@@ -18,7 +18,7 @@ use super::eigensolver::{lanczos, LanczosOptions};
 use super::environment::{Env, Environments, OpCore};
 use super::local_operator::LocalOperator;
 use crate::error::{Error, Result};
-use crate::linalg::{lq_thin, matmul, qr_thin, Transpose};
+use crate::linalg::{matmul, qr_thin, Transpose};
 use crate::tt::{Core, TensorTrain, TtMatrix};
 use nalgebra::{DMatrix, DVector};
 use std::time::Instant;
@@ -148,6 +148,53 @@ fn identity_env(r: usize) -> Env {
         rk: r,
         data,
     }
+}
+
+/// Core `k` unfolded with the bond in the direction of the move last:
+/// `(r_l n) x r_r` moving right, `(n r_r) x r_l` (the transposed right
+/// unfolding) moving left, so one QR serves both directions.
+fn unfold_towards(core: &Core, to_right: bool) -> DMatrix<f64> {
+    if to_right {
+        core.left().into_owned()
+    } else {
+        core.right().transpose()
+    }
+}
+
+/// Replaces core `k` by the orthonormal `q` (in the unfolding of
+/// [`unfold_towards`]) and multiplies the coefficients `c` (`q.ncols()` x
+/// the old bond) into the neighbour the move goes to.
+fn shift_centre(
+    cores: &mut [Core],
+    k: usize,
+    to_right: bool,
+    q: DMatrix<f64>,
+    c: DMatrix<f64>,
+) -> Result<()> {
+    let (rl, n, rr) = cores[k].shape();
+    let kk = q.ncols();
+    if to_right {
+        let next = matmul(
+            c.as_view(),
+            Transpose::No,
+            cores[k + 1].right(),
+            Transpose::No,
+        );
+        let (_, n2, r2) = cores[k + 1].shape();
+        cores[k] = Core::new(rl, n, kk, q.data.into())?;
+        cores[k + 1] = Core::new(kk, n2, r2, next.data.into())?;
+    } else {
+        let prev = matmul(
+            cores[k - 1].left(),
+            Transpose::No,
+            c.as_view(),
+            Transpose::Yes,
+        );
+        let (l0, n0, _) = cores[k - 1].shape();
+        cores[k] = Core::new(kk, n, rr, q.transpose().data.into())?;
+        cores[k - 1] = Core::new(l0, n0, kk, prev.data.into())?;
+    }
+    Ok(())
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -365,9 +412,9 @@ impl Amen<'_> {
         if last {
             return Ok(0.0);
         }
-        let rz = self.opts.enrichment_rank;
-        let (zl, _, zr) = self.z[k].shape();
-        let (zk, enrich) = if rz > 0 {
+        // Both residual blocks come from the current x and z (the
+        // environments are invalidated only after the move).
+        let (zk, enrich) = if self.opts.enrichment_rank > 0 {
             let (left, right) = if to_right {
                 (Interface::X, Interface::Z)
             } else {
@@ -380,105 +427,50 @@ impl Amen<'_> {
         } else {
             (None, None)
         };
-        if to_right {
-            // z: orthonormal left factor of its new core, coefficients onward.
-            if let Some(zk) = zk {
-                let zm = DMatrix::from_vec(zl * n, zr, zk);
-                let (q, _) = qr_thin(zm.as_view())?;
-                let c = matmul(q.as_view(), Transpose::Yes, zm.as_view(), Transpose::No);
-                let next = matmul(
-                    c.as_view(),
-                    Transpose::No,
-                    self.z[k + 1].right(),
-                    Transpose::No,
-                );
-                let (_, n2, r2) = self.z[k + 1].shape();
-                let kz = q.ncols();
-                self.z[k] = Core::new(zl, n, kz, q.data.into())?;
-                self.z[k + 1] = Core::new(kz, n2, r2, next.data.into())?;
-            }
-            let x = DMatrix::from_column_slice(rl * n, rr, self.x[k].data());
-            let (u, svt, disc) = split(&x, self.opts.max_rank, self.opts.tol)?;
-            let k1 = u.ncols();
-            let m = match &enrich {
-                Some(e) => {
-                    let ec = e.len() / (rl * n);
-                    let mut m = DMatrix::zeros(rl * n, k1 + ec);
-                    m.columns_mut(0, k1).copy_from(&u);
-                    m.columns_mut(k1, ec).copy_from_slice(e);
-                    m
-                }
-                None => u,
-            };
-            let (q, r) = qr_thin(m.as_view())?;
-            let coef = matmul(
-                r.columns(0, k1),
-                Transpose::No,
-                svt.as_view(),
-                Transpose::No,
-            );
-            let next = matmul(
-                coef.as_view(),
-                Transpose::No,
-                self.x[k + 1].right(),
-                Transpose::No,
-            );
-            let (_, n2, r2) = self.x[k + 1].shape();
-            let kk = q.ncols();
-            self.x[k] = Core::new(rl, n, kk, q.data.into())?;
-            self.x[k + 1] = Core::new(kk, n2, r2, next.data.into())?;
-            self.invalidate(k);
-            self.invalidate(k + 1);
-            Ok(disc)
-        } else {
-            if let Some(zk) = zk {
-                let zm = DMatrix::from_vec(zl, n * zr, zk);
-                let (_, q) = lq_thin(zm.as_view())?;
-                let c = matmul(zm.as_view(), Transpose::No, q.as_view(), Transpose::Yes);
-                let prev = matmul(
-                    self.z[k - 1].left(),
-                    Transpose::No,
-                    c.as_view(),
-                    Transpose::No,
-                );
-                let (l0, n0, _) = self.z[k - 1].shape();
-                let kz = q.nrows();
-                self.z[k] = Core::new(kz, n, zr, q.data.into())?;
-                self.z[k - 1] = Core::new(l0, n0, kz, prev.data.into())?;
-            }
-            let x = DMatrix::from_column_slice(rl, n * rr, self.x[k].data());
-            // x = (U S) V^T through the SVD of x^T.
-            let (v, ust, disc) = split(&x.transpose(), self.opts.max_rank, self.opts.tol)?;
-            let vt = v.transpose();
-            let k1 = vt.nrows();
-            let m = match &enrich {
-                Some(e) => {
-                    let er = e.len() / (n * rr);
-                    let ev = DMatrix::from_column_slice(er, n * rr, e);
-                    let mut m = DMatrix::zeros(k1 + er, n * rr);
-                    m.rows_mut(0, k1).copy_from(&vt);
-                    m.rows_mut(k1, er).copy_from(&ev);
-                    m
-                }
-                None => vt,
-            };
-            let (l, q) = lq_thin(m.as_view())?;
-            // x = (U S) L[:k1, :] Q
-            let coef = matmul(ust.as_view(), Transpose::Yes, l.rows(0, k1), Transpose::No);
-            let prev = matmul(
-                self.x[k - 1].left(),
-                Transpose::No,
-                coef.as_view(),
-                Transpose::No,
-            );
-            let (l0, n0, _) = self.x[k - 1].shape();
-            let kk = q.nrows();
-            self.x[k] = Core::new(kk, n, rr, q.data.into())?;
-            self.x[k - 1] = Core::new(l0, n0, kk, prev.data.into())?;
-            self.invalidate(k);
-            self.invalidate(k - 1);
-            Ok(disc)
+        if let Some(zk) = zk {
+            // z: its own projected residual, orthonormalised, the
+            // coefficients moved on to the neighbour.
+            let (zl, _, zr) = self.z[k].shape();
+            let zm = unfold_towards(&Core::new(zl, n, zr, zk)?, to_right);
+            let (q, _) = qr_thin(zm.as_view())?;
+            let c = matmul(q.as_view(), Transpose::Yes, zm.as_view(), Transpose::No);
+            shift_centre(&mut self.z, k, to_right, q, c)?;
         }
+        // x: truncated, then enriched by the residual block whose interface
+        // on the side of the move is z's; zero coefficients for the new
+        // directions leave x unchanged.
+        let (u, svt, disc) = split(
+            &unfold_towards(&self.x[k], to_right),
+            self.opts.max_rank,
+            self.opts.tol,
+        )?;
+        let k1 = u.ncols();
+        let m = match enrich {
+            Some(e) => {
+                let (el, er) = if to_right {
+                    (rl, e.len() / (rl * n))
+                } else {
+                    (e.len() / (n * rr), rr)
+                };
+                let e = unfold_towards(&Core::new(el, n, er, e)?, to_right);
+                let mut m = DMatrix::zeros(u.nrows(), k1 + e.ncols());
+                m.columns_mut(0, k1).copy_from(&u);
+                m.columns_mut(k1, e.ncols()).copy_from(&e);
+                m
+            }
+            None => u,
+        };
+        let (q, r) = qr_thin(m.as_view())?;
+        let coef = matmul(
+            r.columns(0, k1),
+            Transpose::No,
+            svt.as_view(),
+            Transpose::No,
+        );
+        shift_centre(&mut self.x, k, to_right, q, coef)?;
+        self.invalidate(k);
+        self.invalidate(if to_right { k + 1 } else { k - 1 });
+        Ok(disc)
     }
 
     fn sweep(&mut self) -> Result<()> {
