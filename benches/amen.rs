@@ -1,12 +1,12 @@
 //! AMEn on two-point boundary-value problems on QTT grids of `2^L` points.
 //!
 //! `cargo bench --bench amen -- [--bits 10,20,30,40] [--tol 1e-12]
-//! [--plain-up-to 30]` prints one JSON line per problem, size and
+//! [--plain-up-to 30] [--problems poisson,reaction,upwind] [--eps 0.05]` prints one JSON line per problem, size and
 //! formulation:
 //! - `poisson`: `-u'' = sin(pi x)` on (0, 1), exact `u = sin(pi x) / pi^2`;
 //! - `reaction`: `-u'' + (1 + 10 x) u = f` with `u = sin(pi x)` (symmetric
 //!   `A`, AMEn iterates);
-//! - `upwind`: `-0.05 u'' + u' = 1`, first-order upwind (non-symmetric),
+//! - `upwind`: `-eps u'' + u' = 1` (`--eps`, default 0.05), first-order upwind (non-symmetric),
 //!   compared with the exact solution of the discrete equations.
 //!
 //! `preconditioned` is `DirichletProblem::solve` (AMEn on `M = A (-D2)^-1`);
@@ -24,7 +24,7 @@ use qtt::TensorTrain;
 use std::f64::consts::PI;
 
 /// The problem, its right-hand side and its exact (discrete) solution.
-fn problem(name: &str, bits: u32) -> (DirichletProblem, TensorTrain, TensorTrain) {
+fn problem(name: &str, bits: u32, eps: f64) -> (DirichletProblem, TensorTrain, TensorTrain) {
     let h = 1.0 / ((1u64 << bits) as f64 + 1.0);
     let g = Grid1d::new(h, 1.0 - h, bits).unwrap();
     let one = constant(&g, 1.0).unwrap();
@@ -48,7 +48,7 @@ fn problem(name: &str, bits: u32) -> (DirichletProblem, TensorTrain, TensorTrain
         }
         _ => {
             // u_m = x_m / v - (rho^m - 1) / (v (rho^(N+1) - 1)), rho = 1 + v h / eps
-            let (eps, v) = (0.05, 1.0);
+            let v = 1.0;
             let h = g.spacing();
             let x0 = g.lo() - h;
             let rate = (v * h / eps).ln_1p() / h;
@@ -75,15 +75,17 @@ fn main() {
     let bits: Vec<u32> = list("--bits", "10,20,30,40");
     let tol: f64 = arg("--tol", 1e-12);
     let plain_up_to: u32 = arg("--plain-up-to", 30);
+    let eps: f64 = arg("--eps", 0.05);
+    let problems: Vec<String> = list("--problems", "poisson,reaction,upwind");
     let opts = AmenOptions {
         tol,
         enrichment_rank: 4,
         max_sweeps: 20,
         ..AmenOptions::default()
     };
-    for name in ["poisson", "reaction", "upwind"] {
+    for name in problems.iter().map(String::as_str) {
         for &l in &bits {
-            let (p, f, exact) = problem(name, l);
+            let (p, f, exact) = problem(name, l, eps);
             let rel_err = |u: &TensorTrain| u.sub(&exact).unwrap().norm() / exact.norm();
             let (t, sol) = time(1, 5, 2.0, || p.solve(&f, &opts).unwrap());
             let params = |form: &str| {
@@ -92,6 +94,7 @@ fn main() {
                     ("bits", J::I(l as i64)),
                     ("formulation", J::S(form.into())),
                     ("tol", J::N(tol)),
+                    ("eps", J::N(eps)),
                 ]
             };
             emit(
