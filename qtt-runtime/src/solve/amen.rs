@@ -26,8 +26,12 @@ use std::time::Instant;
 /// Settings of AMEn and ALS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmenOptions {
-    /// Relative truncation tolerance of the solution's cores, and (linear
-    /// systems) the stopping tolerance on the relative residual.
+    /// Relative truncation tolerance of the solution's cores (per bond
+    /// `tol / sqrt(d - 1)` for linear systems), and (linear systems) the
+    /// stopping tolerance: a sweep ends the run when its largest local
+    /// relative residual, or its largest relative change of a local
+    /// solution, is below it (as tt-toolbox's `amen_solve`; the residual of
+    /// a truncated solution stalls at about `cond(A) tol`).
     pub tol: f64,
     /// Largest rank of the solution.
     pub max_rank: usize,
@@ -75,6 +79,9 @@ pub struct SolveReport {
     pub sweep: usize,
     /// Largest local relative residual of the sweep (before each local solve).
     pub residual: f64,
+    /// Largest relative change `||x_k' - x_k|| / ||x_k'||` of a local
+    /// solution in the sweep.
+    pub change: f64,
     /// Largest rank of the solution.
     pub max_rank: usize,
     /// Seconds since the run started (cumulative).
@@ -85,8 +92,8 @@ impl std::fmt::Display for SolveReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sweep {:3}  residual {:.3e}  max rank {:4}  {:8.2} s",
-            self.sweep, self.residual, self.max_rank, self.seconds
+            "sweep {:3}  residual {:.3e}  change {:.3e}  max rank {:4}  {:8.2} s",
+            self.sweep, self.residual, self.change, self.max_rank, self.seconds
         )
     }
 }
@@ -130,6 +137,10 @@ struct Amen<'a> {
     lambda: f64,
     opts: &'a AmenOptions,
     local_residual: f64,
+    /// Largest relative change of a local solution in the sweep (linear systems).
+    local_change: f64,
+    /// Relative truncation tolerance of each bond.
+    trunc_tol: f64,
     /// Largest truncated weight of the sweep.
     discarded: f64,
     /// Local matrix-vector products of the sweep (eigenproblems).
@@ -313,17 +324,23 @@ impl Amen<'_> {
                 let res = norm(&ax.iter().zip(&rhs).map(|(a, r)| a - r).collect::<Vec<_>>()) / rn;
                 self.local_residual = self.local_residual.max(res);
                 let n = rhs.len();
-                if n <= self.opts.direct_limit {
+                let sol: Vec<f64> = if n <= self.opts.direct_limit {
                     let a = op.to_dense();
                     let sol = a.lu().solve(&DVector::from_vec(rhs)).ok_or_else(|| {
                         Error::Numerical(format!("singular local system of size {n} at core {k}"))
                     })?;
-                    Ok(sol.data.into())
+                    sol.data.into()
                 } else {
                     let mut x = self.x[k].data().to_vec();
                     gmres(&op, &rhs, &mut x, (self.opts.tol * 0.1).max(1e-14), 40, 400);
-                    Ok(x)
-                }
+                    x
+                };
+                let old = self.x[k].data();
+                let dx = norm(&sol.iter().zip(old).map(|(a, b)| a - b).collect::<Vec<_>>());
+                self.local_change = self
+                    .local_change
+                    .max(dx / norm(&sol).max(f64::MIN_POSITIVE));
+                Ok(sol)
             }
         }
     }
@@ -442,7 +459,7 @@ impl Amen<'_> {
         let (u, svt, disc) = split(
             &unfold_towards(&self.x[k], to_right),
             self.opts.max_rank,
-            self.opts.tol,
+            self.trunc_tol,
         )?;
         let k1 = u.ncols();
         let m = match enrich {
@@ -476,6 +493,7 @@ impl Amen<'_> {
     fn sweep(&mut self) -> Result<()> {
         let d = self.x.len();
         self.local_residual = 0.0;
+        self.local_change = 0.0;
         self.discarded = 0.0;
         self.matvecs = 0;
         for k in 0..d.saturating_sub(1) {
@@ -512,6 +530,11 @@ fn setup<'a>(
         return Err(Error::invalid("the start vector is zero"));
     }
     x.scale(1.0 / nrm);
+    // Linear systems: the global bound ||x - round(x)|| <= tol ||x||.
+    let trunc_tol = match problem {
+        Problem::Linear { .. } => opts.tol / ((d.max(2) - 1) as f64).sqrt(),
+        Problem::Eigen => opts.tol,
+    };
     let rz = opts.enrichment_rank.max(1);
     let mut z = TensorTrain::random(&modes, rz, opts.seed)?;
     z.orthogonalize(0)?;
@@ -528,6 +551,8 @@ fn setup<'a>(
         lambda: 0.0,
         opts,
         local_residual: 0.0,
+        local_change: 0.0,
+        trunc_tol,
         discarded: 0.0,
         matvecs: 0,
     })
@@ -603,6 +628,7 @@ pub fn amen_solve(
         let report = SolveReport {
             sweep: sweep + 1,
             residual: s.local_residual,
+            change: s.local_change,
             max_rank: s.x.iter().map(|c| c.r_right()).max().unwrap_or(1),
             seconds: start.elapsed().as_secs_f64(),
         };
@@ -610,7 +636,7 @@ pub fn amen_solve(
             eprintln!("{report}");
         }
         reports.push(report);
-        if s.local_residual <= opts.tol {
+        if s.local_residual <= opts.tol || s.local_change <= opts.tol {
             break;
         }
     }
