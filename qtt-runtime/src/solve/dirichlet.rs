@@ -433,6 +433,22 @@ mod tests {
         assert!((gap / err12 - 1.0).abs() < 0.01, "gap {gap:e} vs {err12:e}");
     }
 
+    #[test]
+    fn gmres_local_solves_reach_the_same_accuracy() {
+        // Every local system by restarted GMRES instead of LU (what large
+        // ranks use), on the non-symmetric upwind problem at 2^30.
+        let (p, _, discrete) = advection_diffusion(30);
+        let g = *p.grid();
+        let opts = AmenOptions {
+            direct_limit: 0,
+            ..options(1e-12)
+        };
+        let sol = p.solve(&constant(&g, 1.0).unwrap(), &opts).unwrap();
+        let (rel, max) = errors(&g, &sol.u, &discrete);
+        assert!(rel < 1e-9 && max < 1e-9, "GMRES: {rel:e} {max:e}");
+        assert!(sol.sweeps.len() <= 5, "{:?}", sol.sweeps);
+    }
+
     /// `0.1 u - (0.02 u'' + s u') = 1 + x` with the sign-changing drift
     /// `s = 0.5 - x` split by softplus as in `qtt::upwind_drift`
     /// (forward differences where `s > 0`, backward where `s < 0`).
