@@ -10,6 +10,7 @@
 mod approximate;
 mod drift;
 mod functions;
+mod green;
 mod grid;
 mod integrate;
 mod interpolate;
@@ -21,6 +22,10 @@ mod stencil;
 pub use approximate::{approximate, grid_cross_options};
 pub use drift::{upwind_drift, upwind_drift_from_parts};
 pub use functions::{constant, coordinate, cos, exp, polynomial, sin, sinusoid};
+pub use green::{
+    dirichlet_green, dirichlet_green_backward_difference, dirichlet_green_forward_difference,
+    upper_triangular_ones,
+};
 pub use grid::{Grid1d, MAX_BITS};
 pub use integrate::trapezoid_weights;
 pub use interpolate::interpolate;

@@ -34,9 +34,9 @@ impl Boundary {
 }
 
 /// Local 2x2 matrices, column-major (`entry (i, j)` at `i + 2 j`).
-const ID: [f64; 4] = [1.0, 0.0, 0.0, 1.0];
+pub(super) const ID: [f64; 4] = [1.0, 0.0, 0.0, 1.0];
 /// `e_0 e_1'`: row bit 0, column bit 1.
-const UP: [f64; 4] = [0.0, 0.0, 1.0, 0.0];
+pub(super) const UP: [f64; 4] = [0.0, 0.0, 1.0, 0.0];
 /// `e_1 e_0'`.
 const DOWN: [f64; 4] = [0.0, 1.0, 0.0, 0.0];
 /// `e_0 e_0'`.
@@ -46,14 +46,14 @@ const E11: [f64; 4] = [0.0, 0.0, 0.0, 1.0];
 
 /// A weighted automaton over the bits: `start' M ... M accept` with the same
 /// block matrix `M` (entries 2x2 matrices) at every site.
-struct BitAutomaton {
+pub(super) struct BitAutomaton {
     start: Vec<f64>,
     step: Vec<Vec<Option<[f64; 4]>>>,
     accept: Vec<f64>,
 }
 
 impl BitAutomaton {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             start: Vec::new(),
             step: Vec::new(),
@@ -61,7 +61,7 @@ impl BitAutomaton {
         }
     }
 
-    fn add_state(&mut self, start: f64, accept: f64) -> usize {
+    pub(super) fn add_state(&mut self, start: f64, accept: f64) -> usize {
         for row in &mut self.step {
             row.push(None);
         }
@@ -71,12 +71,12 @@ impl BitAutomaton {
         self.start.len() - 1
     }
 
-    fn edge(&mut self, from: usize, to: usize, m: [f64; 4]) {
+    pub(super) fn edge(&mut self, from: usize, to: usize, m: [f64; 4]) {
         self.step[from][to] = Some(m);
     }
 
     /// The MPO on `bits` sites: boundary vectors folded into the end cores.
-    fn to_mpo(&self, bits: usize) -> Result<TtMatrix> {
+    pub(super) fn to_mpo(&self, bits: usize) -> Result<TtMatrix> {
         let r = self.start.len();
         let local = |a: usize, b: usize, f: usize| self.step[a][b].map_or(0.0, |m| m[f]);
         let mut cores = Vec::with_capacity(bits);

@@ -5,7 +5,9 @@
 //! - `environment`, `local_operator`: cached projections `X^T A X` and the
 //!   matrix-free local operator they define;
 //! - [`eigensolver`]: Lanczos for the local eigenproblems;
-//! - [`dmrg`], [`amen`]: the sweeping algorithms.
+//! - [`dmrg`], [`amen`]: the sweeping algorithms;
+//! - [`dirichlet`]: two-point boundary-value problems on QTT grids of up to
+//!   `2^63` points by AMEn on the Green's-function preconditioned system.
 
 pub mod opsum;
 
@@ -22,3 +24,6 @@ pub use symmetric::{dmrg_u1, spin_charges, U1Stats};
 pub mod amen;
 
 pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};
+pub mod dirichlet;
+
+pub use dirichlet::{DirichletProblem, DirichletSolution};
