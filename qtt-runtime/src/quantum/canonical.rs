@@ -10,10 +10,11 @@ use num_complex::Complex64 as C64;
 
 use super::circuit::Circuit;
 use super::decompose::decompose;
-use super::grover::{append_controlled_q, grover_operator};
+use super::grover::{append_controlled_q, grover_iterate, grover_operator};
 use super::problem::EstimationProblem;
 use super::resources::Resources;
 use super::state::StateVector;
+use super::subspace::InvariantSubspace;
 use super::unitary::circuit_unitary;
 use crate::{Error, Result};
 
@@ -34,6 +35,11 @@ pub enum Backend {
     /// `Q` as a dense matrix, `Q^{2^k}` by repeated squaring, each applied as one
     /// controlled dense block; the rest (F, H, inverse QFT) gate by gate.
     DenseGrover,
+    /// Phase estimation on the invariant subspace of `Q` containing `F|0>`
+    /// ([`InvariantSubspace`]): gate-level `G` applied a few times to the
+    /// problem's `2^t` amplitudes, the estimation register formed exactly on the
+    /// (2-dimensional) subspace. Same distribution as the circuit, to rounding.
+    InvariantSubspace,
     /// The exact outcome distribution from the amplitude: `Q` acts on the span of
     /// `F|0>` as a rotation, so `P(y)` is the Fejer kernel at `+-theta`.
     Analytic,
@@ -70,12 +76,12 @@ pub struct QaeResult {
 }
 
 impl CanonicalQae {
-    /// `n_est` estimation qubits, `a <= 1/2`, dense-Grover simulation.
+    /// `n_est` estimation qubits, `a <= 1/2`, simulated on the invariant subspace.
     pub fn new(n_est: usize) -> Self {
         CanonicalQae {
             n_est,
             range: AmplitudeRange::AtMostHalf,
-            backend: Backend::DenseGrover,
+            backend: Backend::InvariantSubspace,
         }
     }
 
@@ -181,6 +187,14 @@ impl CanonicalQae {
                 }
                 s.apply_qft(&est, true)?;
                 s.marginal(&est)
+            }
+            Backend::InvariantSubspace => {
+                let g = grover_iterate(problem)?;
+                let mut psi = StateVector::zero(t)?;
+                psi.apply(&problem.prep)?;
+                // A residual below the rounding of one application of G is rounding.
+                let tol = f64::EPSILON * g.ops().len().max(1) as f64;
+                InvariantSubspace::arnoldi(&g, &psi, tol)?.phase_estimation(2, self.n_est)
             }
             Backend::Analytic => Ok(qpe_distribution(problem.amplitude()?, self.n_est)),
         }

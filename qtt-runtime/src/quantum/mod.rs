@@ -3,7 +3,7 @@
 //! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
 //! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
-//! - estimation: [`problem`], [`grover`], [`canonical`], [`iterative`], [`mlae`],
+//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`]), [`iterative`], [`mlae`],
 //!   [`classical`], and the paper's [`models`].
 //!
 //! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
@@ -28,6 +28,7 @@ pub mod problem;
 pub mod qasm;
 pub mod resources;
 pub mod state;
+pub mod subspace;
 pub mod unitary;
 pub mod variational;
 
@@ -43,6 +44,7 @@ pub use problem::{EstimationProblem, Normalization, Readout};
 pub use qasm::{from_qasm, to_qasm};
 pub use resources::Resources;
 pub use state::{SimOptions, StateVector};
+pub use subspace::InvariantSubspace;
 pub use unitary::circuit_unitary;
 pub use variational::{TrainOptions, VariationalLoader};
 

@@ -134,7 +134,7 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
 }
 
 #[test]
-fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
+fn fast_paths_agree_with_the_gate_by_gate_circuit() {
     let p = gaussian_sin2(2).unwrap();
     for n in 1..=4 {
         let gate = CanonicalQae {
@@ -143,13 +143,20 @@ fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
         }
         .distribution(&p)
         .unwrap();
-        let dense = CanonicalQae::new(n).distribution(&p).unwrap();
-        let d = gate
-            .iter()
-            .zip(&dense)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        assert!(d < 1e-12, "n = {n}: {d}");
+        for backend in [Backend::DenseGrover, Backend::InvariantSubspace] {
+            let fast = CanonicalQae {
+                backend,
+                ..CanonicalQae::new(n)
+            }
+            .distribution(&p)
+            .unwrap();
+            let d = gate
+                .iter()
+                .zip(&fast)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(d < 1e-12, "{backend:?}, n = {n}: {d}");
+        }
     }
     // the decomposed gate-level circuit gives the same distribution too
     let qae = CanonicalQae {
@@ -168,6 +175,44 @@ fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
     assert_eq!(whole.gates, parts.gates);
     assert_eq!(whole.cnots, parts.cnots);
     assert!(whole.depth <= parts.depth);
+}
+
+#[test]
+fn invariant_subspace_matches_the_circuit_on_the_benchmark_problem() {
+    // the sin^2 example at its benchmark size: 6 problem qubits, 6 estimation qubits
+    let p = gaussian_sin2(5).unwrap();
+    let g = grover::grover_iterate(&p).unwrap();
+    let mut psi = StateVector::zero(p.n_qubits()).unwrap();
+    psi.apply(&p.prep).unwrap();
+    let k = InvariantSubspace::arnoldi(&g, &psi, 1e-13).unwrap();
+    // G rotates the good/bad plane: a 2-dimensional invariant subspace
+    assert_eq!(k.dim(), 2);
+    assert!(k.residual < 1e-13, "{}", k.residual);
+    let dist = |backend, n| {
+        CanonicalQae {
+            backend,
+            ..CanonicalQae::new(n)
+        }
+        .distribution(&p)
+        .unwrap()
+    };
+    let max_diff = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
+    };
+    let gate = dist(Backend::GateByGate, 6);
+    let d = max_diff(&gate, &dist(Backend::InvariantSubspace, 6));
+    assert!(d < 1e-12, "{d}");
+    let d = max_diff(
+        &dist(Backend::DenseGrover, 10),
+        &dist(Backend::InvariantSubspace, 10),
+    );
+    assert!(d < 1e-12, "{d}");
+    // an operator on other qubits than the state is a shape error, not a panic
+    let small = StateVector::zero(3).unwrap();
+    assert!(InvariantSubspace::arnoldi(&g, &small, 1e-13).is_err());
 }
 
 #[test]
