@@ -54,7 +54,10 @@ fn main() {
                         ("argmax_lower_half", J::I(r.y as i64)),
                         ("mu_hat", J::N(r.estimate)),
                         ("p_argmax", J::N(r.probabilities[r.y])),
-                        ("abs_err_vs_exact_discretized", J::N((r.estimate - exact).abs())),
+                        (
+                            "abs_err_vs_exact_discretized",
+                            J::N((r.estimate - exact).abs()),
+                        ),
                         ("matches_doc_n10", doc),
                         ("loadavg", J::N(loadavg())),
                     ]),

@@ -10,7 +10,7 @@ use num_complex::Complex64 as C64;
 
 use super::circuit::Circuit;
 use super::decompose::decompose;
-use super::grover::{append_controlled_q, grover_iterate, grover_operator};
+use super::grover::{append_controlled_q, grover_iterate};
 use super::problem::EstimationProblem;
 use super::resources::Resources;
 use super::state::StateVector;
@@ -32,8 +32,9 @@ pub enum AmplitudeRange {
 pub enum Backend {
     /// The full circuit, gate by gate (controlled-Q as in appendix D, repeated).
     GateByGate,
-    /// `Q` as a dense matrix, `Q^{2^k}` by repeated squaring, each applied as one
-    /// controlled dense block; the rest (F, H, inverse QFT) gate by gate.
+    /// `Q` as a dense matrix (the gate-level `G`'s unitary, squared), `Q^{2^k}` by
+    /// repeated squaring, each applied as one controlled dense block; the rest
+    /// (F, H, inverse QFT) gate by gate.
     DenseGrover,
     /// Phase estimation on the invariant subspace of `Q` containing `F|0>`
     /// ([`InvariantSubspace`]): gate-level `G` applied a few times to the
@@ -130,7 +131,9 @@ impl CanonicalQae {
                 s.marginal(&est)
             }
             Backend::DenseGrover => {
-                let q = circuit_unitary(&grover_operator(problem)?)?;
+                // Q = G^2: the dense G from the gate-level circuit (half of Q's
+                // gates through the 2t-qubit pass), squared by one small GEMM.
+                let g = circuit_unitary(&grover_iterate(problem)?)?;
                 // F|0> on the targets tensored with H^n|0> = uniform on the
                 // estimation register: the target state tiled 2^n times.
                 let mut chi = StateVector::zero(t)?;
@@ -153,20 +156,23 @@ impl CanonicalQae {
                     faer::Par::Seq
                 };
                 let one = C64::new(1.0, 0.0);
-                let mut power = faer::Mat::<C64>::from_fn(dim, dim, |r, s| q[(r, s)]);
+                let square = |m: &faer::Mat<C64>| {
+                    let mut sq = faer::Mat::<C64>::zeros(dim, dim);
+                    faer::linalg::matmul::matmul(
+                        sq.as_mut(),
+                        faer::Accum::Replace,
+                        m.as_ref(),
+                        m.as_ref(),
+                        one,
+                        par,
+                    );
+                    sq
+                };
+                // Q = G^2, then Q^{2^k} = (Q^{2^{k-1}})^2: one GEMM each
+                let mut power = square(&faer::Mat::<C64>::from_fn(dim, dim, |r, s| g[(r, s)]));
                 for k in 0..self.n_est {
                     if k > 0 {
-                        // Q^{2^k} = (Q^{2^{k-1}})^2, one GEMM
-                        let mut sq = faer::Mat::<C64>::zeros(dim, dim);
-                        faer::linalg::matmul::matmul(
-                            sq.as_mut(),
-                            faer::Accum::Replace,
-                            power.as_ref(),
-                            power.as_ref(),
-                            one,
-                            par,
-                        );
-                        power = sq;
+                        power = square(&power);
                     }
                     let half = 1usize << k;
                     let (done, rest) = s.amplitudes_mut().split_at_mut(half * dim);

@@ -37,11 +37,33 @@ pub fn insert_zero_bits(mut i: usize, sorted: &[usize]) -> usize {
     i
 }
 
-/// Sorted positions and the OR-mask of a set of qubits.
-fn positions(qubits: impl IntoIterator<Item = usize>) -> (Vec<usize>, usize) {
-    let mut p: Vec<usize> = qubits.into_iter().collect();
-    p.sort_unstable();
-    let mask = p.iter().fold(0usize, |m, &q| m | (1 << q));
+/// Sorted distinct qubit positions, on the stack: kernels on small states run
+/// in well under a microsecond, where a heap allocation per gate would show.
+struct Positions {
+    buf: [usize; usize::BITS as usize],
+    len: usize,
+}
+
+impl std::ops::Deref for Positions {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Sorted positions and the OR-mask of a set of qubits (each below 64).
+fn positions(qubits: impl IntoIterator<Item = usize>) -> (Positions, usize) {
+    let mask = qubits.into_iter().fold(0usize, |m, q| m | (1 << q));
+    let mut p = Positions {
+        buf: [0; usize::BITS as usize],
+        len: 0,
+    };
+    let mut rest = mask;
+    while rest != 0 {
+        p.buf[p.len] = rest.trailing_zeros() as usize;
+        p.len += 1;
+        rest &= rest - 1;
+    }
     (p, mask)
 }
 

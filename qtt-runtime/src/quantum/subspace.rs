@@ -20,7 +20,7 @@
 use num_complex::Complex64 as C64;
 
 use super::circuit::Circuit;
-use super::state::{SimOptions, StateVector};
+use super::state::StateVector;
 use crate::{Error, Result};
 
 /// An orthonormal basis of the smallest `G`-invariant subspace containing a
@@ -60,14 +60,7 @@ impl InvariantSubspace {
         let residual = loop {
             let j = basis.len() - 1;
             work.amplitudes_mut().copy_from_slice(&basis[j]);
-            // No fusion: on a few qubits the state sits in L1 and building fused
-            // blocks would cost more than the passes it saves.
-            work.apply_with(
-                g,
-                SimOptions {
-                    fusion_max_qubits: 0,
-                },
-            )?;
+            work.apply(g)?;
             let w = work.amplitudes_mut();
             let mut col = vec![C64::new(0.0, 0.0); j + 2];
             for _ in 0..2 {
