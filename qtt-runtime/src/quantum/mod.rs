@@ -3,7 +3,7 @@
 //! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
 //! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
-//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`]), [`iterative`], [`mlae`],
+//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`], [`dense_grover`]), [`iterative`], [`mlae`],
 //!   [`classical`], and the paper's [`models`].
 //!
 //! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod circuit;
 pub mod classical;
 pub mod decompose;
+pub mod dense_grover;
 pub mod distribution;
 pub mod fusion;
 pub mod gate;

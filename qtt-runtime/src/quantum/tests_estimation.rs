@@ -178,6 +178,20 @@ fn fast_paths_agree_with_the_gate_by_gate_circuit() {
 }
 
 #[test]
+fn dense_grover_matrix_is_the_unitary_of_the_gate_level_iterate() {
+    for p in [gaussian_sin2(3).unwrap(), bank_stress_test(2).unwrap()] {
+        let gates = unitary::circuit_unitary(&grover::grover_iterate(&p).unwrap()).unwrap();
+        let psi = dense_grover::prepared_state(&p).unwrap();
+        let dense = dense_grover::grover_matrix(&p, &psi);
+        let d = (0..gates.nrows())
+            .flat_map(|r| (0..gates.ncols()).map(move |s| (r, s)))
+            .map(|(r, s)| (gates[(r, s)] - dense[(r, s)]).norm())
+            .fold(0.0, f64::max);
+        assert!(d < 1e-12, "{d}");
+    }
+}
+
+#[test]
 fn invariant_subspace_matches_the_circuit_on_the_benchmark_problem() {
     // the sin^2 example at its benchmark size: 6 problem qubits, 6 estimation qubits
     let p = gaussian_sin2(5).unwrap();
