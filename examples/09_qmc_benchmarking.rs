@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use qtt::quantum::{
     classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange,
-    Backend, CanonicalQae, Discretized, Grid, IterativeQae, MaximumLikelihoodQae,
+    Backend, CanonicalQae, Discretized, Grid, IntervalEstimator, IterativeQae,
+    MaximumLikelihoodQae,
 };
 
 fn main() -> qtt::Result<()> {

@@ -68,10 +68,8 @@ fn every_gate() -> Circuit {
         .ry(0.2, 0)
         .unwrap();
     let u = circuit_unitary(&blk).unwrap();
-    let m: Vec<_> = (0..4)
-        .flat_map(|r| (0..4).map(move |s| (r, s)))
-        .map(|(r, s)| u[(r, s)])
-        .collect();
+    // row-major entries: the transpose of nalgebra's column-major storage
+    let m = u.transpose().as_slice().to_vec();
     c.unitary(&[1, 3], m).unwrap();
     c.global_phase = 0.4;
     c

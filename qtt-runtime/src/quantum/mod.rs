@@ -3,7 +3,7 @@
 //! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
 //! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
-//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`], [`dense_grover`]), [`iterative`], [`mlae`],
+//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`], [`dense_grover`]), [`interval`], [`iterative`], [`mlae`],
 //!   [`classical`], and the paper's [`models`].
 //!
 //! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
@@ -18,6 +18,7 @@ pub mod distribution;
 pub mod fusion;
 pub mod gate;
 pub mod grover;
+pub mod interval;
 pub mod iterative;
 pub mod kernels;
 pub mod mlae;
@@ -39,7 +40,8 @@ pub use classical::{classical_monte_carlo, MonteCarloEstimate};
 pub use decompose::decompose;
 pub use distribution::{Discretized, Grid};
 pub use gate::Gate;
-pub use iterative::{IntervalEstimate, IterativeQae};
+pub use interval::{IntervalEstimate, IntervalEstimator};
+pub use iterative::IterativeQae;
 pub use mlae::MaximumLikelihoodQae;
 pub use problem::{EstimationProblem, Normalization, Readout};
 pub use qasm::{from_qasm, to_qasm};

@@ -31,7 +31,8 @@ fn controlled_dense(n: usize, m: &[C64; 4], target: usize, controls: &[usize]) -
     })
 }
 
-fn all_gates() -> Vec<Gate> {
+/// One gate of every kind (rotations at generic angles, a generic unitary).
+pub(super) fn all_gates() -> Vec<Gate> {
     vec![
         Gate::H,
         Gate::X,
@@ -47,6 +48,22 @@ fn all_gates() -> Vec<Gate> {
         Gate::Phase(0.9),
         Gate::Unitary(gate::mul2(&Gate::H.matrix(), &Gate::Rz(0.4).matrix())),
     ]
+}
+
+/// The largest entry-wise distance of two amplitude vectors.
+pub(super) fn max_amp_diff(a: &[C64], b: &[C64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
+}
+
+/// The largest entry-wise difference of two probability vectors.
+pub(super) fn max_prob_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
 }
 
 fn random_circuit(n: usize, len: usize, seed: u64) -> Circuit {
@@ -78,10 +95,8 @@ fn random_circuit(n: usize, len: usize, seed: u64) -> Circuit {
                     .rz(0.3, 1)
                     .unwrap();
                 let u = circuit_unitary(&sub).unwrap();
-                let m: Vec<C64> = (0..4)
-                    .flat_map(|r| (0..4).map(move |s| (r, s)))
-                    .map(|(r, s)| u[(r, s)])
-                    .collect();
+                // row-major entries: the transpose of nalgebra's column-major storage
+                let m = u.transpose().as_slice().to_vec();
                 c.push(Op::Unitary {
                     qubits: vec![qs[0], qs[1]],
                     matrix: std::sync::Arc::new(m),
@@ -193,12 +208,7 @@ fn gates_on_high_and_low_qubits_of_a_larger_state_agree_with_the_oracle() {
         }
         amps = next;
     }
-    let d = a
-        .amplitudes()
-        .iter()
-        .zip(&amps)
-        .map(|(x, y)| (x - y).norm())
-        .fold(0.0, f64::max);
+    let d = max_amp_diff(a.amplitudes(), &amps);
     assert!(d < 1e-13, "max diff {d}");
 }
 
@@ -222,12 +232,7 @@ fn fusion_does_not_change_the_state() {
             },
         )
         .unwrap();
-        let d = a
-            .amplitudes()
-            .iter()
-            .zip(b.amplitudes())
-            .map(|(x, y)| (x - y).norm())
-            .fold(0.0, f64::max);
+        let d = max_amp_diff(a.amplitudes(), b.amplitudes());
         assert!(d < 1e-12, "seed {seed}: {d}");
     }
 }
@@ -479,12 +484,7 @@ fn controlled_dense_block_on_the_lowest_qubits_uses_gemm_and_agrees() {
     let mut c = Circuit::new(8);
     c.append_controlled(&sub, &[0, 1, 2, 3], &[6, 5]).unwrap();
     b.apply(&c).unwrap();
-    let d = a
-        .amplitudes()
-        .iter()
-        .zip(b.amplitudes())
-        .map(|(x, y)| (x - y).norm())
-        .fold(0.0, f64::max);
+    let d = max_amp_diff(a.amplitudes(), b.amplitudes());
     assert!(d < 1e-12, "{d}");
 }
 
@@ -512,12 +512,7 @@ fn fft_qft_kernel_equals_the_gate_circuit() {
             c.qft(&qs).unwrap();
         }
         b.apply(&c).unwrap();
-        let d = a
-            .amplitudes()
-            .iter()
-            .zip(b.amplitudes())
-            .map(|(x, y)| (x - y).norm())
-            .fold(0.0, f64::max);
+        let d = max_amp_diff(a.amplitudes(), b.amplitudes());
         assert!(d < 1e-12, "start {start} k {k}: {d}");
     }
 }

@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 use super::canonical::qpe_distribution;
 use super::grover::grover_operator;
 use super::models::*;
+use super::tests::max_prob_diff;
 use super::*;
 
 #[test]
@@ -19,12 +20,7 @@ fn rotation_tree_reproduces_the_pmf() {
         let c = distribution::state_preparation(&pmf).unwrap();
         let mut s = StateVector::zero(m).unwrap();
         s.apply(&c).unwrap();
-        let err = s
-            .probabilities()
-            .iter()
-            .zip(&pmf)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let err = max_prob_diff(&s.probabilities(), &pmf);
         assert!(err < 1e-12, "m = {m}: {err}");
         // real non-negative amplitudes sqrt(p)
         assert!(s
@@ -36,12 +32,7 @@ fn rotation_tree_reproduces_the_pmf() {
     let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, 5, Grid::CellMeans).unwrap();
     let mut s = StateVector::zero(5).unwrap();
     s.apply(&d.loader().unwrap()).unwrap();
-    let err = s
-        .probabilities()
-        .iter()
-        .zip(&d.pmf)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
+    let err = max_prob_diff(&s.probabilities(), &d.pmf);
     assert!(err < 1e-12);
     // cell means make affine means exact: E[d] = 2/12
     assert!(
@@ -110,11 +101,7 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
     assert_eq!(r.q_calls, 1023);
     // the analytic distribution agrees with the simulated one
     let an = qpe_distribution(p.amplitude().unwrap(), 10);
-    let d = an
-        .iter()
-        .zip(&r.probabilities)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
+    let d = max_prob_diff(&an, &r.probabilities);
     assert!(d < 1e-11, "{d}");
     // n = 6: twin peaks at 29 and 35
     let r6 = CanonicalQae::new(6).run(&p).unwrap();
@@ -150,11 +137,7 @@ fn fast_paths_agree_with_the_gate_by_gate_circuit() {
             }
             .distribution(&p)
             .unwrap();
-            let d = gate
-                .iter()
-                .zip(&fast)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
+            let d = max_prob_diff(&gate, &fast);
             assert!(d < 1e-12, "{backend:?}, n = {n}: {d}");
         }
     }
@@ -210,16 +193,10 @@ fn invariant_subspace_matches_the_circuit_on_the_benchmark_problem() {
         .distribution(&p)
         .unwrap()
     };
-    let max_diff = |a: &[f64], b: &[f64]| {
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0, f64::max)
-    };
     let gate = dist(Backend::GateByGate, 6);
-    let d = max_diff(&gate, &dist(Backend::InvariantSubspace, 6));
+    let d = max_prob_diff(&gate, &dist(Backend::InvariantSubspace, 6));
     assert!(d < 1e-12, "{d}");
-    let d = max_diff(
+    let d = max_prob_diff(
         &dist(Backend::DenseGrover, 10),
         &dist(Backend::InvariantSubspace, 10),
     );
