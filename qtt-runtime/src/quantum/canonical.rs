@@ -131,9 +131,8 @@ impl CanonicalQae {
             Backend::InvariantSubspace => {
                 let g = grover_iterate(problem)?;
                 let psi = dense_grover::prepared_state(problem)?;
-                // A residual below the rounding of one application of G is rounding.
-                let tol = f64::EPSILON * g.ops().len().max(1) as f64;
-                InvariantSubspace::arnoldi(&g, &psi, tol)?.phase_estimation(2, self.n_est)
+                InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g))?
+                    .phase_estimation(2, self.n_est)
             }
             Backend::Analytic => Ok(qpe_distribution(problem.amplitude()?, self.n_est)),
         }

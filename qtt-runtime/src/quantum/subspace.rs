@@ -92,6 +92,51 @@ impl InvariantSubspace {
         Ok(InvariantSubspace { basis, h, residual })
     }
 
+    /// The Arnoldi tolerance for Grover iterate `g`: the rounding of one
+    /// application (unit roundoff times its number of gates); a residual below
+    /// it cannot be told from rounding.
+    pub fn tolerance(g: &Circuit) -> f64 {
+        f64::EPSILON * g.ops().len().max(1) as f64
+    }
+
+    /// `B^* P B` (row-major `d x d`) for the projector `P` on the basis states
+    /// where `select(index)` holds: `c^* M c` is the probability of measuring
+    /// such a state in `B c`.
+    pub fn gram(&self, select: impl Fn(usize) -> bool) -> Vec<C64> {
+        let d = self.dim();
+        let mut m = vec![C64::new(0.0, 0.0); d * d];
+        for (x, _) in self.basis[0].iter().enumerate().filter(|(x, _)| select(*x)) {
+            for i in 0..d {
+                for j in 0..d {
+                    m[i * d + j] += self.basis[i][x].conj() * self.basis[j][x];
+                }
+            }
+        }
+        m
+    }
+
+    /// The coordinates `H^k e_1` of `G^k` applied to the start state, by
+    /// repeated squaring of `H`.
+    pub fn coordinates_after(&self, k: u64) -> Vec<C64> {
+        let d = self.dim();
+        let mut c = vec![C64::new(0.0, 0.0); d];
+        c[0] = C64::new(1.0, 0.0);
+        let mut square = self.h.clone();
+        let mut rest = k;
+        while rest > 0 {
+            if rest & 1 == 1 {
+                c = (0..d)
+                    .map(|r| (0..d).map(|s| square[r * d + s] * c[s]).sum())
+                    .collect();
+            }
+            rest >>= 1;
+            if rest > 0 {
+                square = matmul(&square, &square, d);
+            }
+        }
+        c
+    }
+
     /// The dimension `d` of the subspace.
     pub fn dim(&self) -> usize {
         self.basis.len()

@@ -251,6 +251,22 @@ fn grover_oracle_follows_sin_squared_of_odd_multiples() {
         let want = ((2 * k + 1) as f64 * ta).sin().powi(2);
         assert!((o.probability(k) - want).abs() < 1e-10, "k = {k}");
     }
+    // against the gate-level state G^k F|0>
+    let g = grover::grover_iterate(&p).unwrap();
+    let mut s = dense_grover::prepared_state(&p).unwrap();
+    for _ in 0..13 {
+        s.apply(&g).unwrap();
+    }
+    let gate_level = s.probability_one(p.objective).unwrap();
+    assert!((o.probability(13) - gate_level).abs() < 1e-12);
+    // 13 problem qubits: beyond where a dense G would be built
+    let big = bank_stress_test(6).unwrap();
+    let tb = big.amplitude().unwrap().sqrt().asin();
+    let mut ob = oracle::GroverOracle::new(&big, 0).unwrap();
+    for k in [0u64, 3, 40] {
+        let want = ((2 * k + 1) as f64 * tb).sin().powi(2);
+        assert!((ob.probability(k) - want).abs() < 1e-10, "k = {k}");
+    }
     assert!((oracle::normal_quantile(0.975) - 1.959963985).abs() < 1e-8);
 }
 
