@@ -33,11 +33,8 @@ fn main() -> qtt::Result<()> {
     let mut canon = vec![];
     let mut lin = vec![];
     for n in 3..=16 {
-        let backend = if n <= 10 {
-            Backend::DenseGrover
-        } else {
-            Backend::Analytic
-        };
+        // phase estimation on the invariant subspace of Q: exact, fast at every n
+        let backend = Backend::InvariantSubspace;
         let r = CanonicalQae {
             backend,
             ..CanonicalQae::new(n)
