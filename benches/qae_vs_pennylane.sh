@@ -15,4 +15,4 @@ RAYON_NUM_THREADS=1 cargo bench --quiet --bench qae -- --ns 6,8,10,12 --dense-ns
   >"$out/qtt_qae.jsonl"
 "$py" benches/peers/qae_gaussian_cpu.py "$peers/qae_gaussian.py" --ns 6,8,10,12 --repeats 10 \
   >"$out/peer_qae.jsonl"
-"$py" benches/peers/qae_ratios.py "$out/qtt_qae.jsonl" "$out/peer_qae.jsonl"
+"$py" benches/peers/qae_ratios.py "$out/qtt_qae.jsonl" "$out/peer_qae.jsonl" | tee "$out/qae_vs_pennylane.md"
