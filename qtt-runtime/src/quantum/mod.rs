@@ -1,6 +1,6 @@
 //! Quantum circuits, a state-vector simulator and quantum Monte Carlo (seed 001).
 //!
-//! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
+//! - circuit IR: [`gate`], [`circuit`] (and [`from_ir`] for `qtt_dsl::ir::circuit`), [`decompose`], [`resources`], [`qasm`];
 //! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
 //! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`], [`dense_grover`]), [`interval`], [`iterative`], [`mlae`],
@@ -15,6 +15,7 @@ pub mod classical;
 pub mod decompose;
 pub mod dense_grover;
 pub mod distribution;
+pub mod from_ir;
 pub mod fusion;
 pub mod gate;
 pub mod grover;

@@ -516,3 +516,69 @@ fn fft_qft_kernel_equals_the_gate_circuit() {
         assert!(d < 1e-12, "start {start} k {k}: {d}");
     }
 }
+
+#[test]
+fn circuit_descriptions_build_the_same_circuit_as_the_builder() {
+    use qtt_dsl::ir::circuit::{CircuitIr, GateIr, OpIr, QubitIr};
+    let mut ir = CircuitIr::new();
+    let a = ir.register("a", 3);
+    let anc = ir.register("anc", 1);
+    let q = |register, index| QubitIr { register, index };
+    ir.push(OpIr::Gate {
+        gate: GateIr::H,
+        controls: vec![],
+        target: q(a, 0),
+    });
+    ir.push(OpIr::Gate {
+        gate: GateIr::Ry(0.4),
+        controls: vec![q(a, 0), q(a, 1)],
+        target: q(anc, 0),
+    });
+    ir.push(OpIr::Mcx {
+        controls: vec![q(a, 0), q(a, 1), q(a, 2)],
+        target: q(anc, 0),
+    });
+    ir.push(OpIr::Swap {
+        a: q(a, 0),
+        b: q(a, 2),
+    });
+    ir.push(OpIr::Qft {
+        register: a,
+        inverse: true,
+    });
+    let c = Circuit::from_ir(&ir).unwrap();
+    assert_eq!(ir.n_qubits(), 4);
+    let mut b = Circuit::new(4);
+    b.h(0).unwrap();
+    b.controlled_gate(Gate::Ry(0.4), &[0, 1], 3).unwrap();
+    b.mcx(&[0, 1, 2], 3).unwrap().swap(0, 2).unwrap();
+    b.iqft(&[0, 1, 2]).unwrap();
+    let d = max_abs_diff(&circuit_unitary(&c).unwrap(), &circuit_unitary(&b).unwrap());
+    assert!(d < 1e-12, "{d}");
+    assert_eq!(c.register("anc").unwrap().start, 3);
+    // what only run time knows is checked, with the qubit named
+    let err = |op| {
+        let mut bad = ir.clone();
+        bad.push(op);
+        Circuit::from_ir(&bad).unwrap_err().to_string()
+    };
+    let h = |target| OpIr::Gate {
+        gate: GateIr::H,
+        controls: vec![],
+        target,
+    };
+    assert!(err(h(q(a, 3))).contains("a[3] is out of range"));
+    assert!(err(h(q(anc, -2))).contains("anc[-2] has a negative index"));
+    assert!(err(h(q(7, 0))).contains("register number 7 is not declared"));
+    let twice = err(OpIr::Swap {
+        a: q(a, 1),
+        b: q(a, 1),
+    });
+    assert!(twice.contains("twice"), "{twice}");
+    let nan = err(OpIr::Gate {
+        gate: GateIr::Rx(f64::NAN),
+        controls: vec![],
+        target: q(a, 0),
+    });
+    assert!(nan.contains("NaN"), "{nan}");
+}
