@@ -44,7 +44,8 @@ fn emit_stmts(spec: &[Spec], c: &Ident) -> TokenStream {
                     .iter()
                     .map(|q| {
                         let (r, i) = (&q.reg, &q.index);
-                        quote_spanned! {*span=> #ir::QubitIr { register: #r, index: (#i) as i64 } }
+                        // call-site spans: the cast is the macro's, not the user's code
+                        quote! { #ir::QubitIr { register: #r, index: (#i) as i64 } }
                     })
                     .collect();
                 let ps: Vec<TokenStream> = params.iter().map(|p| quote! { (#p) as f64 }).collect();
