@@ -207,6 +207,36 @@ fn invariant_subspace_matches_the_circuit_on_the_benchmark_problem() {
 }
 
 #[test]
+fn invariant_subspace_handles_amplitudes_zero_and_one() {
+    // a = 0 or 1: F|0> is an eigenvector of G (eigenvalue -1 or 1), the subspace
+    // is 1-dimensional and Q = G^2 fixes F|0>: all weight on y = 0 (a = 1 reads
+    // as theta = 1 = 0 mod 1, which Q = G^2 cannot tell from a = 0)
+    let d = Discretized::normal(0.0, 1.0, -2.0, 2.0, 2, Grid::Endpoints).unwrap();
+    for value in [0.0, 1.0] {
+        let p = EstimationProblem::from_distributions(
+            std::slice::from_ref(&d),
+            |_| value,
+            Normalization::Identity,
+        )
+        .unwrap();
+        let g = grover::grover_iterate(&p).unwrap();
+        let psi = dense_grover::prepared_state(&p).unwrap();
+        let k = InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g)).unwrap();
+        assert_eq!(k.dim(), 1);
+        let r = CanonicalQae::new(3).run(&p).unwrap();
+        assert_eq!(r.y, 0);
+        assert!((r.probabilities[0] - 1.0).abs() < 1e-12);
+        let gate = CanonicalQae {
+            backend: Backend::GateByGate,
+            ..CanonicalQae::new(3)
+        }
+        .distribution(&p)
+        .unwrap();
+        assert!(max_prob_diff(&gate, &r.probabilities) < 1e-12);
+    }
+}
+
+#[test]
 fn bank_stress_test_is_within_three_permille_with_ten_estimation_qubits() {
     let p = bank_stress_test(3).unwrap();
     let exact = bank_stress_test_exact();
