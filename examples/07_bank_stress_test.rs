@@ -10,7 +10,8 @@
 use qtt::plot::Plot;
 
 use qtt::quantum::{
-    classical_monte_carlo, models, CanonicalQae, IterativeQae, MaximumLikelihoodQae, Resources,
+    classical_monte_carlo, models, CanonicalQae, IntervalEstimator, IterativeQae,
+    MaximumLikelihoodQae, Resources,
 };
 
 fn main() -> qtt::Result<()> {

@@ -53,11 +53,8 @@ fn main() -> qtt::Result<()> {
     println!("   exact value {exact_s:.10}");
     println!("   n    calls     linear-approx error   exact-loading error");
     for n in 3..=14 {
-        let backend = if n <= 10 {
-            Backend::DenseGrover
-        } else {
-            Backend::Analytic
-        };
+        // phase estimation on the invariant subspace of Q: exact, fast at every n
+        let backend = Backend::InvariantSubspace;
         let qae = CanonicalQae {
             backend,
             ..CanonicalQae::new(n)

@@ -16,7 +16,8 @@ use std::time::Instant;
 
 use qtt::quantum::{
     classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange,
-    Backend, CanonicalQae, Discretized, Grid, IterativeQae, MaximumLikelihoodQae,
+    Backend, CanonicalQae, Discretized, Grid, IntervalEstimator, IterativeQae,
+    MaximumLikelihoodQae,
 };
 
 fn main() -> qtt::Result<()> {
@@ -32,11 +33,8 @@ fn main() -> qtt::Result<()> {
     let mut canon = vec![];
     let mut lin = vec![];
     for n in 3..=16 {
-        let backend = if n <= 10 {
-            Backend::DenseGrover
-        } else {
-            Backend::Analytic
-        };
+        // phase estimation on the invariant subspace of Q: exact, fast at every n
+        let backend = Backend::InvariantSubspace;
         let r = CanonicalQae {
             backend,
             ..CanonicalQae::new(n)

@@ -44,6 +44,12 @@ fn circuit_macro_reports_runtime_indices_out_of_range() {
     let k = 5;
     let r = qtt::circuit! { reg a[2]; h(a[k]); };
     assert!(r.unwrap_err().to_string().contains("a[5]"));
+    let k: i64 = -1;
+    let r = qtt::circuit! { reg a[2]; h(a[k]); };
+    assert_eq!(
+        r.unwrap_err().to_string(),
+        "invalid argument: qubit a[-1] has a negative index"
+    );
 }
 
 #[test]

@@ -4,5 +4,6 @@
 //! as a submodule here; the runtime consumes these types whether they came
 //! from a macro expansion or were built from data at run time.
 
+pub mod circuit;
 pub mod constraints;
 pub mod opsum;

@@ -25,7 +25,7 @@ pub struct GateInfo {
     pub name: &'static str,
     pub params: usize,
     pub qubits: Qubits,
-    /// `::qtt::quantum::Gate` variant and number of controls, or a special form.
+    /// `::qtt::ir::circuit::GateIr` variant and number of controls, or a special form.
     pub lowering: Lowering,
 }
 

@@ -1,4 +1,6 @@
-//! Emit: the checked spec as builder calls on `::qtt::quantum::Circuit`.
+//! Emit: the checked spec as code that builds its description
+//! (`::qtt::ir::circuit::CircuitIr`, loops and parameters evaluated at run
+//! time) and hands it to `::qtt::quantum::Circuit::from_ir`.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -11,20 +13,21 @@ pub fn emit(spec: &[Spec]) -> TokenStream {
     let body = emit_stmts(spec, &c);
     quote! {
         (|| -> ::qtt::Result<::qtt::quantum::Circuit> {
-            let mut #c = ::qtt::quantum::Circuit::new(0);
+            let mut #c = ::qtt::ir::circuit::CircuitIr::new();
             #body
-            ::core::result::Result::Ok(#c)
+            ::qtt::quantum::Circuit::from_ir(&#c)
         })()
     }
 }
 
 fn emit_stmts(spec: &[Spec], c: &Ident) -> TokenStream {
+    let ir = quote!(::qtt::ir::circuit);
     let mut out = TokenStream::new();
     for s in spec {
         out.extend(match s {
             Spec::Reg { name, size } => {
                 let label = name.to_string();
-                quote! { let #name = #c.add_register(#label, #size)?; }
+                quote! { let #name: usize = #c.register(#label, #size); }
             }
             Spec::For { var, range, body } => {
                 let inner = emit_stmts(body, c);
@@ -41,39 +44,37 @@ fn emit_stmts(spec: &[Spec], c: &Ident) -> TokenStream {
                     .iter()
                     .map(|q| {
                         let (r, i) = (&q.reg, &q.index);
-                        quote! { #r.qubit((#i) as usize)? }
+                        // call-site spans: the cast is the macro's, not the user's code
+                        quote! { #ir::QubitIr { register: #r, index: (#i) as i64 } }
                     })
                     .collect();
                 let ps: Vec<TokenStream> = params.iter().map(|p| quote! { (#p) as f64 }).collect();
-                match lowering {
+                let op = match lowering {
                     Lowering::Controlled { variant, controls } => {
                         let v = format_ident!("{}", variant);
                         let gate = if ps.is_empty() {
-                            quote! { ::qtt::quantum::Gate::#v }
+                            quote! { #ir::GateIr::#v }
                         } else {
-                            quote! { ::qtt::quantum::Gate::#v(#(#ps),*) }
+                            quote! { #ir::GateIr::#v(#(#ps),*) }
                         };
                         let (cs, t) = qs.split_at(*controls);
                         let t = &t[0];
-                        quote_spanned! {*span=> #c.controlled_gate(#gate, &[#(#cs),*], #t)?; }
+                        quote! { #ir::OpIr::Gate { gate: #gate, controls: ::std::vec![#(#cs),*], target: #t } }
                     }
                     Lowering::Swap => {
                         let (a, b) = (&qs[0], &qs[1]);
-                        quote_spanned! {*span=> #c.swap(#a, #b)?; }
+                        quote! { #ir::OpIr::Swap { a: #a, b: #b } }
                     }
                     Lowering::Mcx => {
                         let (t, cs) = qs.split_last().expect("checked arity");
-                        quote_spanned! {*span=> #c.mcx(&[#(#cs),*], #t)?; }
+                        quote! { #ir::OpIr::Mcx { controls: ::std::vec![#(#cs),*], target: #t } }
                     }
                     Lowering::Qft { inverse } => {
                         let r = register.as_ref().expect("checked register");
-                        if *inverse {
-                            quote_spanned! {*span=> #c.iqft(&#r.qubits())?; }
-                        } else {
-                            quote_spanned! {*span=> #c.qft(&#r.qubits())?; }
-                        }
+                        quote! { #ir::OpIr::Qft { register: #r, inverse: #inverse } }
                     }
-                }
+                };
+                quote_spanned! {*span=> #c.push(#op); }
             }
         });
     }

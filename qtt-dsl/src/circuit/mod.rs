@@ -1,7 +1,8 @@
 //! The `circuit!` macro: registers, gates, loops and parameters, checked at
 //! compile time (unknown gate, wrong arity, literal qubit out of range, one qubit
-//! used twice in a gate, a register declared twice), expanded into calls of
-//! `::qtt::quantum::Circuit`'s builder. The expansion evaluates to
+//! used twice in a gate, a register declared twice), lowered to the circuit
+//! description `::qtt::ir::circuit::CircuitIr` that the runtime's
+//! `Circuit::from_ir` consumes. The expansion evaluates to
 //! `::qtt::Result<::qtt::quantum::Circuit>` (indices computed at run time are
 //! checked there).
 

@@ -6,15 +6,14 @@
 //! `1/2` and `y / 2^n` and `1 - y / 2^n` cannot be told apart: the caller states
 //! whether `a <= 1/2` or `a >= 1/2` ([`AmplitudeRange`]), as seed 001 does.
 
-use num_complex::Complex64 as C64;
-
 use super::circuit::Circuit;
 use super::decompose::decompose;
-use super::grover::{append_controlled_q, grover_operator};
+use super::dense_grover;
+use super::grover::{append_controlled_q, grover_iterate};
 use super::problem::EstimationProblem;
 use super::resources::Resources;
 use super::state::StateVector;
-use super::unitary::circuit_unitary;
+use super::subspace::InvariantSubspace;
 use crate::{Error, Result};
 
 /// Which half of the outcome circle holds the answer.
@@ -31,9 +30,14 @@ pub enum AmplitudeRange {
 pub enum Backend {
     /// The full circuit, gate by gate (controlled-Q as in appendix D, repeated).
     GateByGate,
-    /// `Q` as a dense matrix, `Q^{2^k}` by repeated squaring, each applied as one
-    /// controlled dense block; the rest (F, H, inverse QFT) gate by gate.
+    /// `Q` as a dense matrix ([`dense_grover`]), `Q^{2^k}` by repeated squaring,
+    /// each controlled power applied as one GEMM; the inverse QFT as an FFT.
     DenseGrover,
+    /// Phase estimation on the invariant subspace of `Q` containing `F|0>`
+    /// ([`InvariantSubspace`]): gate-level `G` applied a few times to the
+    /// problem's `2^t` amplitudes, the estimation register formed exactly on the
+    /// (2-dimensional) subspace. Same distribution as the circuit, to rounding.
+    InvariantSubspace,
     /// The exact outcome distribution from the amplitude: `Q` acts on the span of
     /// `F|0>` as a rotation, so `P(y)` is the Fejer kernel at `+-theta`.
     Analytic,
@@ -70,12 +74,12 @@ pub struct QaeResult {
 }
 
 impl CanonicalQae {
-    /// `n_est` estimation qubits, `a <= 1/2`, dense-Grover simulation.
+    /// `n_est` estimation qubits, `a <= 1/2`, simulated on the invariant subspace.
     pub fn new(n_est: usize) -> Self {
         CanonicalQae {
             n_est,
             range: AmplitudeRange::AtMostHalf,
-            backend: Backend::DenseGrover,
+            backend: Backend::InvariantSubspace,
         }
     }
 
@@ -123,64 +127,12 @@ impl CanonicalQae {
                 s.apply(&c)?;
                 s.marginal(&est)
             }
-            Backend::DenseGrover => {
-                let q = circuit_unitary(&grover_operator(problem)?)?;
-                // F|0> on the targets tensored with H^n|0> = uniform on the
-                // estimation register: the target state tiled 2^n times.
-                let mut chi = StateVector::zero(t)?;
-                chi.apply(&problem.prep)?;
-                let w = C64::new(1.0 / ((1u64 << self.n_est) as f64).sqrt(), 0.0);
-                let block: Vec<C64> = chi.amplitudes().iter().map(|a| a * w).collect();
-                // The estimation register enters as the uniform product state, so
-                // before controlled-Q^{2^k} every column of the state (the target
-                // amplitudes for one estimation value y) depends only on the lowest
-                // k bits of y. The 2^{n-1} columns the controlled block would
-                // multiply therefore hold 2^k distinct ones: multiply those (one
-                // GEMM) into columns 2^k..2^{k+1}; the copies are never formed.
-                // The result equals the controlled-power circuit's state exactly.
-                let mut s = StateVector::zero(t + self.n_est)?;
-                let dim = 1usize << t;
-                s.amplitudes_mut()[..dim].copy_from_slice(&block);
-                let par = if rayon::current_num_threads() > 1 {
-                    faer::Par::rayon(0)
-                } else {
-                    faer::Par::Seq
-                };
-                let one = C64::new(1.0, 0.0);
-                let mut power = faer::Mat::<C64>::from_fn(dim, dim, |r, s| q[(r, s)]);
-                for k in 0..self.n_est {
-                    if k > 0 {
-                        // Q^{2^k} = (Q^{2^{k-1}})^2, one GEMM
-                        let mut sq = faer::Mat::<C64>::zeros(dim, dim);
-                        faer::linalg::matmul::matmul(
-                            sq.as_mut(),
-                            faer::Accum::Replace,
-                            power.as_ref(),
-                            power.as_ref(),
-                            one,
-                            par,
-                        );
-                        power = sq;
-                    }
-                    let half = 1usize << k;
-                    let (done, rest) = s.amplitudes_mut().split_at_mut(half * dim);
-                    let src = faer::MatRef::from_column_major_slice(done, dim, half);
-                    let dst = faer::MatMut::from_column_major_slice_mut(
-                        &mut rest[..half * dim],
-                        dim,
-                        half,
-                    );
-                    faer::linalg::matmul::matmul(
-                        dst,
-                        faer::Accum::Replace,
-                        power.as_ref(),
-                        src,
-                        one,
-                        par,
-                    );
-                }
-                s.apply_qft(&est, true)?;
-                s.marginal(&est)
+            Backend::DenseGrover => dense_grover::phase_estimation(problem, self.n_est),
+            Backend::InvariantSubspace => {
+                let g = grover_iterate(problem)?;
+                let psi = dense_grover::prepared_state(problem)?;
+                InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g))?
+                    .phase_estimation(2, self.n_est)
             }
             Backend::Analytic => Ok(qpe_distribution(problem.amplitude()?, self.n_est)),
         }

@@ -64,6 +64,20 @@ impl Op {
         }
     }
 
+    /// Calls `f(targets, controls)` without allocating (the hot paths that
+    /// check or dispatch every operation use it).
+    pub fn with_qubits<R>(&self, f: impl FnOnce(&[usize], &[usize]) -> R) -> R {
+        match self {
+            Op::Gate {
+                target, controls, ..
+            } => f(std::slice::from_ref(target), controls),
+            Op::Swap { a, b, controls } => f(&[*a, *b], controls),
+            Op::Unitary {
+                qubits, controls, ..
+            } => f(qubits, controls),
+        }
+    }
+
     /// Every qubit the operation touches (targets then controls).
     pub fn qubits(&self) -> Vec<usize> {
         let mut q = self.targets();
@@ -266,25 +280,26 @@ impl Circuit {
     }
 
     fn check(&self, op: &Op) -> Result<()> {
-        let qs = op.qubits();
-        for &q in &qs {
-            if q >= self.n_qubits {
-                return Err(Error::invalid(format!(
-                    "{} acts on qubit {q}, but the circuit has {} qubits (0..{})",
-                    op.kind(),
-                    self.n_qubits,
-                    self.n_qubits
-                )));
+        op.with_qubits(|targets, controls| {
+            let all = || targets.iter().chain(controls).copied();
+            for (i, q) in all().enumerate() {
+                if q >= self.n_qubits {
+                    return Err(Error::invalid(format!(
+                        "{} acts on qubit {q}, but the circuit has {} qubits (0..{})",
+                        op.kind(),
+                        self.n_qubits,
+                        self.n_qubits
+                    )));
+                }
+                if all().take(i).any(|p| p == q) {
+                    return Err(Error::invalid(format!(
+                        "{} uses qubit {q} twice; a gate's targets and controls must be distinct",
+                        op.kind()
+                    )));
+                }
             }
-        }
-        for (i, &q) in qs.iter().enumerate() {
-            if qs[..i].contains(&q) {
-                return Err(Error::invalid(format!(
-                    "{} uses qubit {q} twice; a gate's targets and controls must be distinct",
-                    op.kind()
-                )));
-            }
-        }
+            Ok(())
+        })?;
         match op {
             Op::Gate { gate, .. } => {
                 if let Some(t) = gate.angle() {

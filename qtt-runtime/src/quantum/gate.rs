@@ -230,20 +230,7 @@ mod tests {
 
     #[test]
     fn every_gate_is_unitary_and_adjoint_inverts_it() {
-        let gates = [
-            Gate::H,
-            Gate::X,
-            Gate::Y,
-            Gate::Z,
-            Gate::S,
-            Gate::Sdg,
-            Gate::T,
-            Gate::Tdg,
-            Gate::Rx(0.3),
-            Gate::Ry(-1.2),
-            Gate::Rz(2.5),
-            Gate::Phase(0.7),
-        ];
+        let gates = crate::quantum::tests::all_gates();
         let id = Gate::Z.matrix().map(|_| c64(0.0, 0.0));
         let id = [c64(1.0, 0.0), id[1], id[2], c64(1.0, 0.0)];
         for g in gates {

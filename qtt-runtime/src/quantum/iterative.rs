@@ -3,6 +3,7 @@
 //! `theta` stays in one half circle after scaling by `4k + 2`, shot counts turned
 //! into intervals by the Chernoff-Hoeffding bound.
 
+use super::interval::{finish, IntervalEstimate, IntervalEstimator};
 use super::oracle::{check_alpha, GroverOracle};
 use super::problem::EstimationProblem;
 use crate::{Error, Result};
@@ -20,48 +21,6 @@ pub struct IterativeQae {
     pub seed: u64,
 }
 
-/// What an amplitude-estimation run with a confidence interval returns.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IntervalEstimate {
-    /// The estimated `a`.
-    pub amplitude: f64,
-    /// Confidence interval on `a`.
-    pub interval: (f64, f64),
-    /// `readout.value(amplitude)`.
-    pub estimate: f64,
-    /// The interval mapped through the readout (sorted).
-    pub estimate_interval: (f64, f64),
-    /// Applications of the Grover iterate `G` over all shots.
-    pub oracle_calls: u64,
-    /// Total shots.
-    pub shots: u64,
-    /// The Grover powers used, in order.
-    pub powers: Vec<u64>,
-}
-
-pub(crate) fn finish(
-    problem: &EstimationProblem,
-    amplitude: f64,
-    interval: (f64, f64),
-    oracle_calls: u64,
-    shots: u64,
-    powers: Vec<u64>,
-) -> IntervalEstimate {
-    let (l, u) = (
-        problem.readout.value(interval.0),
-        problem.readout.value(interval.1),
-    );
-    IntervalEstimate {
-        amplitude,
-        interval,
-        estimate: problem.readout.value(amplitude),
-        estimate_interval: (l.min(u), l.max(u)),
-        oracle_calls,
-        shots,
-        powers,
-    }
-}
-
 impl IterativeQae {
     /// Settings with 100 shots per round and seed 0.
     pub fn new(epsilon: f64, alpha: f64) -> Self {
@@ -72,15 +31,14 @@ impl IterativeQae {
             seed: 0,
         }
     }
+}
 
-    /// Runs iterative QAE on `problem`.
-    pub fn run(&self, problem: &EstimationProblem) -> Result<IntervalEstimate> {
-        let mut oracle = GroverOracle::new(problem, self.seed)?;
-        self.run_with(problem, &mut oracle)
+impl IntervalEstimator for IterativeQae {
+    fn seed(&self) -> u64 {
+        self.seed
     }
 
-    /// Runs iterative QAE against an existing oracle.
-    pub fn run_with(
+    fn run_with(
         &self,
         problem: &EstimationProblem,
         oracle: &mut GroverOracle,

@@ -37,22 +37,55 @@ pub fn insert_zero_bits(mut i: usize, sorted: &[usize]) -> usize {
     i
 }
 
-/// Sorted positions and the OR-mask of a set of qubits.
-fn positions(qubits: impl IntoIterator<Item = usize>) -> (Vec<usize>, usize) {
-    let mut p: Vec<usize> = qubits.into_iter().collect();
-    p.sort_unstable();
-    let mask = p.iter().fold(0usize, |m, &q| m | (1 << q));
+/// Sorted distinct qubit positions, on the stack: kernels on small states run
+/// in well under a microsecond, where a heap allocation per gate would show.
+struct Positions {
+    buf: [usize; usize::BITS as usize],
+    len: usize,
+}
+
+impl std::ops::Deref for Positions {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Sorted positions and the OR-mask of a set of qubits (each below 64).
+fn positions(qubits: impl IntoIterator<Item = usize>) -> (Positions, usize) {
+    let mask = qubits.into_iter().fold(0usize, |m, q| m | (1 << q));
+    let mut p = Positions {
+        buf: [0; usize::BITS as usize],
+        len: 0,
+    };
+    let mut rest = mask;
+    while rest != 0 {
+        p.buf[p.len] = rest.trailing_zeros() as usize;
+        p.len += 1;
+        rest &= rest - 1;
+    }
     (p, mask)
 }
 
 /// Runs `body(range)` over `0..items`, in parallel chunks when worthwhile.
 fn split_work(items: usize, body: impl Fn(std::ops::Range<usize>) + Sync + Send) {
+    split_weighted_work(items, 1, body)
+}
+
+/// As [`split_work`] for items that each cost `weight` amplitude updates: a
+/// chunk gets at least [`PAR_MIN_ITEMS`] updates, at most 4 chunks per thread.
+fn split_weighted_work(
+    items: usize,
+    weight: usize,
+    body: impl Fn(std::ops::Range<usize>) + Sync + Send,
+) {
     let threads = rayon::current_num_threads();
-    if threads <= 1 || items < 2 * PAR_MIN_ITEMS {
+    let work = items.saturating_mul(weight);
+    if threads <= 1 || work < 2 * PAR_MIN_ITEMS {
         body(0..items);
         return;
     }
-    let chunks = (items / PAR_MIN_ITEMS).clamp(1, threads * 4);
+    let chunks = (work / PAR_MIN_ITEMS).clamp(1, threads * 4).min(items);
     let per = items.div_ceil(chunks);
     (0..chunks).into_par_iter().for_each(|c| {
         let lo = c * per;
@@ -63,28 +96,22 @@ fn split_work(items: usize, body: impl Fn(std::ops::Range<usize>) + Sync + Send)
     });
 }
 
-/// Calls `f(&mut a[i0], &mut a[i1])` for every pair `i0 = base | lo_off`,
-/// `i1 = base | hi_off`, where `base` runs over all indices with zeros at
-/// `fixed` (the sorted target and control positions).
-fn for_each_pair<F>(amps: &mut [C64], fixed: &[usize], lo_off: usize, hi_off: usize, f: F)
+/// Calls `body(i)` for every index `i < 2^n` with zeros at `fixed` (sorted
+/// positions), in parallel chunks when worthwhile. Long contiguous runs (the
+/// lowest fixed position is high) are walked as `base + j`; short ones with the
+/// carry trick `next = ((i | fixed) + 1) & !fixed` (3 operations, no branch).
+fn for_each_free_index<F>(n: usize, fixed: &[usize], body: F)
 where
-    F: Fn(&mut C64, &mut C64) + Sync + Send,
+    F: Fn(usize) + Sync + Send,
 {
-    let n = amps.len().trailing_zeros() as usize;
-    let run_bits = fixed[0];
-    let run = 1usize << run_bits;
+    let run = 1usize << fixed[0];
     let items = 1usize << (n - fixed.len());
-    let ptr = SendPtr(amps.as_mut_ptr());
     let fixed_mask = fixed.iter().fold(0usize, |m, &q| m | (1 << q));
     split_work(items, move |range| {
-        let p = ptr;
         if run < SHORT_RUN {
-            // Short runs: step through the free indices with the carry trick
-            // `next = ((i | fixed) + 1) & !fixed` (3 operations, no branch).
             let mut i = insert_zero_bits(range.start, fixed);
             for _ in range {
-                // SAFETY: as below; each i is visited once.
-                unsafe { f(&mut *p.0.add(i | lo_off), &mut *p.0.add(i | hi_off)) }
+                body(i);
                 i = ((i | fixed_mask) + 1) & !fixed_mask;
             }
             return;
@@ -94,13 +121,28 @@ where
             let j0 = k & (run - 1);
             let j1 = run.min(j0 + (range.end - k));
             let base = insert_zero_bits(k - j0, fixed);
-            let (b0, b1) = (base | lo_off, base | hi_off);
             for j in j0..j1 {
-                // SAFETY: i0, i1 < 2^n, and each (i0, i1) pair belongs to exactly one k.
-                unsafe { f(&mut *p.0.add(b0 + j), &mut *p.0.add(b1 + j)) }
+                body(base + j);
             }
             k += j1 - j0;
         }
+    });
+}
+
+/// Calls `f(&mut a[i0], &mut a[i1])` for every pair `i0 = base | lo_off`,
+/// `i1 = base | hi_off`, where `base` runs over all indices with zeros at
+/// `fixed` (the sorted target and control positions, which hold the offsets' bits).
+fn for_each_pair<F>(amps: &mut [C64], fixed: &[usize], lo_off: usize, hi_off: usize, f: F)
+where
+    F: Fn(&mut C64, &mut C64) + Sync + Send,
+{
+    let n = amps.len().trailing_zeros() as usize;
+    let ptr = SendPtr(amps.as_mut_ptr());
+    for_each_free_index(n, fixed, move |base| {
+        let p = ptr;
+        // SAFETY: base + lo_off, base + hi_off < 2^n (the offsets' bits are zero
+        // in base), and each pair belongs to exactly one base.
+        unsafe { f(&mut *p.0.add(base + lo_off), &mut *p.0.add(base + hi_off)) }
     });
 }
 
@@ -110,33 +152,11 @@ where
     F: Fn(&mut C64) + Sync + Send,
 {
     let n = amps.len().trailing_zeros() as usize;
-    let run_bits = fixed[0];
-    let run = 1usize << run_bits;
-    let items = 1usize << (n - fixed.len());
     let ptr = SendPtr(amps.as_mut_ptr());
-    let fixed_mask = fixed.iter().fold(0usize, |m, &q| m | (1 << q));
-    split_work(items, move |range| {
+    for_each_free_index(n, fixed, move |base| {
         let p = ptr;
-        if run < SHORT_RUN {
-            let mut i = insert_zero_bits(range.start, fixed);
-            for _ in range {
-                // SAFETY: each i is visited once.
-                unsafe { f(&mut *p.0.add(i | off)) }
-                i = ((i | fixed_mask) + 1) & !fixed_mask;
-            }
-            return;
-        }
-        let mut k = range.start;
-        while k < range.end {
-            let j0 = k & (run - 1);
-            let j1 = run.min(j0 + (range.end - k));
-            let b = insert_zero_bits(k - j0, fixed) | off;
-            for j in j0..j1 {
-                // SAFETY: each index belongs to exactly one k.
-                unsafe { f(&mut *p.0.add(b + j)) }
-            }
-            k += j1 - j0;
-        }
+        // SAFETY: each index belongs to exactly one base.
+        unsafe { f(&mut *p.0.add(base + off)) }
     });
 }
 
@@ -279,21 +299,18 @@ fn dense_fixed<const D: usize>(
     let cmask = controls.iter().fold(0usize, |m, &q| m | (1 << q));
     let offs: [usize; D] = group_offsets(qubits).try_into().expect("D = 2^k");
     let mat: [[C64; D]; D] = std::array::from_fn(|r| std::array::from_fn(|c| matrix[r * D + c]));
-    let items = 1usize << (n - fixed.len());
     let ptr = SendPtr(amps.as_mut_ptr());
-    split_work(items, move |range| {
+    for_each_free_index(n, &fixed, move |free| {
         let p = ptr;
-        for g in range {
-            let base = insert_zero_bits(g, &fixed) | cmask;
-            // SAFETY: the groups of different g are disjoint.
-            let v: [C64; D] = std::array::from_fn(|s| unsafe { *p.0.add(base | offs[s]) });
-            for r in 0..D {
-                let mut acc = C64::new(0.0, 0.0);
-                for s in 0..D {
-                    acc += mat[r][s] * v[s];
-                }
-                unsafe { *p.0.add(base | offs[r]) = acc };
+        let base = free | cmask;
+        // SAFETY: the groups of different bases are disjoint.
+        let v: [C64; D] = std::array::from_fn(|s| unsafe { *p.0.add(base | offs[s]) });
+        for r in 0..D {
+            let mut acc = C64::new(0.0, 0.0);
+            for s in 0..D {
+                acc += mat[r][s] * v[s];
             }
+            unsafe { *p.0.add(base | offs[r]) = acc };
         }
     });
 }
@@ -306,8 +323,7 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
     let dim = offs.len();
     let items = 1usize << (n - fixed.len());
     let ptr = SendPtr(amps.as_mut_ptr());
-    // Groups are large here, so a smaller chunk still amortises the task cost.
-    let body = |range: std::ops::Range<usize>| {
+    let body = move |range: std::ops::Range<usize>| {
         let p = ptr;
         let mut v = vec![C64::new(0.0, 0.0); dim];
         for g in range {
@@ -326,19 +342,7 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
             }
         }
     };
-    if rayon::current_num_threads() <= 1 || items * dim < 2 * PAR_MIN_ITEMS {
-        body(0..items);
-    } else {
-        let chunks = items.min(rayon::current_num_threads() * 4);
-        let per = items.div_ceil(chunks);
-        (0..chunks).into_par_iter().for_each(|c| {
-            let lo = c * per;
-            let hi = (lo + per).min(items);
-            if lo < hi {
-                body(lo..hi);
-            }
-        });
-    }
+    split_weighted_work(items, dim, body);
 }
 
 /// The quantum Fourier transform on the contiguous qubits `start..start + k`

@@ -3,7 +3,7 @@
 //! `prod_k sin^{2h_k}((2m_k+1) t) cos^{2(N-h_k)}((2m_k+1) t)` maximised over
 //! `t in [0, pi/2]` (`a = sin^2 t`), and a Fisher-information confidence interval.
 
-use super::iterative::{finish, IntervalEstimate};
+use super::interval::{finish, IntervalEstimate, IntervalEstimator};
 use super::oracle::{check_alpha, normal_quantile, GroverOracle};
 use super::problem::EstimationProblem;
 use crate::{Error, Result};
@@ -38,15 +38,14 @@ impl MaximumLikelihoodQae {
             .chain((0..self.levels.saturating_sub(1)).map(|j| 1u64 << j))
             .collect()
     }
+}
 
-    /// Runs MLAE on `problem`.
-    pub fn run(&self, problem: &EstimationProblem) -> Result<IntervalEstimate> {
-        let mut oracle = GroverOracle::new(problem, self.seed)?;
-        self.run_with(problem, &mut oracle)
+impl IntervalEstimator for MaximumLikelihoodQae {
+    fn seed(&self) -> u64 {
+        self.seed
     }
 
-    /// Runs MLAE against an existing oracle.
-    pub fn run_with(
+    fn run_with(
         &self,
         problem: &EstimationProblem,
         oracle: &mut GroverOracle,

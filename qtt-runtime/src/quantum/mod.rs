@@ -1,9 +1,9 @@
 //! Quantum circuits, a state-vector simulator and quantum Monte Carlo (seed 001).
 //!
-//! - circuit IR: [`gate`], [`circuit`], [`decompose`], [`resources`], [`qasm`];
+//! - circuit IR: [`gate`], [`circuit`] (and [`from_ir`] for `qtt_dsl::ir::circuit`), [`decompose`], [`resources`], [`qasm`];
 //! - simulation: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - loading: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
-//! - estimation: [`problem`], [`grover`], [`canonical`], [`iterative`], [`mlae`],
+//! - estimation: [`problem`], [`grover`], [`canonical`] (with [`subspace`], [`dense_grover`]), [`interval`], [`iterative`], [`mlae`],
 //!   [`classical`], and the paper's [`models`].
 //!
 //! Rotation convention: `RY(t) = exp(-i t Y / 2)` (Qiskit, PennyLane).
@@ -13,10 +13,13 @@ pub mod canonical;
 pub mod circuit;
 pub mod classical;
 pub mod decompose;
+pub mod dense_grover;
 pub mod distribution;
+pub mod from_ir;
 pub mod fusion;
 pub mod gate;
 pub mod grover;
+pub mod interval;
 pub mod iterative;
 pub mod kernels;
 pub mod mlae;
@@ -28,6 +31,7 @@ pub mod problem;
 pub mod qasm;
 pub mod resources;
 pub mod state;
+pub mod subspace;
 pub mod unitary;
 pub mod variational;
 
@@ -37,12 +41,14 @@ pub use classical::{classical_monte_carlo, MonteCarloEstimate};
 pub use decompose::decompose;
 pub use distribution::{Discretized, Grid};
 pub use gate::Gate;
-pub use iterative::{IntervalEstimate, IterativeQae};
+pub use interval::{IntervalEstimate, IntervalEstimator};
+pub use iterative::IterativeQae;
 pub use mlae::MaximumLikelihoodQae;
 pub use problem::{EstimationProblem, Normalization, Readout};
 pub use qasm::{from_qasm, to_qasm};
 pub use resources::Resources;
 pub use state::{SimOptions, StateVector};
+pub use subspace::InvariantSubspace;
 pub use unitary::circuit_unitary;
 pub use variational::{TrainOptions, VariationalLoader};
 

@@ -2,73 +2,52 @@
 //! objective qubit reads 1 after `G^k F|0>`, and seeded shot sampling. Iterative
 //! and maximum-likelihood amplitude estimation query it.
 
-use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64 as C64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::dense_grover::prepared_state;
 use super::grover::grover_iterate;
 use super::problem::EstimationProblem;
-use super::state::StateVector;
-use super::unitary::circuit_unitary;
+use super::subspace::InvariantSubspace;
 use crate::{Error, Result};
 
-/// Largest problem (qubits of `F`) for which the dense `G` is built.
-pub const MAX_DENSE_ORACLE_QUBITS: usize = 11;
-
-/// `P(objective = 1)` after `G^k F|0>`, computed from the dense `G` (powers by
-/// repeated squaring, cached), plus a seeded random source for shots.
+/// `P(objective = 1)` after `G^k F|0>`, computed on the invariant subspace of
+/// `G` containing `F|0>` (2-dimensional; see [`InvariantSubspace`]): with the
+/// subspace coordinates `c_k = H^k e_1` and the Gram matrix `M` of the basis
+/// restricted to the good states, `P = c_k^* M c_k`. Exact to rounding for any
+/// `k`, at `O(log k)` small products per query; plus a seeded random source for shots.
 pub struct GroverOracle {
-    chi: DVector<C64>,
-    squares: Vec<DMatrix<C64>>,
-    objective: usize,
+    subspace: InvariantSubspace,
+    good_gram: Vec<C64>,
     rng: ChaCha8Rng,
 }
 
 impl GroverOracle {
     /// The oracle of `problem`, drawing shots from `seed`.
     pub fn new(problem: &EstimationProblem, seed: u64) -> Result<Self> {
-        let t = problem.n_qubits();
-        if t > MAX_DENSE_ORACLE_QUBITS {
-            return Err(Error::TooLarge {
-                what: format!("a dense Grover iterate on {t} qubits"),
-                needed: 1u128 << (2 * t),
-                limit: 1u128 << (2 * MAX_DENSE_ORACLE_QUBITS),
-            });
-        }
-        let g = circuit_unitary(&grover_iterate(problem)?)?;
-        let mut s = StateVector::zero(t)?;
-        s.apply(&problem.prep)?;
+        let g = grover_iterate(problem)?;
+        let psi = prepared_state(problem)?;
+        let subspace = InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g))?;
+        let good_gram = subspace.gram(|x| x >> problem.objective & 1 == 1);
         Ok(GroverOracle {
-            chi: DVector::from_column_slice(s.amplitudes()),
-            squares: vec![g],
-            objective: problem.objective,
+            subspace,
+            good_gram,
             rng: ChaCha8Rng::seed_from_u64(seed),
         })
     }
 
     /// The exact probability of reading 1 after `k` Grover iterations.
     pub fn probability(&mut self, k: u64) -> f64 {
-        let mut v = self.chi.clone();
-        let mut j = 0;
-        let mut rest = k;
-        while rest > 0 {
-            if j == self.squares.len() {
-                let last = self.squares.last().expect("G");
-                let sq = last * last;
-                self.squares.push(sq);
+        let c = self.subspace.coordinates_after(k);
+        let d = c.len();
+        let mut p = C64::new(0.0, 0.0);
+        for i in 0..d {
+            for j in 0..d {
+                p += c[i].conj() * self.good_gram[i * d + j] * c[j];
             }
-            if rest & 1 == 1 {
-                v = &self.squares[j] * v;
-            }
-            rest >>= 1;
-            j += 1;
         }
-        v.iter()
-            .enumerate()
-            .filter(|(i, _)| i >> self.objective & 1 == 1)
-            .map(|(_, a)| a.norm_sqr())
-            .sum()
+        p.re.clamp(0.0, 1.0)
     }
 
     /// The number of ones in `shots` measurements after `k` Grover iterations.

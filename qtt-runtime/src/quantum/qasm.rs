@@ -1,7 +1,10 @@
 //! OpenQASM 2 export (runs in Qiskit: `QuantumCircuit.from_qasm_str`) and a
 //! parser for the subset it writes, so that a round trip can be checked.
 //!
-//! Operations with a direct `qelib1.inc` gate are written as such; everything
+//! Only the gates of the original `qelib1.inc` (Cross et al. 2017) are written,
+//! with a decimal point in every number, so that Qiskit's `qasm2.load` reads the
+//! file in strict mode (tests/qasm_qiskit.rs checks the unitaries): swap, cswap,
+//! crx and cry are written as exact expansions into qelib1 gates; everything
 //! else (more controls, dense blocks) is decomposed to {rx, ry, rz, cx} first.
 //! Qubit `q` is `q[q]`, and Qiskit's little-endian order is ours, so Qiskit's
 //! statevector equals ours up to the global phase, which OpenQASM 2 cannot
@@ -12,9 +15,14 @@ use super::decompose::decompose;
 use super::gate::{c64, zyz_angles, Gate};
 use crate::{Error, Result};
 
-/// Angles are written with Rust's shortest round-trip formatting: exact on re-read.
+/// Angles are written with Rust's shortest round-trip formatting (exact on
+/// re-read), with the decimal point OpenQASM 2 requires (`1e-7` -> `1.0e-7`).
 fn ang(t: f64) -> String {
-    format!("{t:?}")
+    let s = format!("{t:?}");
+    match s.find('e') {
+        Some(i) if !s[..i].contains('.') => format!("{}.0{}", &s[..i], &s[i..]),
+        _ => s,
+    }
 }
 
 /// The circuit as OpenQASM 2 text.
@@ -77,10 +85,22 @@ fn direct(op: &Op) -> Option<(String, f64)> {
                 (Gate::X | Gate::Y | Gate::Z | Gate::H, [c]) => {
                     Some((format!("c{} {},{t};\n", gate.name(), q(*c)), 0.0))
                 }
-                (Gate::Rx(th) | Gate::Ry(th) | Gate::Rz(th), [c]) => Some((
-                    format!("c{}({}) {},{t};\n", gate.name(), ang(*th), q(*c)),
+                // crx and cry are not in the original qelib1.inc that Qiskit's
+                // `qasm2.load` reads: exact expansions (RX = H RZ H; X RY(a) X = RY(-a)).
+                (Gate::Rx(th), [c]) => Some((
+                    format!("h {t};\ncrz({}) {},{t};\nh {t};\n", ang(*th), q(*c)),
                     0.0,
                 )),
+                (Gate::Ry(th), [c]) => Some((
+                    format!(
+                        "ry({}) {t};\ncx {c},{t};\nry({}) {t};\ncx {c},{t};\n",
+                        ang(th / 2.0),
+                        ang(-th / 2.0),
+                        c = q(*c)
+                    ),
+                    0.0,
+                )),
+                (Gate::Rz(th), [c]) => Some((format!("crz({}) {},{t};\n", ang(*th), q(*c)), 0.0)),
                 (Gate::Phase(th), [c]) => {
                     Some((format!("cu1({}) {},{t};\n", ang(*th), q(*c)), 0.0))
                 }
@@ -88,11 +108,19 @@ fn direct(op: &Op) -> Option<(String, f64)> {
                 _ => None,
             }
         }
-        Op::Swap { a, b, controls } => match controls.as_slice() {
-            [] => Some((format!("swap {},{};\n", q(*a), q(*b)), 0.0)),
-            [c] => Some((format!("cswap {},{},{};\n", q(*c), q(*a), q(*b)), 0.0)),
-            _ => None,
-        },
+        // swap and cswap are not in the original qelib1.inc either: three CNOTs,
+        // and a Toffoli between two CNOTs (Fredkin).
+        Op::Swap { a, b, controls } => {
+            let (a, b) = (q(*a), q(*b));
+            match controls.as_slice() {
+                [] => Some((format!("cx {a},{b};\ncx {b},{a};\ncx {a},{b};\n"), 0.0)),
+                [c] => Some((
+                    format!("cx {b},{a};\nccx {},{a},{b};\ncx {b},{a};\n", q(*c)),
+                    0.0,
+                )),
+                _ => None,
+            }
+        }
         Op::Unitary { .. } => None,
     }
 }

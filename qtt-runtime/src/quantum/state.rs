@@ -14,6 +14,13 @@ use crate::{Error, Result};
 /// Bytes per amplitude (Complex64).
 pub const BYTES_PER_AMPLITUDE: usize = 16;
 
+/// States of at most this many qubits (16 MiB) are allocated without first
+/// asking the system how much memory is available.
+const SMALL_STATE_QUBITS: usize = 20;
+
+/// [`StateVector::apply`] fuses no gates on states of at most this many qubits.
+pub const NO_FUSION_MAX_QUBITS: usize = 10;
+
 /// How circuits are applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SimOptions {
@@ -53,10 +60,16 @@ impl StateVector {
     /// `|0...0>` on `n_qubits` qubits; a clear error when `2^n` amplitudes
     /// (16 bytes each) would not fit in the available memory.
     pub fn zero(n_qubits: usize) -> Result<Self> {
-        let limit_amps = available_memory_bytes()
-            .map(|b| b / BYTES_PER_AMPLITUDE as u128)
-            .unwrap_or(1u128 << 40)
-            .min(isize::MAX as u128 / BYTES_PER_AMPLITUDE as u128);
+        // Small states skip the /proc/meminfo read (tens of microseconds, more
+        // than simulating a few-qubit circuit); their allocation is still checked.
+        let limit_amps = if n_qubits <= SMALL_STATE_QUBITS {
+            1u128 << SMALL_STATE_QUBITS
+        } else {
+            available_memory_bytes()
+                .map(|b| b / BYTES_PER_AMPLITUDE as u128)
+                .unwrap_or(1u128 << 40)
+                .min(isize::MAX as u128 / BYTES_PER_AMPLITUDE as u128)
+        };
         let needed = 1u128 << n_qubits.min(127);
         if n_qubits >= 64 || needed > limit_amps {
             return Err(Error::TooLarge {
@@ -141,14 +154,19 @@ impl StateVector {
 
     /// Applies one operation (no fusion).
     pub fn apply_op(&mut self, op: &Op) -> Result<()> {
-        for q in op.qubits() {
-            if q >= self.n_qubits {
-                return Err(Error::invalid(format!(
-                    "{} acts on qubit {q}, but the state has {} qubits",
-                    op.kind(),
-                    self.n_qubits
-                )));
-            }
+        let outside = op.with_qubits(|targets, controls| {
+            targets
+                .iter()
+                .chain(controls)
+                .copied()
+                .find(|&q| q >= self.n_qubits)
+        });
+        if let Some(q) = outside {
+            return Err(Error::invalid(format!(
+                "{} acts on qubit {q}, but the state has {} qubits",
+                op.kind(),
+                self.n_qubits
+            )));
         }
         match op {
             Op::Gate {
@@ -166,9 +184,19 @@ impl StateVector {
         Ok(())
     }
 
-    /// Applies a circuit with the default options (single-qubit gate fusion).
+    /// Applies a circuit with the default options (single-qubit gate fusion on
+    /// states of more than [`NO_FUSION_MAX_QUBITS`] qubits).
     pub fn apply(&mut self, circuit: &Circuit) -> Result<()> {
-        self.apply_with(circuit, SimOptions::default())
+        // A state of a few qubits sits in L1: a pass costs its flops only, and
+        // building the fused blocks would cost more than the passes it saves.
+        let opts = if self.n_qubits <= NO_FUSION_MAX_QUBITS {
+            SimOptions {
+                fusion_max_qubits: 0,
+            }
+        } else {
+            SimOptions::default()
+        };
+        self.apply_with(circuit, opts)
     }
 
     /// Applies a circuit with explicit options.

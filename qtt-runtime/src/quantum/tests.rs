@@ -31,7 +31,8 @@ fn controlled_dense(n: usize, m: &[C64; 4], target: usize, controls: &[usize]) -
     })
 }
 
-fn all_gates() -> Vec<Gate> {
+/// One gate of every kind (rotations at generic angles, a generic unitary).
+pub(super) fn all_gates() -> Vec<Gate> {
     vec![
         Gate::H,
         Gate::X,
@@ -47,6 +48,22 @@ fn all_gates() -> Vec<Gate> {
         Gate::Phase(0.9),
         Gate::Unitary(gate::mul2(&Gate::H.matrix(), &Gate::Rz(0.4).matrix())),
     ]
+}
+
+/// The largest entry-wise distance of two amplitude vectors.
+pub(super) fn max_amp_diff(a: &[C64], b: &[C64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
+}
+
+/// The largest entry-wise difference of two probability vectors.
+pub(super) fn max_prob_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
 }
 
 fn random_circuit(n: usize, len: usize, seed: u64) -> Circuit {
@@ -78,10 +95,8 @@ fn random_circuit(n: usize, len: usize, seed: u64) -> Circuit {
                     .rz(0.3, 1)
                     .unwrap();
                 let u = circuit_unitary(&sub).unwrap();
-                let m: Vec<C64> = (0..4)
-                    .flat_map(|r| (0..4).map(move |s| (r, s)))
-                    .map(|(r, s)| u[(r, s)])
-                    .collect();
+                // row-major entries: the transpose of nalgebra's column-major storage
+                let m = u.transpose().as_slice().to_vec();
                 c.push(Op::Unitary {
                     qubits: vec![qs[0], qs[1]],
                     matrix: std::sync::Arc::new(m),
@@ -193,12 +208,7 @@ fn gates_on_high_and_low_qubits_of_a_larger_state_agree_with_the_oracle() {
         }
         amps = next;
     }
-    let d = a
-        .amplitudes()
-        .iter()
-        .zip(&amps)
-        .map(|(x, y)| (x - y).norm())
-        .fold(0.0, f64::max);
+    let d = max_amp_diff(a.amplitudes(), &amps);
     assert!(d < 1e-13, "max diff {d}");
 }
 
@@ -222,12 +232,7 @@ fn fusion_does_not_change_the_state() {
             },
         )
         .unwrap();
-        let d = a
-            .amplitudes()
-            .iter()
-            .zip(b.amplitudes())
-            .map(|(x, y)| (x - y).norm())
-            .fold(0.0, f64::max);
+        let d = max_amp_diff(a.amplitudes(), b.amplitudes());
         assert!(d < 1e-12, "seed {seed}: {d}");
     }
 }
@@ -358,7 +363,28 @@ fn qasm_round_trip_gives_the_same_unitary() {
             &circuit_unitary(&back).unwrap(),
         );
         assert!(e < 1e-10, "seed {seed}: {e}\n{text}");
+        // only the original qelib1.inc gates, every number with a decimal point
+        // (what Qiskit's strict `qasm2.load` accepts; tests/qasm_qiskit.rs runs it)
+        for line in text.lines().filter(|l| !l.starts_with("//")) {
+            let name = line.split([' ', '(']).next().unwrap();
+            assert!(
+                !["swap", "cswap", "crx", "cry", "p", "cp"].contains(&name),
+                "{line}"
+            );
+            if let (Some(i), Some(j)) = (line.find('('), line.find(')')) {
+                for num in line[i + 1..j].split(',') {
+                    assert!(num.contains('.'), "{line}");
+                }
+            }
+        }
     }
+    let mut tiny = Circuit::new(2);
+    tiny.rx(1e-7, 0).unwrap().ry(-2e21, 1).unwrap();
+    let text = to_qasm(&tiny).unwrap();
+    assert!(
+        text.contains("rx(1.0e-7) q[0];") && text.contains("ry(-2.0e21) q[1];"),
+        "{text}"
+    );
     let bad = from_qasm("OPENQASM 2.0;\nqreg q[2];\nfoo q[0];\n", "bad.qasm").unwrap_err();
     assert_eq!(bad.to_string(), "bad.qasm:3: unknown gate `foo`");
     let range = from_qasm("qreg q[2];\ncx q[0],q[5];\n", "r.qasm").unwrap_err();
@@ -458,12 +484,7 @@ fn controlled_dense_block_on_the_lowest_qubits_uses_gemm_and_agrees() {
     let mut c = Circuit::new(8);
     c.append_controlled(&sub, &[0, 1, 2, 3], &[6, 5]).unwrap();
     b.apply(&c).unwrap();
-    let d = a
-        .amplitudes()
-        .iter()
-        .zip(b.amplitudes())
-        .map(|(x, y)| (x - y).norm())
-        .fold(0.0, f64::max);
+    let d = max_amp_diff(a.amplitudes(), b.amplitudes());
     assert!(d < 1e-12, "{d}");
 }
 
@@ -491,12 +512,73 @@ fn fft_qft_kernel_equals_the_gate_circuit() {
             c.qft(&qs).unwrap();
         }
         b.apply(&c).unwrap();
-        let d = a
-            .amplitudes()
-            .iter()
-            .zip(b.amplitudes())
-            .map(|(x, y)| (x - y).norm())
-            .fold(0.0, f64::max);
+        let d = max_amp_diff(a.amplitudes(), b.amplitudes());
         assert!(d < 1e-12, "start {start} k {k}: {d}");
     }
+}
+
+#[test]
+fn circuit_descriptions_build_the_same_circuit_as_the_builder() {
+    use qtt_dsl::ir::circuit::{CircuitIr, GateIr, OpIr, QubitIr};
+    let mut ir = CircuitIr::new();
+    let a = ir.register("a", 3);
+    let anc = ir.register("anc", 1);
+    let q = |register, index| QubitIr { register, index };
+    ir.push(OpIr::Gate {
+        gate: GateIr::H,
+        controls: vec![],
+        target: q(a, 0),
+    });
+    ir.push(OpIr::Gate {
+        gate: GateIr::Ry(0.4),
+        controls: vec![q(a, 0), q(a, 1)],
+        target: q(anc, 0),
+    });
+    ir.push(OpIr::Mcx {
+        controls: vec![q(a, 0), q(a, 1), q(a, 2)],
+        target: q(anc, 0),
+    });
+    ir.push(OpIr::Swap {
+        a: q(a, 0),
+        b: q(a, 2),
+    });
+    ir.push(OpIr::Qft {
+        register: a,
+        inverse: true,
+    });
+    let c = Circuit::from_ir(&ir).unwrap();
+    assert_eq!(ir.n_qubits(), 4);
+    let mut b = Circuit::new(4);
+    b.h(0).unwrap();
+    b.controlled_gate(Gate::Ry(0.4), &[0, 1], 3).unwrap();
+    b.mcx(&[0, 1, 2], 3).unwrap().swap(0, 2).unwrap();
+    b.iqft(&[0, 1, 2]).unwrap();
+    let d = max_abs_diff(&circuit_unitary(&c).unwrap(), &circuit_unitary(&b).unwrap());
+    assert!(d < 1e-12, "{d}");
+    assert_eq!(c.register("anc").unwrap().start, 3);
+    // what only run time knows is checked, with the qubit named
+    let err = |op| {
+        let mut bad = ir.clone();
+        bad.push(op);
+        Circuit::from_ir(&bad).unwrap_err().to_string()
+    };
+    let h = |target| OpIr::Gate {
+        gate: GateIr::H,
+        controls: vec![],
+        target,
+    };
+    assert!(err(h(q(a, 3))).contains("a[3] is out of range"));
+    assert!(err(h(q(anc, -2))).contains("anc[-2] has a negative index"));
+    assert!(err(h(q(7, 0))).contains("register number 7 is not declared"));
+    let twice = err(OpIr::Swap {
+        a: q(a, 1),
+        b: q(a, 1),
+    });
+    assert!(twice.contains("twice"), "{twice}");
+    let nan = err(OpIr::Gate {
+        gate: GateIr::Rx(f64::NAN),
+        controls: vec![],
+        target: q(a, 0),
+    });
+    assert!(nan.contains("NaN"), "{nan}");
 }

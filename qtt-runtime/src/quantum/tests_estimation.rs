@@ -6,6 +6,7 @@ use nalgebra::DMatrix;
 use super::canonical::qpe_distribution;
 use super::grover::grover_operator;
 use super::models::*;
+use super::tests::max_prob_diff;
 use super::*;
 
 #[test]
@@ -19,12 +20,7 @@ fn rotation_tree_reproduces_the_pmf() {
         let c = distribution::state_preparation(&pmf).unwrap();
         let mut s = StateVector::zero(m).unwrap();
         s.apply(&c).unwrap();
-        let err = s
-            .probabilities()
-            .iter()
-            .zip(&pmf)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let err = max_prob_diff(&s.probabilities(), &pmf);
         assert!(err < 1e-12, "m = {m}: {err}");
         // real non-negative amplitudes sqrt(p)
         assert!(s
@@ -36,12 +32,7 @@ fn rotation_tree_reproduces_the_pmf() {
     let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, 5, Grid::CellMeans).unwrap();
     let mut s = StateVector::zero(5).unwrap();
     s.apply(&d.loader().unwrap()).unwrap();
-    let err = s
-        .probabilities()
-        .iter()
-        .zip(&d.pmf)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
+    let err = max_prob_diff(&s.probabilities(), &d.pmf);
     assert!(err < 1e-12);
     // cell means make affine means exact: E[d] = 2/12
     assert!(
@@ -110,11 +101,7 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
     assert_eq!(r.q_calls, 1023);
     // the analytic distribution agrees with the simulated one
     let an = qpe_distribution(p.amplitude().unwrap(), 10);
-    let d = an
-        .iter()
-        .zip(&r.probabilities)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
+    let d = max_prob_diff(&an, &r.probabilities);
     assert!(d < 1e-11, "{d}");
     // n = 6: twin peaks at 29 and 35
     let r6 = CanonicalQae::new(6).run(&p).unwrap();
@@ -134,7 +121,7 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
 }
 
 #[test]
-fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
+fn fast_paths_agree_with_the_gate_by_gate_circuit() {
     let p = gaussian_sin2(2).unwrap();
     for n in 1..=4 {
         let gate = CanonicalQae {
@@ -143,13 +130,16 @@ fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
         }
         .distribution(&p)
         .unwrap();
-        let dense = CanonicalQae::new(n).distribution(&p).unwrap();
-        let d = gate
-            .iter()
-            .zip(&dense)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        assert!(d < 1e-12, "n = {n}: {d}");
+        for backend in [Backend::DenseGrover, Backend::InvariantSubspace] {
+            let fast = CanonicalQae {
+                backend,
+                ..CanonicalQae::new(n)
+            }
+            .distribution(&p)
+            .unwrap();
+            let d = max_prob_diff(&gate, &fast);
+            assert!(d < 1e-12, "{backend:?}, n = {n}: {d}");
+        }
     }
     // the decomposed gate-level circuit gives the same distribution too
     let qae = CanonicalQae {
@@ -168,6 +158,82 @@ fn dense_grover_path_agrees_with_the_gate_by_gate_circuit() {
     assert_eq!(whole.gates, parts.gates);
     assert_eq!(whole.cnots, parts.cnots);
     assert!(whole.depth <= parts.depth);
+}
+
+#[test]
+fn dense_grover_matrix_is_the_unitary_of_the_gate_level_iterate() {
+    for p in [gaussian_sin2(3).unwrap(), bank_stress_test(2).unwrap()] {
+        let gates = unitary::circuit_unitary(&grover::grover_iterate(&p).unwrap()).unwrap();
+        let psi = dense_grover::prepared_state(&p).unwrap();
+        let dense = dense_grover::grover_matrix(&p, &psi);
+        let d = (0..gates.nrows())
+            .flat_map(|r| (0..gates.ncols()).map(move |s| (r, s)))
+            .map(|(r, s)| (gates[(r, s)] - dense[(r, s)]).norm())
+            .fold(0.0, f64::max);
+        assert!(d < 1e-12, "{d}");
+    }
+}
+
+#[test]
+fn invariant_subspace_matches_the_circuit_on_the_benchmark_problem() {
+    // the sin^2 example at its benchmark size: 6 problem qubits, 6 estimation qubits
+    let p = gaussian_sin2(5).unwrap();
+    let g = grover::grover_iterate(&p).unwrap();
+    let mut psi = StateVector::zero(p.n_qubits()).unwrap();
+    psi.apply(&p.prep).unwrap();
+    let k = InvariantSubspace::arnoldi(&g, &psi, 1e-13).unwrap();
+    // G rotates the good/bad plane: a 2-dimensional invariant subspace
+    assert_eq!(k.dim(), 2);
+    assert!(k.residual < 1e-13, "{}", k.residual);
+    let dist = |backend, n| {
+        CanonicalQae {
+            backend,
+            ..CanonicalQae::new(n)
+        }
+        .distribution(&p)
+        .unwrap()
+    };
+    let gate = dist(Backend::GateByGate, 6);
+    let d = max_prob_diff(&gate, &dist(Backend::InvariantSubspace, 6));
+    assert!(d < 1e-12, "{d}");
+    let d = max_prob_diff(
+        &dist(Backend::DenseGrover, 10),
+        &dist(Backend::InvariantSubspace, 10),
+    );
+    assert!(d < 1e-12, "{d}");
+    // an operator on other qubits than the state is a shape error, not a panic
+    let small = StateVector::zero(3).unwrap();
+    assert!(InvariantSubspace::arnoldi(&g, &small, 1e-13).is_err());
+}
+
+#[test]
+fn invariant_subspace_handles_amplitudes_zero_and_one() {
+    // a = 0 or 1: F|0> is an eigenvector of G (eigenvalue -1 or 1), the subspace
+    // is 1-dimensional and Q = G^2 fixes F|0>: all weight on y = 0 (a = 1 reads
+    // as theta = 1 = 0 mod 1, which Q = G^2 cannot tell from a = 0)
+    let d = Discretized::normal(0.0, 1.0, -2.0, 2.0, 2, Grid::Endpoints).unwrap();
+    for value in [0.0, 1.0] {
+        let p = EstimationProblem::from_distributions(
+            std::slice::from_ref(&d),
+            |_| value,
+            Normalization::Identity,
+        )
+        .unwrap();
+        let g = grover::grover_iterate(&p).unwrap();
+        let psi = dense_grover::prepared_state(&p).unwrap();
+        let k = InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g)).unwrap();
+        assert_eq!(k.dim(), 1);
+        let r = CanonicalQae::new(3).run(&p).unwrap();
+        assert_eq!(r.y, 0);
+        assert!((r.probabilities[0] - 1.0).abs() < 1e-12);
+        let gate = CanonicalQae {
+            backend: Backend::GateByGate,
+            ..CanonicalQae::new(3)
+        }
+        .distribution(&p)
+        .unwrap();
+        assert!(max_prob_diff(&gate, &r.probabilities) < 1e-12);
+    }
 }
 
 #[test]
@@ -214,6 +280,22 @@ fn grover_oracle_follows_sin_squared_of_odd_multiples() {
     for k in [0u64, 1, 2, 5, 13, 100] {
         let want = ((2 * k + 1) as f64 * ta).sin().powi(2);
         assert!((o.probability(k) - want).abs() < 1e-10, "k = {k}");
+    }
+    // against the gate-level state G^k F|0>
+    let g = grover::grover_iterate(&p).unwrap();
+    let mut s = dense_grover::prepared_state(&p).unwrap();
+    for _ in 0..13 {
+        s.apply(&g).unwrap();
+    }
+    let gate_level = s.probability_one(p.objective).unwrap();
+    assert!((o.probability(13) - gate_level).abs() < 1e-12);
+    // 13 problem qubits: beyond where a dense G would be built
+    let big = bank_stress_test(6).unwrap();
+    let tb = big.amplitude().unwrap().sqrt().asin();
+    let mut ob = oracle::GroverOracle::new(&big, 0).unwrap();
+    for k in [0u64, 3, 40] {
+        let want = ((2 * k + 1) as f64 * tb).sin().powi(2);
+        assert!((ob.probability(k) - want).abs() < 1e-10, "k = {k}");
     }
     assert!((oracle::normal_quantile(0.975) - 1.959963985).abs() < 1e-8);
 }

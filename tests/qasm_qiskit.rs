@@ -1,0 +1,163 @@
+//! OpenQASM 2 export checked by Qiskit (ignored by default: it needs Python
+//! with Qiskit, found at `$QTT_PEER_PY` or `~/.cache/qtt-peers/bin/python`).
+//!
+//! Writes `out/qasm/<name>.qasm` and `out/qasm/<name>.unitary` (our dense
+//! unitary, row-major, one `re im` pair per line) for a QFT, every gate kind,
+//! a decomposed multi-controlled X, the loaded N(0,1) distribution + sin^2 payoff,
+//! its Grover operator Q and a whole canonical QAE circuit, then runs
+//! `benches/peers/qasm_roundtrip.py`, which loads each file with
+//! `qiskit.qasm2.load`, builds `qiskit.quantum_info.Operator` and compares it
+//! with ours entry-wise (global phase from the `// qtt-global-phase` comment).
+//!
+//! `cargo test --release --test qasm_qiskit -- --ignored --nocapture`
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use qtt::quantum::grover::grover_operator;
+use qtt::quantum::{circuit_unitary, models, to_qasm, CanonicalQae, Circuit, Gate};
+
+/// One circuit of every gate kind the IR has, on 4 qubits.
+fn every_gate() -> Circuit {
+    let mut c = Circuit::new(4);
+    c.h(0).unwrap().x(1).unwrap().y(2).unwrap().z(3).unwrap();
+    c.s(0)
+        .unwrap()
+        .sdg(1)
+        .unwrap()
+        .t(2)
+        .unwrap()
+        .tdg(3)
+        .unwrap();
+    c.rx(0.3, 0)
+        .unwrap()
+        .ry(-1.1, 1)
+        .unwrap()
+        .rz(2.5, 2)
+        .unwrap();
+    c.phase(0.7, 3).unwrap();
+    c.rx(1e-7, 0)
+        .unwrap()
+        .ry(3.0e-12, 1)
+        .unwrap()
+        .rz(-1.0e20, 2)
+        .unwrap();
+    c.cx(0, 1).unwrap().cz(1, 2).unwrap().swap(2, 3).unwrap();
+    c.controlled_gate(Gate::Y, &[3], 0).unwrap();
+    c.controlled_gate(Gate::H, &[2], 1).unwrap();
+    c.controlled_gate(Gate::S, &[0], 3).unwrap();
+    c.controlled_gate(Gate::Rx(0.4), &[1], 2).unwrap();
+    c.cry(-0.9, 2, 3).unwrap().cphase(1.3, 3, 0).unwrap();
+    c.controlled_gate(Gate::Rz(0.8), &[0], 2).unwrap();
+    c.ccx(0, 1, 2).unwrap();
+    c.controlled_gate(Gate::Ry(0.25), &[0, 1, 3], 2).unwrap();
+    c.push(qtt::quantum::Op::Swap {
+        a: 1,
+        b: 3,
+        controls: vec![0],
+    })
+    .unwrap();
+    // a dense 2-qubit block: the unitary of a small entangling circuit
+    let mut blk = Circuit::new(2);
+    blk.h(0)
+        .unwrap()
+        .cx(0, 1)
+        .unwrap()
+        .rz(0.6, 1)
+        .unwrap()
+        .ry(0.2, 0)
+        .unwrap();
+    let u = circuit_unitary(&blk).unwrap();
+    // row-major entries: the transpose of nalgebra's column-major storage
+    let m = u.transpose().as_slice().to_vec();
+    c.unitary(&[1, 3], m).unwrap();
+    c.global_phase = 0.4;
+    c
+}
+
+fn circuits() -> Vec<(&'static str, Circuit)> {
+    let mut qft = Circuit::new(5);
+    qft.qft(&[0, 1, 2, 3, 4]).unwrap();
+    let mut iqft = Circuit::new(4);
+    iqft.iqft(&[3, 1, 2]).unwrap();
+    let mut mcx = Circuit::new(7);
+    mcx.h(6).unwrap();
+    mcx.mcx(&[0, 1, 2, 3, 4], 6).unwrap();
+    let gauss = models::gaussian_sin2(3).unwrap();
+    let stress = models::bank_stress_test(2).unwrap();
+    let small = models::gaussian_sin2(2).unwrap();
+    let qae = CanonicalQae::new(2).circuit(&small).unwrap();
+    vec![
+        ("qft5", qft),
+        ("iqft_permuted", iqft),
+        ("every_gate", every_gate()),
+        ("mcx5_controls", mcx),
+        ("gaussian_sin2_m3_prep", gauss.prep.clone()),
+        (
+            "gaussian_sin2_m3_grover_q",
+            grover_operator(&gauss).unwrap(),
+        ),
+        ("bank_stress_m2_prep", stress.prep),
+        ("canonical_qae_m2_n2", qae),
+    ]
+}
+
+fn write_unitary(path: &Path, c: &Circuit) {
+    let u = circuit_unitary(c).unwrap();
+    let mut s = String::new();
+    for r in 0..u.nrows() {
+        for col in 0..u.ncols() {
+            let z = u[(r, col)];
+            writeln!(s, "{:?} {:?}", z.re, z.im).unwrap();
+        }
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("QTT_PEER_PY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").expect("HOME is set");
+            Path::new(&home).join(".cache/qtt-peers/bin/python")
+        })
+}
+
+#[test]
+#[ignore = "needs Python with Qiskit (QTT_PEER_PY)"]
+fn exported_qasm_runs_in_qiskit_with_the_same_unitary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("out/qasm");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, c) in circuits() {
+        std::fs::write(dir.join(format!("{name}.qasm")), to_qasm(&c).unwrap()).unwrap();
+        write_unitary(&dir.join(format!("{name}.unitary")), &c);
+    }
+    let py = python();
+    assert!(
+        py.exists(),
+        "no Python at {} (set QTT_PEER_PY)",
+        py.display()
+    );
+    let out = std::process::Command::new(&py)
+        .arg(root.join("benches/peers/qasm_roundtrip.py"))
+        .arg(&dir)
+        .arg("--tol")
+        .arg("1e-10")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "Qiskit check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("\"ok\": true"))
+            .count(),
+        8
+    );
+}
