@@ -21,7 +21,9 @@ pub fn run(quiet: bool) -> Result<(), String> {
         })
         .collect();
     let x0 = TensorTrain::product(&neel).map_err(|e| e.to_string())?;
-    println!("charges: open spin-1 Heisenberg chain, {d} sites, two-site DMRG at bond dimension {chi}");
+    println!(
+        "charges: open spin-1 Heisenberg chain, {d} sites, two-site DMRG at bond dimension {chi}"
+    );
     let mut energies = Vec::new();
     for (name, symmetry) in [("dense", Symmetry::Off), ("U(1) S_z", Symmetry::Auto)] {
         let mut o = DmrgOptions::two_site(chi);
