@@ -126,3 +126,94 @@ pub(crate) fn mixed_split(
         discarded: ((theta_sq - kept_sq) / theta_sq.max(f64::MIN_POSITIVE)).max(0.0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::dmrg::tests::heisenberg;
+    use crate::solve::environment::{extend_left, extend_right, Env};
+    use crate::tt::TensorTrain;
+
+    /// The Neel product state of a spin-1 chain: every bond has rank 1.
+    fn neel(d: usize) -> TensorTrain {
+        let f: Vec<Vec<f64>> = (0..d)
+            .map(|i| {
+                let mut v = vec![0.0; 3];
+                v[if i % 2 == 0 { 0 } else { 2 }] = 1.0;
+                v
+            })
+            .collect();
+        TensorTrain::product(&f).unwrap()
+    }
+
+    #[test]
+    fn mixed_split_keeps_theta_and_opens_new_directions() {
+        // Bond (1, 2) of a 4-site chain in the Neel state: theta has rank 1;
+        // the Hamiltonian terms crossing the bond (S+ S-, S- S+, Sz Sz)
+        // reach other states of site 1 (site 2 moving left), which the
+        // mixed basis must contain while theta stays exactly representable.
+        let d = 4;
+        let h = heisenberg(d, false);
+        let x = neel(d);
+        let ops: Vec<OpCore> = (0..d).map(|k| OpCore::new(h.core(k), 3)).collect();
+        let c = x.cores();
+        let l = extend_left(&Env::boundary(), &ops[0], &c[0], &c[0]);
+        let r = extend_right(&Env::boundary(), &ops[3], &c[3], &c[3]);
+        let theta = DMatrix::from_fn(3, 3, |i, j| c[1].get(0, i, 0) * c[2].get(0, j, 0));
+        for to_right in [true, false] {
+            let (env, w) = if to_right {
+                (&l, &ops[1])
+            } else {
+                (&r, &ops[2])
+            };
+            let plain = mixed_split(&theta, env, w, (1, 3, 3, 1), to_right, 0.0, 9, 0.0).unwrap();
+            assert_eq!(plain.left.ncols(), 1, "a = 0 keeps theta's rank");
+            let s = mixed_split(&theta, env, w, (1, 3, 3, 1), to_right, 1e-3, 9, 0.0).unwrap();
+            let k = s.left.ncols();
+            // S+- flip the site's m = -1 (+1) to m = 0: one new direction.
+            assert_eq!(k, 2, "to_right {to_right}");
+            let back = &s.left * &s.right;
+            assert!((back - &theta).norm() < 1e-14);
+            assert!(s.discarded < 1e-14);
+            let orth = if to_right {
+                s.left.transpose() * &s.left
+            } else {
+                &s.right * s.right.transpose()
+            };
+            assert!((orth - DMatrix::identity(k, k)).norm() < 1e-13);
+            // The added directions carry weight of order sqrt(a): a rank
+            // cap of 1 keeps theta's direction only.
+            let one = mixed_split(&theta, env, w, (1, 3, 3, 1), to_right, 1e-3, 1, 0.0).unwrap();
+            assert!((&one.left * &one.right - &theta).norm() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn mixing_a_random_state_enlarges_the_basis_and_keeps_the_state() {
+        let d = 6;
+        let h = heisenberg(d, true);
+        let mut x = TensorTrain::random(&[3; 6], 3, 5).unwrap();
+        x.orthogonalize(2).unwrap();
+        let ops: Vec<OpCore> = (0..d).map(|k| OpCore::new(h.core(k), 3)).collect();
+        let c = x.cores();
+        let mut l = Env::boundary();
+        for k in 0..2 {
+            l = extend_left(&l, &ops[k], &c[k], &c[k]);
+        }
+        let (rl, _, rm) = c[2].shape();
+        let rr = c[3].r_right();
+        let theta = crate::linalg::matmul(
+            c[2].left(),
+            crate::linalg::Transpose::No,
+            c[3].right(),
+            crate::linalg::Transpose::No,
+        );
+        assert!(rm > 1);
+        let a = 0.25;
+        let s = mixed_split(&theta, &l, &ops[2], (rl, 3, 3, rr), true, a, 100, 0.0).unwrap();
+        // U^T theta keeps all of theta (no truncation), and the kept
+        // basis is larger than theta's rank.
+        assert!((&s.left * &s.right - &theta).norm() < 1e-12 * theta.norm());
+        assert!(s.left.ncols() > rm.min(rl * 3));
+    }
+}

@@ -143,3 +143,80 @@ pub(crate) fn perturbation(
     let s = mixing_scale(a, theta.norm().powi(2), p_sq);
     targets.into_iter().map(|(q, t)| (q, t.m * s)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::Truncation;
+    use crate::solve::dmrg::tests::heisenberg;
+    use crate::solve::symmetric::block_env::{extend_left, extend_right};
+    use crate::solve::symmetric::block_mps::{from_dense, split, two_site};
+    use crate::solve::symmetric::charges::{charged_mpo, spin_charges};
+    use crate::tt::TensorTrain;
+
+    #[test]
+    fn the_mixer_opens_the_sectors_the_hamiltonian_reaches() {
+        // Neel state |+1, -1, +1, -1>: the bond (1, 2) carries one sector
+        // (charge 0, the charge 2 Sz of site 0 plus site 1). Without mixing
+        // the split of this rank-1 theta keeps it; with mixing, S+ on site 1
+        // (moving right) or S- on site 2 (moving left) reaches charge 2, a
+        // sector the two-site update alone never opens.
+        let d = 4;
+        let h = heisenberg(d, false);
+        let q = vec![spin_charges(3); d];
+        let ops = charged_mpo(&h, &q).unwrap();
+        let f: Vec<Vec<f64>> = (0..d)
+            .map(|i| {
+                let mut v = vec![0.0; 3];
+                v[if i % 2 == 0 { 0 } else { 2 }] = 1.0;
+                v
+            })
+            .collect();
+        let x = TensorTrain::product(&f).unwrap();
+        let (cores, charge, _) = from_dense(&x, &q, None, 0.0).unwrap().unwrap();
+        assert_eq!(charge, 0);
+        let l = extend_left(&BlockEnv::boundary(0), &ops[0], &cores[0]);
+        let r = extend_right(&BlockEnv::boundary(charge), &ops[3], &cores[3]);
+        let theta = two_site(&cores[1], &cores[2]);
+        let (q1, q2) = (&cores[1].q, &cores[2].q);
+        let exact = Truncation::exact();
+        for to_right in [true, false] {
+            let plain = split(&theta, q1, q2, &exact, to_right, None).unwrap();
+            assert_eq!(plain.left.right.q, vec![0]);
+            let (env, w) = if to_right {
+                (&l, &ops[1])
+            } else {
+                (&r, &ops[2])
+            };
+            let p = perturbation(&theta, env, w, q1, q2, to_right, 1e-3);
+            // The correction has trace a ||theta||^2.
+            let tr: f64 = p.values().map(|m| m.norm_squared()).sum();
+            assert!((tr - 1e-3).abs() < 1e-15, "{tr}");
+            let sp = split(&theta, q1, q2, &exact, to_right, Some(&p)).unwrap();
+            assert_eq!(sp.left.right.q, vec![0, 2], "to_right {to_right}");
+            assert_eq!(sp.left.right.dim, vec![1, 1]);
+            // theta is kept exactly, and the orthonormal side is orthonormal.
+            let back = two_site(&sp.left, &sp.right)
+                .to_dense()
+                .unwrap()
+                .into_data();
+            let want = theta.to_dense().unwrap().into_data();
+            let err = back
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(err < 1e-14 && sp.discarded < 1e-14, "{err}");
+            let core = if to_right { &sp.left } else { &sp.right };
+            for m in 0..2 {
+                let g: f64 = core
+                    .blocks
+                    .iter()
+                    .filter(|b| if to_right { b.r == m } else { b.l == m })
+                    .map(|b| b.m.norm_squared())
+                    .sum();
+                assert!((g - 1.0).abs() < 1e-14);
+            }
+        }
+    }
+}
