@@ -1,5 +1,9 @@
 //! DMRG for the lowest eigenpair of a symmetric MPO: two-site (White 1992)
-//! and one-site with White's density-matrix correction (White 2005).
+//! and one-site with White's density-matrix correction (White 2005). Both
+//! perturb the density matrix of the split by the Hamiltonian terms
+//! crossing the bond, with the stage's weight `a` ([`SweepStage::mixing`]);
+//! for two-site this is the mixer of TeNPy and ITensor (see `mixer`), which
+//! lets it leave metastable states such as seed 003's periodic-ring trap.
 //!
 //! Both keep the state in mixed canonical form with the centre on the
 //! active site(s), so each local problem is a standard symmetric eigenproblem
