@@ -16,6 +16,7 @@ pub mod dmrg;
 pub mod eigensolver;
 mod environment;
 mod local_operator;
+mod mixer;
 pub mod symmetric;
 
 pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage, Symmetry};

@@ -3,6 +3,7 @@
 //! and local operator.
 
 use super::block_env::{extend_left, extend_right, BlockEnv, BlockOperator};
+use super::block_mixer::perturbation;
 use super::block_mps::{from_dense, split, to_dense, two_site, BlockCore};
 use super::charges::{charged_mpo, SparseOp};
 use crate::error::{Error, Result};
@@ -99,7 +100,16 @@ pub(crate) fn run(
             .chain((0..d - 1).rev().map(|k| (k, false)));
         for (k, to_right) in order {
             energy = step(
-                &mut cores, ops, &fused, &mut env, k, to_right, &trunc, opts, &mut st,
+                &mut cores,
+                ops,
+                &fused,
+                &mut env,
+                k,
+                to_right,
+                &trunc,
+                stage.mixing,
+                opts,
+                &mut st,
             )?;
         }
         let report = SweepReport {
@@ -189,6 +199,7 @@ fn step(
     k: usize,
     to_right: bool,
     trunc: &Truncation,
+    mixing: f64,
     opts: &DmrgOptions,
     st: &mut StepStats,
 ) -> Result<f64> {
@@ -210,7 +221,17 @@ fn step(
     st.flops += op.flops * e.matvecs as f64;
     st.matvec_seconds += secs;
     theta.fill(&e.vector);
-    let sp = split(&theta, &cores[k].q, &cores[k + 1].q, trunc, to_right)?;
+    let (q1, q2) = (&cores[k].q, &cores[k + 1].q);
+    let mix = (mixing > 0.0).then(|| {
+        // White's mixer on the half that becomes orthonormal.
+        let (side, w) = if to_right {
+            (l, &ops[k])
+        } else {
+            (r, &ops[k + 1])
+        };
+        perturbation(&theta, side, w, q1, q2, to_right, mixing)
+    });
+    let sp = split(&theta, q1, q2, trunc, to_right, mix.as_ref())?;
     st.discarded = st.discarded.max(sp.discarded);
     cores[k] = sp.left;
     cores[k + 1] = sp.right;

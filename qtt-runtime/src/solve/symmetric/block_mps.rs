@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::linalg::{eigh, gemm, svd_thin, Transpose, Truncation};
 use crate::tt::{Core, TensorTrain};
 use nalgebra::DMatrix;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One dense block of a core: sectors `l`, `r` and physical state `s`.
 #[derive(Debug, Clone)]
@@ -130,14 +130,14 @@ impl BlockCore {
 
 /// A sector matrix as `orth * proj` (moving right) or `proj * orth^T`
 /// (moving left) with `orth` orthonormal and the weights `s` decreasing.
-struct Factor {
+pub(crate) struct Factor {
     /// The weight of each direction: the norm of its row (column) of `proj`.
-    s: Vec<f64>,
+    pub s: Vec<f64>,
     /// Orthonormal columns: left singular vectors moving right, right ones
     /// moving left.
-    orth: DMatrix<f64>,
+    pub orth: DMatrix<f64>,
     /// The projection of the matrix on them (`orth^T m` or `m orth`).
-    proj: DMatrix<f64>,
+    pub proj: DMatrix<f64>,
 }
 
 /// Below this size a sector is factored by the SVD; above it by the
@@ -150,7 +150,7 @@ const GRAM_MIN: usize = 32;
 /// are noise, so the weights are not `sqrt(lambda)` but the norms of the
 /// projections, accurate to `eps ||m||`; the tail directions they belong to
 /// are a basis of the (accurately) small remaining subspace.
-fn factor(m: &DMatrix<f64>, to_right: bool) -> Result<Factor> {
+pub(crate) fn factor(m: &DMatrix<f64>, to_right: bool) -> Result<Factor> {
     let (nr, nc) = m.shape();
     if nr.min(nc) < GRAM_MIN {
         let svd = svd_thin(m.as_view())?;
@@ -236,25 +236,81 @@ pub(crate) struct Split {
     pub discarded: f64,
 }
 
+/// The rows of the middle-charge-`qm` matrix of a two-site split: the
+/// `(left sector l, state s1)` pairs with `q_l + q1[s1] = qm`, each with its
+/// row offset, and the number of rows.
+pub(crate) fn sector_rows(
+    left: &Sectors,
+    q1: &[i32],
+    qm: i32,
+) -> (Vec<(usize, usize, usize)>, usize) {
+    let mut rows = Vec::new();
+    let mut nr = 0;
+    for l in 0..left.len() {
+        for (s1, &c1) in q1.iter().enumerate() {
+            if left.q[l] + c1 == qm {
+                rows.push((l, s1, nr));
+                nr += left.dim[l];
+            }
+        }
+    }
+    (rows, nr)
+}
+
+/// The columns of the middle-charge-`qm` matrix: the `(state s2, right
+/// sector r)` pairs with `q_r - q2[s2] = qm`, each with its column offset,
+/// and the number of columns.
+pub(crate) fn sector_cols(
+    q2: &[i32],
+    right: &Sectors,
+    qm: i32,
+) -> (Vec<(usize, usize, usize)>, usize) {
+    let mut cols = Vec::new();
+    let mut nc = 0;
+    for (s2, &c2) in q2.iter().enumerate() {
+        for r in 0..right.len() {
+            if right.q[r] - c2 == qm {
+                cols.push((s2, r, nc));
+                nc += right.dim[r];
+            }
+        }
+    }
+    (cols, nc)
+}
+
+/// The middle charges of a two-site split: those with rows and columns.
+pub(crate) fn middle_charges(theta: &BlockCore, q1: &[i32]) -> BTreeSet<i32> {
+    let n1 = q1.len();
+    theta
+        .blocks
+        .iter()
+        .map(|b| theta.left.q[b.l] + q1[b.s % n1])
+        .collect()
+}
+
 /// Splits `theta` (fused site of `n1 x n2` states with charges `q1`, `q2`)
 /// by one SVD per middle charge, keeping the largest singular values over
 /// all sectors (`trunc`, budget relative to `||theta||^2`). The singular
 /// values go to the right core if `to_right` (the left one is then
 /// left-orthonormal), to the left core otherwise.
+///
+/// `mix`: White's mixer (see `block_mixer`), per middle charge a scaled
+/// perturbation laid out as that sector's rows (moving right: extra
+/// columns) or columns (moving left: extra rows). The orthonormal side is
+/// then the dominant space of the perturbed density matrix, the other
+/// factor the exact projection of `theta` on it, and the truncation pools
+/// the perturbed weights.
 pub(crate) fn split(
     theta: &BlockCore,
     q1: &[i32],
     q2: &[i32],
     trunc: &Truncation,
     to_right: bool,
+    mix: Option<&BTreeMap<i32, DMatrix<f64>>>,
 ) -> Result<Split> {
     let (n1, n2) = (q1.len(), q2.len());
     let (left, right) = (&theta.left, &theta.right);
-    let middle: BTreeSet<i32> = theta
-        .blocks
-        .iter()
-        .map(|b| left.q[b.l] + q1[b.s % n1])
-        .collect();
+    let middle = middle_charges(theta, q1);
     struct Sector {
         q: i32,
         rows: Vec<(usize, usize, usize)>, // (l, s1, offset)
@@ -263,26 +319,8 @@ pub(crate) fn split(
     }
     let mut sectors = Vec::with_capacity(middle.len());
     for &qm in &middle {
-        let mut rows = Vec::new();
-        let mut nr = 0;
-        for l in 0..left.len() {
-            for (s1, &c1) in q1.iter().enumerate() {
-                if left.q[l] + c1 == qm {
-                    rows.push((l, s1, nr));
-                    nr += left.dim[l];
-                }
-            }
-        }
-        let mut cols = Vec::new();
-        let mut nc = 0;
-        for (s2, &c2) in q2.iter().enumerate() {
-            for r in 0..right.len() {
-                if right.q[r] - c2 == qm {
-                    cols.push((s2, r, nc));
-                    nc += right.dim[r];
-                }
-            }
-        }
+        let (rows, nr) = sector_rows(left, q1, qm);
+        let (cols, nc) = sector_cols(q2, right, qm);
         let mut m = DMatrix::<f64>::zeros(nr, nc);
         for &(l, s1, ro) in &rows {
             for &(s2, r, co) in &cols {
@@ -292,7 +330,30 @@ pub(crate) fn split(
                 }
             }
         }
-        let f = factor(&m, to_right)?;
+        let f = match mix.and_then(|p| p.get(&qm)) {
+            None => factor(&m, to_right)?,
+            Some(p) => {
+                let aug = if to_right {
+                    let mut a = DMatrix::zeros(nr, nc + p.ncols());
+                    a.columns_mut(0, nc).copy_from(&m);
+                    a.columns_mut(nc, p.ncols()).copy_from(p);
+                    a
+                } else {
+                    let mut a = DMatrix::zeros(nr + p.nrows(), nc);
+                    a.rows_mut(0, nr).copy_from(&m);
+                    a.rows_mut(nr, p.nrows()).copy_from(p);
+                    a
+                };
+                let mut f = factor(&aug, to_right)?;
+                // Keep the projection of theta only.
+                f.proj = if to_right {
+                    f.proj.columns(0, nc).into_owned()
+                } else {
+                    f.proj.rows(0, nr).into_owned()
+                };
+                f
+            }
+        };
         sectors.push(Sector {
             q: qm,
             rows,
@@ -349,10 +410,19 @@ pub(crate) fn split(
             blk.copy_from(&rf.columns(co, blk.ncols()));
         }
     }
+    let discarded = if mix.is_some() {
+        // The perturbed weights are not theta's: its discarded weight is
+        // what the kept projections miss.
+        let theta_sq = theta.norm().powi(2);
+        let kept_sq = if to_right { b.norm() } else { a.norm() }.powi(2);
+        ((theta_sq - kept_sq) / theta_sq.max(f64::MIN_POSITIVE)).max(0.0)
+    } else {
+        discarded / total.max(f64::MIN_POSITIVE)
+    };
     Ok(Split {
         left: a,
         right: b,
-        discarded: discarded / total.max(f64::MIN_POSITIVE),
+        discarded,
     })
 }
 
@@ -546,7 +616,7 @@ mod tests {
         for dims in [4, 40] {
             let theta = random_theta(dims, dims as u64);
             for to_right in [true, false] {
-                let sp = split(&theta, &q, &q, &Truncation::exact(), to_right).unwrap();
+                let sp = split(&theta, &q, &q, &Truncation::exact(), to_right, None).unwrap();
                 let back = two_site(&sp.left, &sp.right);
                 let err = dense(&back)
                     .iter()
@@ -609,7 +679,7 @@ mod tests {
         let q = vec![2, 0, -2];
         let theta = random_theta(40, 3);
         // All singular values from dense SVDs of the sector matrices.
-        let full = split(&theta, &q, &q, &Truncation::exact(), true).unwrap();
+        let full = split(&theta, &q, &q, &Truncation::exact(), true, None).unwrap();
         let mut all: Vec<f64> = Vec::new();
         for m in 0..full.left.right.len() {
             // S V^T rows of sector m: their norms are the singular values.
@@ -627,7 +697,7 @@ mod tests {
             rel_tol: None,
             max_rank: Some(chi),
         };
-        let sp = split(&theta, &q, &q, &tr, true).unwrap();
+        let sp = split(&theta, &q, &q, &tr, true, None).unwrap();
         assert_eq!(sp.left.right.total(), chi);
         let total: f64 = all.iter().map(|s| s * s).sum();
         let want: f64 = all[chi..].iter().map(|s| s * s).sum::<f64>() / total;

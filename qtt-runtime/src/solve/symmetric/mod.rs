@@ -12,10 +12,12 @@
 //! - `block_mps`: block cores, the two-site wavefunction and its SVD split
 //!   with one truncation across all sectors;
 //! - `block_env`: environments and the two-site local operator;
+//! - `block_mixer`: White's density-matrix mixer of the split, sector by sector;
 //! - `block_dmrg`: the sweeps.
 
 mod block_dmrg;
 mod block_env;
+mod block_mixer;
 mod block_mps;
 mod charges;
 
@@ -23,5 +25,5 @@ pub use block_dmrg::{dmrg_u1, U1Stats};
 pub use charges::spin_charges;
 
 pub(crate) use block_dmrg::run;
-pub(crate) use block_mps::from_dense;
+pub(crate) use block_mps::{factor, from_dense};
 pub(crate) use charges::charged_mpo;
