@@ -14,7 +14,7 @@
 mod common;
 
 use common::{arg, cpu_seconds, emit, list, loadavg, Timing, J};
-use qtt::solve::{dmrg, dmrg_u1, spin_charges, DmrgOptions, Symmetry};
+use qtt::solve::{dmrg, dmrg_u1, neel_state, spin_charges, DmrgOptions, Symmetry};
 use qtt::TensorTrain;
 
 /// `(chi, TeNPy's converged energy)`.
@@ -37,20 +37,11 @@ fn main() {
         .expect("Heisenberg MPO");
     for chi in chis {
         // The Neel state, as the peer starts from (m = +1, -1 alternating).
-        let neel: Vec<Vec<f64>> = (0..d)
-            .map(|i| {
-                if i % 2 == 0 {
-                    vec![1.0, 0.0, 0.0]
-                } else {
-                    vec![0.0, 0.0, 1.0]
-                }
-            })
-            .collect();
         // A small random admixture (relative norm `noise`); the
         // charge-conserving run keeps its part in the Neel state's sector.
         let r = TensorTrain::random(&vec![3; d], 2, 1).expect("random");
-        let x0 = TensorTrain::product(&neel)
-            .expect("product state")
+        let x0 = neel_state(d, 3)
+            .expect("Neel state")
             .add(&r.scaled(noise / r.norm()))
             .expect("start");
         let mut o = DmrgOptions::two_site(chi);

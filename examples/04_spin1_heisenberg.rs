@@ -20,7 +20,7 @@
 //! `out/04_error_by_sweep.svg` and `out/04_error_by_time.svg`.
 
 use qtt::plot::Plot;
-use qtt::solve::{amen_eig, dmrg, AmenOptions, DmrgOptions, SweepReport, SweepStage};
+use qtt::solve::{amen_eig, dmrg, neel_state, AmenOptions, DmrgOptions, SweepReport, SweepStage};
 use qtt::TensorTrain;
 
 const LAMBDA_STAR: f64 = -140.14840390392;
@@ -78,16 +78,7 @@ fn main() -> Result<(), qtt::Error> {
     let x0 = TensorTrain::random(&vec![3; d], 4, 2013)?;
     // The Neel state lies in the S_z = 0 sector of the ground state; from
     // it two-site DMRG conserves S_z with block-sparse tensors.
-    let neel: Vec<Vec<f64>> = (0..d)
-        .map(|i| {
-            if i % 2 == 0 {
-                vec![1.0, 0.0, 0.0]
-            } else {
-                vec![0.0, 0.0, 1.0]
-            }
-        })
-        .collect();
-    let neel = TensorTrain::product(&neel)?;
+    let neel = neel_state(d, 3)?;
     // Two-site DMRG's mixer starts each rank stage at weight 1e-3,
     // decreasing tenfold per sweep and off in the stage's last sweep: it
     // opens the basis when the rank grows, and each stage ends on an

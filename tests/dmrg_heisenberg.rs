@@ -5,7 +5,7 @@
 //! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`.
 //! `benches/dmrg.rs` and `examples/04_spin1_heisenberg.rs` report the same runs.
 
-use qtt::solve::{dmrg, DmrgOptions, SweepStage, Symmetry};
+use qtt::solve::{dmrg, neel_state, DmrgOptions, SweepStage, Symmetry};
 use qtt::TensorTrain;
 
 /// TeNPy 1.1.1, two-site DMRG, chi_max = 128, conserve='Sz', Neel start,
@@ -17,20 +17,6 @@ const TENPY_CHI_128: f64 = -138.94008614067783;
 /// Seed 003: rank-4000 DMRG1c of the periodic ring (White 2005).
 const LAMBDA_STAR: f64 = -140.14840390392;
 
-/// The Neel product state (m = +1, -1 alternating): total S_z = 0.
-fn neel(d: usize) -> TensorTrain {
-    let sites: Vec<Vec<f64>> = (0..d)
-        .map(|i| {
-            if i % 2 == 0 {
-                vec![1.0, 0.0, 0.0]
-            } else {
-                vec![0.0, 0.0, 1.0]
-            }
-        })
-        .collect();
-    TensorTrain::product(&sites).unwrap()
-}
-
 /// The open chain's four lowest states (edge spins 1/2 + 1/2) are split by
 /// about e^(-d / xi), ~1e-8 at d = 100, so "TeNPy's energy to 1e-8" needs
 /// the S_z = 0 sector TeNPy works in: from the Neel state `Symmetry::Auto`
@@ -39,7 +25,7 @@ fn neel(d: usize) -> TensorTrain {
 fn open_chain_of_100_matches_tenpy_at_chi_128() {
     let d = 100;
     let h = qtt::mpo! { sites d of spin(1); sum i in 0..d-1 { Sx[i]*Sx[i+1] + Sy[i]*Sy[i+1] + Sz[i]*Sz[i+1] } }.unwrap();
-    let gs = dmrg(&h, &neel(d), &DmrgOptions::two_site(128)).unwrap();
+    let gs = dmrg(&h, &neel_state(d, 3).unwrap(), &DmrgOptions::two_site(128)).unwrap();
     assert!(
         (gs.energy - TENPY_CHI_128).abs() < 1e-8,
         "{} vs TeNPy {TENPY_CHI_128}",
@@ -58,7 +44,7 @@ fn open_chain_of_100_dense_matches_tenpy_at_chi_128() {
     let mut o = DmrgOptions::two_site(128);
     o.symmetry = Symmetry::Off;
     o.verbose = true;
-    let gs = dmrg(&h, &neel(d), &o).unwrap();
+    let gs = dmrg(&h, &neel_state(d, 3).unwrap(), &o).unwrap();
     assert!(
         (gs.energy - TENPY_CHI_128).abs() < 1e-8,
         "{} vs TeNPy {TENPY_CHI_128}",
@@ -113,16 +99,7 @@ fn periodic_ring_of_100_by_two_site_dmrg_with_the_mixer_reaches_1e_minus_3() {
     // 1e-3 in the first sweep at rank 200 (2.6e-4 there, 2.4e-4 after four).
     let d = 100;
     let h = qtt::mpo! { sites d of spin(1); sum i in 0..d { Sx[i]*Sx[(i+1)%d] + Sy[i]*Sy[(i+1)%d] + Sz[i]*Sz[(i+1)%d] } }.unwrap();
-    let neel: Vec<Vec<f64>> = (0..d)
-        .map(|i| {
-            if i % 2 == 0 {
-                vec![1.0, 0.0, 0.0]
-            } else {
-                vec![0.0, 0.0, 1.0]
-            }
-        })
-        .collect();
-    let x0 = TensorTrain::product(&neel).unwrap();
+    let x0 = neel_state(d, 3).unwrap();
     let stage = |max_rank, mixing| SweepStage {
         max_rank,
         tol: 1e-10,

@@ -694,14 +694,7 @@ pub(crate) mod tests {
         let d = 40;
         let h = heisenberg(d, true);
         let random = TensorTrain::random(&vec![3; d], 4, 1).unwrap();
-        let f: Vec<Vec<f64>> = (0..d)
-            .map(|i| {
-                let mut v = vec![0.0; 3];
-                v[if i % 2 == 0 { 0 } else { 2 }] = 1.0;
-                v
-            })
-            .collect();
-        let neel = TensorTrain::product(&f).unwrap();
+        let neel = crate::solve::neel_state(d, 3).unwrap();
         for (x0, symmetry) in [(&random, Symmetry::Off), (&neel, Symmetry::Auto)] {
             let mut o = DmrgOptions::two_site(16);
             o.max_sweeps = 8;

@@ -134,16 +134,9 @@ mod tests {
     use crate::solve::environment::{extend_left, extend_right, Env};
     use crate::tt::TensorTrain;
 
-    /// The Neel product state of a spin-1 chain: every bond has rank 1.
+    /// The Neel product state of a spin-1 chain.
     fn neel(d: usize) -> TensorTrain {
-        let f: Vec<Vec<f64>> = (0..d)
-            .map(|i| {
-                let mut v = vec![0.0; 3];
-                v[if i % 2 == 0 { 0 } else { 2 }] = 1.0;
-                v
-            })
-            .collect();
-        TensorTrain::product(&f).unwrap()
+        crate::solve::neel_state(d, 3).unwrap()
     }
 
     #[test]

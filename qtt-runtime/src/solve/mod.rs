@@ -21,7 +21,7 @@ pub mod symmetric;
 
 pub use dmrg::{dmrg, DmrgMethod, DmrgOptions, GroundState, SweepReport, SweepStage, Symmetry};
 pub use eigensolver::{lanczos, Eigenpair, LanczosOptions};
-pub use symmetric::{dmrg_u1, spin_charges, U1Stats};
+pub use symmetric::{dmrg_u1, neel_state, spin_charges, U1Stats};
 pub mod amen;
 
 pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};

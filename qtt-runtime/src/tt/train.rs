@@ -107,6 +107,33 @@ impl TensorTrain {
         ))
     }
 
+    /// The basis state `e_{i_1} x ... x e_{i_d}` (one at `index`, zero
+    /// elsewhere), e.g. a Neel or computational-basis start state.
+    pub fn basis_state(modes: &[usize], index: &[usize]) -> Result<Self> {
+        if index.len() != modes.len() {
+            return Err(Error::shape(format!(
+                "basis index has {} entries, the modes are {modes:?}",
+                index.len()
+            )));
+        }
+        let factors = modes
+            .iter()
+            .zip(index)
+            .enumerate()
+            .map(|(k, (&n, &i))| {
+                if i >= n {
+                    return Err(Error::invalid(format!(
+                        "basis index {i} at site {k} is out of range 0..{n}"
+                    )));
+                }
+                let mut f = vec![0.0; n];
+                f[i] = 1.0;
+                Ok(f)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Self::product(&factors)
+    }
+
     /// A seeded random tensor train with entries uniform in (-1, 1) and the
     /// given interior ranks (`ranks.len() == modes.len() - 1`).
     pub fn random_with_ranks(modes: &[usize], ranks: &[usize], seed: u64) -> Result<Self> {
@@ -295,6 +322,17 @@ mod tests {
         assert!(x.eval(&[2, 0]).is_err());
         assert!(x.eval(&[0]).is_err());
         assert_eq!(x.ranks(), vec![1, 1, 1]);
+    }
+
+    #[test]
+    fn basis_state_is_one_at_its_index_only() {
+        let x = TensorTrain::basis_state(&[2, 3, 2], &[1, 2, 0]).unwrap();
+        let dense = x.to_dense().unwrap();
+        assert_eq!(dense.iter().sum::<f64>(), 1.0);
+        assert_eq!(x.eval(&[1, 2, 0]).unwrap(), 1.0);
+        assert_eq!(x.eval(&[1, 1, 0]).unwrap(), 0.0);
+        assert!(TensorTrain::basis_state(&[2, 3], &[0, 3]).is_err());
+        assert!(TensorTrain::basis_state(&[2, 3], &[0]).is_err());
     }
 
     #[test]

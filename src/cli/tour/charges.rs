@@ -1,8 +1,7 @@
 //! The tour's part on charge conservation: the same DMRG on the open spin-1
 //! chain dense and with U(1) (S_z) block sparsity, same energy, less time.
 
-use qtt::solve::{dmrg, DmrgOptions, Symmetry};
-use qtt::TensorTrain;
+use qtt::solve::{dmrg, neel_state, DmrgOptions, Symmetry};
 use std::time::Instant;
 
 /// Prints the charge-conservation tour on built-in defaults (a few seconds).
@@ -11,16 +10,7 @@ pub fn run(quiet: bool) -> Result<(), String> {
     let h = qtt::mpo! { sites d of spin(1); sum i in 0..d-1 { Sx[i]*Sx[i+1] + Sy[i]*Sy[i+1] + Sz[i]*Sz[i+1] } }
         .map_err(|e| e.to_string())?;
     // The Neel state has total S_z = 0; a conserving H keeps it there.
-    let neel: Vec<Vec<f64>> = (0..d)
-        .map(|i| {
-            if i % 2 == 0 {
-                vec![1.0, 0.0, 0.0]
-            } else {
-                vec![0.0, 0.0, 1.0]
-            }
-        })
-        .collect();
-    let x0 = TensorTrain::product(&neel).map_err(|e| e.to_string())?;
+    let x0 = neel_state(d, 3).map_err(|e| e.to_string())?;
     println!(
         "charges: open spin-1 Heisenberg chain, {d} sites, two-site DMRG at bond dimension {chi}"
     );

@@ -246,18 +246,9 @@ mod tests {
     use crate::solve::dmrg::tests::heisenberg;
     use crate::solve::{dmrg, spin_charges, DmrgMethod, LocalSpace, OpSum, Symmetry};
 
-    /// The Neel product state `|+1, -1, +1, ...>` of a spin-1 chain.
+    /// The Neel product state of a spin-1 chain.
     fn neel(d: usize) -> TensorTrain {
-        let f: Vec<Vec<f64>> = (0..d)
-            .map(|i| {
-                if i % 2 == 0 {
-                    vec![1.0, 0.0, 0.0]
-                } else {
-                    vec![0.0, 0.0, 1.0]
-                }
-            })
-            .collect();
-        TensorTrain::product(&f).unwrap()
+        crate::solve::neel_state(d, 3).unwrap()
     }
 
     fn opts(chi: usize) -> DmrgOptions {

@@ -8,8 +8,9 @@
 //! channel `b` to channel `e` with `qw[e] = qw[b] + q[i] - q[j]`, so a left
 //! (right) environment block connects bra charge `q_ket + qw`.
 
+use crate::error::{Error, Result};
 use crate::linalg::svd_thin;
-use crate::tt::TtMatrix;
+use crate::tt::{TensorTrain, TtMatrix};
 use nalgebra::DMatrix;
 use std::collections::BTreeMap;
 
@@ -75,6 +76,21 @@ impl Sectors {
 /// dimension `n`: `n-1, n-3, ..., 1-n`.
 pub fn spin_charges(n: usize) -> Vec<i32> {
     (0..n).map(|s| n as i32 - 1 - 2 * s as i32).collect()
+}
+
+/// The Neel state `|+s, -s, +s, ...>` of `sites` spins of dimension `n`
+/// (total `S_z = 0` for an even number of sites): the usual start of DMRG
+/// in the ground state's charge sector.
+pub fn neel_state(sites: usize, n: usize) -> Result<TensorTrain> {
+    if n < 2 {
+        return Err(Error::invalid(format!(
+            "a Neel state needs spins of dimension >= 2, got {n}"
+        )));
+    }
+    let index: Vec<usize> = (0..sites)
+        .map(|i| if i % 2 == 0 { 0 } else { n - 1 })
+        .collect();
+    TensorTrain::basis_state(&vec![n; sites], &index)
 }
 
 /// One nonzero MPO entry `W[b, s, t, e]` (`s` row, `t` column).

@@ -22,7 +22,7 @@ mod block_mps;
 mod charges;
 
 pub use block_dmrg::{dmrg_u1, U1Stats};
-pub use charges::spin_charges;
+pub use charges::{neel_state, spin_charges};
 
 pub(crate) use block_dmrg::run;
 pub(crate) use block_mps::{factor, from_dense};
