@@ -13,7 +13,8 @@
 //! mixer: it stagnates 0.727 above the ground state, in a metastable state
 //! the mixer escapes. The defaults (`16,32`, 3 sweeps,
 //! `dmrg2,dmrg2u1,dmrg2u1plain,dmrg1c,amen`) take about a minute; the
-//! paper's schedule is `50,100,200,300,400,600 4` (hours on 2 cores).
+//! paper's schedule is `50,100,200,300,400,600 4`: about 10 minutes for
+//! `dmrg2u1` (2.5e-6 at rank 600), hours for the dense one-site methods.
 //! Prints, per method, the sweep, rank and seconds at which
 //! `lambda - lambda*` first drops below 1e-1 .. 1e-5,
 //! `lambda* = -140.14840390392` (rank-4000 DMRG, White 2005), and writes
