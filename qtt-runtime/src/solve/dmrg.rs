@@ -643,16 +643,22 @@ pub(crate) mod tests {
         assert!(((v.transpose() * &dense * &v)[(0, 0)] - exact).abs() < 1e-10);
     }
 
-    #[test]
-    fn spin_one_heisenberg_energies_match_exact_diagonalisation() {
-        for &(d, periodic_e, open_e) in ED {
+    /// Runs `opts(max_rank)` from a random start of rank `start_rank` on the
+    /// open and periodic chains of `cases` and compares with the ED table.
+    fn assert_matches_ed(
+        cases: &[(usize, f64, f64)],
+        opts: fn(usize) -> DmrgOptions,
+        start_rank: usize,
+        seed: impl Fn(usize) -> u64,
+    ) {
+        for &(d, periodic_e, open_e) in cases {
             for (periodic, want) in [(false, open_e), (true, periodic_e)] {
                 let h = heisenberg(d, periodic);
-                let x0 = TensorTrain::random(&vec![3; d], 4, d as u64).unwrap();
-                let mut opts = DmrgOptions::two_site(3usize.pow(d as u32 / 2).min(320));
-                opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
-                opts.energy_tol = 1e-11;
-                let gs = dmrg(&h, &x0, &opts).unwrap();
+                let x0 = TensorTrain::random(&vec![3; d], start_rank, seed(d)).unwrap();
+                let mut o = opts(3usize.pow(d as u32 / 2).min(320));
+                o.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
+                o.energy_tol = 1e-11;
+                let gs = dmrg(&h, &x0, &o).unwrap();
                 assert!(
                     (gs.energy - want).abs() < 1e-9,
                     "d={d} periodic={periodic}: {} vs {want}",
@@ -663,22 +669,13 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn spin_one_heisenberg_energies_match_exact_diagonalisation() {
+        assert_matches_ed(ED, DmrgOptions::two_site, 4, |d| d as u64);
+    }
+
+    #[test]
     fn one_site_with_correction_matches_exact_diagonalisation() {
-        for &(d, periodic_e, open_e) in &ED[2..4] {
-            for (periodic, want) in [(false, open_e), (true, periodic_e)] {
-                let h = heisenberg(d, periodic);
-                let x0 = TensorTrain::random(&vec![3; d], 2, 7).unwrap();
-                let mut opts = DmrgOptions::one_site(3usize.pow(d as u32 / 2).min(320));
-                opts.schedule.iter_mut().for_each(|s| s.tol = 1e-12);
-                opts.energy_tol = 1e-11;
-                let gs = dmrg(&h, &x0, &opts).unwrap();
-                assert!(
-                    (gs.energy - want).abs() < 1e-9,
-                    "d={d} periodic={periodic}: {} vs {want}",
-                    gs.energy
-                );
-            }
-        }
+        assert_matches_ed(&ED[2..4], DmrgOptions::one_site, 2, |_| 7);
     }
 
     #[test]

@@ -333,6 +333,9 @@ mod tests {
         assert_eq!(x.eval(&[1, 1, 0]).unwrap(), 0.0);
         assert!(TensorTrain::basis_state(&[2, 3], &[0, 3]).is_err());
         assert!(TensorTrain::basis_state(&[2, 3], &[0]).is_err());
+        let neel = crate::solve::neel_state(4, 3).unwrap();
+        assert_eq!(neel.eval(&[0, 2, 0, 2]).unwrap(), 1.0);
+        assert!(crate::solve::neel_state(4, 1).is_err());
     }
 
     #[test]

@@ -340,18 +340,9 @@ mod tests {
             h.add(0.5, &[("Sz", i), ("Sz", i + 1)]).unwrap();
         }
         let h = h.to_mpo().unwrap();
-        let up = vec![1.0, 0.0];
-        let dn = vec![0.0, 1.0];
-        let f: Vec<Vec<f64>> = (0..d)
-            .map(|i| {
-                if i % 2 == 0 || i == 1 {
-                    up.clone()
-                } else {
-                    dn.clone()
-                }
-            })
-            .collect();
-        let x0 = TensorTrain::product(&f).unwrap();
+        // Up (0) on the even sites and on site 1, down (1) elsewhere.
+        let index: Vec<usize> = (0..d).map(|i| usize::from(i % 2 == 1 && i != 1)).collect();
+        let x0 = TensorTrain::basis_state(&vec![2; d], &index).unwrap();
         let (gs, st) = dmrg_u1(&h, &x0, &vec![spin_charges(2); d], &opts(16)).unwrap();
         assert_eq!(st.charge, 2);
         let hd = h.to_dense().unwrap();
