@@ -18,7 +18,7 @@
 mod common;
 
 use common::{arg, emit, list, loadavg, time, J};
-use qtt::qtt::{constant, exp, polynomial, sin, Grid1d};
+use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
 use qtt::solve::{amen_solve, AmenOptions, DirichletProblem};
 use qtt::TensorTrain;
 use std::f64::consts::PI;

@@ -13,7 +13,7 @@
 mod common;
 
 use common::{arg, emit, list, loadavg, time, J};
-use qtt::qtt::{approximate, grid_cross_options, second_difference, softplus, Boundary, Grid1d};
+use qtt::grid::{approximate, grid_cross_options, second_difference, softplus, Boundary, Grid1d};
 use qtt::tt::{ApplyMethod, CrossMethod, CrossOptions};
 use qtt::{TensorTrain, Truncation};
 use rand::{Rng, SeedableRng};

@@ -16,8 +16,8 @@
 //!
 //! Run: `cargo run --release --example 10_boundary_value_problems` (~10 s).
 
+use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
 use qtt::plot::{loglog_fit, Plot};
-use qtt::qtt::{constant, exp, polynomial, sin, Grid1d};
 use qtt::solve::{amen_solve, AmenOptions, DirichletProblem};
 use qtt::{Result, TensorTrain};
 use std::f64::consts::PI;

@@ -7,13 +7,13 @@
 //!   [`Truncation`] policy;
 //! - [`tt`]: tensor trains (MPS) and TT matrices (MPO), rounding, arithmetic,
 //!   operator application and cross approximation;
-//! - [`qtt`]: quantized grids, functions on them, finite-difference MPOs,
+//! - [`grid`]: quantized grids, functions on them, finite-difference MPOs,
 //!   quadrature and smoothing of kinks.
 
 pub mod error;
+pub mod grid;
 pub mod linalg;
 pub mod qregion;
-pub mod qtt;
 pub mod quantum;
 pub mod solve;
 pub mod tt;

@@ -653,8 +653,8 @@ pub fn amen_solve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::{backward_difference, second_difference, sin, Boundary, Grid1d};
     use crate::linalg::Truncation;
-    use crate::qtt::{backward_difference, second_difference, sin, Boundary, Grid1d};
     use crate::solve::dmrg::tests::heisenberg;
 
     /// The `2^bits` interior points of (0, 1), `h = 1 / (2^bits + 1)`, with

@@ -3,11 +3,11 @@
 //! `hi + h`, solved by AMEn on the Green's-function preconditioned system.
 //!
 //! The finite-difference operator `A = diag(c) - diag(a) D2 - diag(s+) D+
-//! - diag(s-) D-` (the drift upwinded as in [`crate::qtt::upwind_drift`])
+//! - diag(s-) D-` (the drift upwinded as in [`crate::grid::upwind_drift`])
 //! has condition number ~`4^L`: beyond `L ~ 25` no solver can apply it to a
 //! QTT stored in double precision without losing every digit. So the
 //! unknown is `y = -D2 u`, `u = P y` with the explicit inverse
-//! `P = (-D2)^-1` ([`crate::qtt::dirichlet_green`]), and AMEn solves
+//! `P = (-D2)^-1` ([`crate::grid::dirichlet_green`]), and AMEn solves
 //! `M y = f` with
 //!
 //! `M = A P = diag(a) + diag(c) P - diag(s+) (D+ P) - diag(s-) (D- P)`,
@@ -22,11 +22,11 @@
 
 use super::amen::{amen_solve, AmenOptions, SolveReport};
 use crate::error::{check_finite, Error, Result};
-use crate::linalg::Truncation;
-use crate::qtt::{
+use crate::grid::{
     backward_difference, dirichlet_green, dirichlet_green_backward_difference, forward_difference,
     second_difference, Boundary, Grid1d,
 };
+use crate::linalg::Truncation;
 use crate::tt::{ApplyMethod, TensorTrain, TtMatrix};
 
 /// `c u - (a u'' + s+ D+ u + s- D- u) = f` on a 1-D grid with homogeneous
@@ -201,7 +201,7 @@ fn check_coefficient(g: &Grid1d, v: &TensorTrain, what: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{constant, exp, interpolate, polynomial, sin, Grid};
+    use crate::grid::{constant, exp, interpolate, polynomial, sin, Grid};
     use nalgebra::DMatrix;
     use rand::{Rng, SeedableRng};
     use std::f64::consts::PI;
@@ -455,8 +455,8 @@ mod tests {
     fn mean_reverting(bits: u32) -> DirichletProblem {
         let g = unit_interval(bits);
         let s = polynomial(&g, &[0.5, -1.0]).unwrap();
-        let opts = crate::qtt::grid_cross_options(1e-13).unwrap();
-        let (s_plus, _) = crate::qtt::softplus_tt(&s, 1e-3, &opts).unwrap();
+        let opts = crate::grid::grid_cross_options(1e-13).unwrap();
+        let (s_plus, _) = crate::grid::softplus_tt(&s, 1e-3, &opts).unwrap();
         let s_minus = s
             .sub(&s_plus)
             .unwrap()

@@ -1,7 +1,7 @@
 //! `qtt tour`, QTT part: a function on 2^60 points, the Laplacian as an MPO,
 //! an integral by contraction and a smoothed kink by cross.
 
-use qtt::qtt::{
+use qtt::grid::{
     approximate, exp, grid_cross_options, second_difference, sin, softplus, Boundary, Grid, Grid1d,
 };
 use qtt::tt::ApplyMethod;

@@ -2,7 +2,7 @@
 //! ground state by DMRG and AMEn, checked against exact diagonalisation;
 //! then a boundary-value problem on 2^40 points by AMEn.
 
-use qtt::qtt::{constant, sin, Grid1d};
+use qtt::grid::{constant, sin, Grid1d};
 use qtt::solve::{amen_eig, dmrg, AmenOptions, DirichletProblem, DmrgOptions};
 use qtt::TensorTrain;
 

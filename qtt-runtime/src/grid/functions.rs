@@ -176,7 +176,7 @@ fn binomials(m: usize) -> Vec<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::Grid;
+    use crate::grid::Grid;
     use rand::{Rng, SeedableRng};
 
     fn check_dense(g: &Grid1d, f: &TensorTrain, want: impl Fn(f64) -> f64, tol: f64) {

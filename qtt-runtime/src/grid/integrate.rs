@@ -79,7 +79,7 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{exp, BitOrder};
+    use crate::grid::{exp, BitOrder};
 
     #[test]
     fn trapezoid_weights_match_dense() {

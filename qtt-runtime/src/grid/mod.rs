@@ -11,13 +11,13 @@ mod approximate;
 mod drift;
 mod functions;
 mod green;
-mod grid;
+mod grid1d;
 mod integrate;
 mod interpolate;
-mod multigrid;
 mod operators;
 mod smoothing;
 mod stencil;
+mod tensor_grid;
 
 pub use approximate::{approximate, grid_cross_options};
 pub use drift::{upwind_drift, upwind_drift_from_parts};
@@ -26,10 +26,9 @@ pub use green::{
     dirichlet_green, dirichlet_green_backward_difference, dirichlet_green_forward_difference,
     upper_triangular_ones,
 };
-pub use grid::{Grid1d, MAX_BITS};
+pub use grid1d::{Grid1d, MAX_BITS};
 pub use integrate::trapezoid_weights;
 pub use interpolate::interpolate;
-pub use multigrid::{Axis, BitOrder, Grid, Site};
 pub use operators::{
     backward_difference, central_difference, forward_difference, laplacian, multiply_by_coordinate,
     second_difference, shift_backward, shift_forward,
@@ -39,3 +38,4 @@ pub use smoothing::{
     softplus, softplus_tt,
 };
 pub use stencil::{stencil, Boundary};
+pub use tensor_grid::{Axis, BitOrder, Grid, Site};

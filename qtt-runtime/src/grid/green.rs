@@ -123,7 +123,7 @@ fn green_difference(g: &Grid1d, forward: bool) -> Result<TtMatrix> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{
+    use crate::grid::{
         backward_difference, constant, forward_difference, second_difference, Boundary, Grid,
     };
     use crate::tt::ApplyMethod;

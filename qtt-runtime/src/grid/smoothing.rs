@@ -90,7 +90,7 @@ pub fn smooth_min_tt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{approximate, coordinate, grid_cross_options, sin, Grid1d};
+    use crate::grid::{approximate, coordinate, grid_cross_options, sin, Grid1d};
     use rand::{Rng, SeedableRng};
 
     #[test]
@@ -131,7 +131,7 @@ mod tests {
         let k = 0.1234567;
         let x = coordinate(&g)
             .unwrap()
-            .sub(&crate::qtt::constant(&g, k).unwrap())
+            .sub(&crate::grid::constant(&g, k).unwrap())
             .unwrap();
         let opts = grid_cross_options(1e-8).unwrap();
         let (_, relu) = approximate(&g, |v| (v - k).max(0.0), &opts).unwrap();
@@ -158,7 +158,7 @@ mod tests {
         // max(x y - 0.3, 0) on 2^10 x 2^10 points: the kink is a hyperbola,
         // which no low-rank QTT holds; the smoothed versions need fewer
         // ranks the wider they are.
-        use crate::qtt::{Axis, BitOrder, Grid};
+        use crate::grid::{Axis, BitOrder, Grid};
         let g = Grid1d::new(0.0, 1.0, 10).unwrap();
         let grid = Grid::new(vec![Axis::Binary(g), Axis::Binary(g)], BitOrder::Sequential).unwrap();
         let opts = grid_cross_options(1e-8).unwrap();

@@ -165,7 +165,7 @@ pub(crate) mod tests {
 
     #[test]
     fn stencils_match_dense_for_all_boundaries() {
-        let g = |bits| crate::qtt::Grid::from(crate::qtt::Grid1d::new(0.0, 1.0, bits).unwrap());
+        let g = |bits| crate::grid::Grid::from(crate::grid::Grid1d::new(0.0, 1.0, bits).unwrap());
         for bits in [1, 2, 3, 6, 10] {
             let n = 1usize << bits;
             for bc in [Boundary::Zero, Boundary::Periodic, Boundary::Reflecting] {

@@ -64,9 +64,9 @@ pub fn laplacian(grid: &Grid, bc: Boundary) -> Result<TtMatrix> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::stencil::tests::dense as dense_stencil;
+    use crate::grid::{sin, Axis, BitOrder};
     use crate::linalg::Truncation;
-    use crate::qtt::stencil::tests::dense as dense_stencil;
-    use crate::qtt::{sin, Axis, BitOrder};
     use crate::tt::{ApplyMethod, TensorTrain};
     use nalgebra::DMatrix;
     use rand::{Rng, SeedableRng};

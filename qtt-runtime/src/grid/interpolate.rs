@@ -71,7 +71,7 @@ pub fn interpolate(g: &Grid1d, f: &TensorTrain, x: f64) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{sin, BitOrder};
+    use crate::grid::{sin, BitOrder};
 
     #[test]
     fn interpolation_is_second_order() {

@@ -52,7 +52,7 @@ pub fn upwind_drift(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qtt::{grid_cross_options, softplus, Axis, BitOrder, Grid1d};
+    use crate::grid::{grid_cross_options, softplus, Axis, BitOrder, Grid1d};
     use nalgebra::DMatrix;
 
     #[test]

@@ -12,7 +12,7 @@ pub const MAX_BITS: u32 = 63;
 /// holds bit `b_k` with `i = sum_k b_k 2^(L-1-k)`, so site 0 splits the grid
 /// into its left and right halves and the last site tells neighbours apart.
 /// This is *not* the column-major linear index of the QTT's dense form (which
-/// has site 0 fastest); use [`crate::qtt::Grid::to_vector`] to get a plain
+/// has site 0 fastest); use [`crate::grid::Grid::to_vector`] to get a plain
 /// vector in grid order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Grid1d {

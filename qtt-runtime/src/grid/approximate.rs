@@ -80,8 +80,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::BitOrder;
     use crate::linalg::Truncation;
-    use crate::qtt::BitOrder;
     use rand::{Rng, SeedableRng};
 
     #[test]
