@@ -33,7 +33,7 @@ Scheme (the same as the Rust side, so the numbers can be compared to ~1e-10):
 
 Usage: $PEERS_VENV/bin/python benches/peers/hact_fd.py --model huggett --bits 8 10 12
        ... --r 0.03            (partial equilibrium at that r: prints S(r))
-       ... --dump out.npz      (a, z, V, c, s, g at the final r of the last L)
+       ... --dump out.npz      (a, z, V, c, s, g at the final r; out.L<bits>.npz if several L)
        ... --check             (generator / density sanity checks)
 One JSON object per line on stdout.
 """
@@ -303,7 +303,8 @@ def main():
     ap.add_argument("--bits", type=int, nargs="+", default=[8])
     ap.add_argument("--r", type=float, default=None, help="fixed price: partial equilibrium, print S(r)")
     ap.add_argument("--bracket", type=float, nargs=2, default=None)
-    ap.add_argument("--dump", default=None, help="write a, z, V, c, s, g at the final r (.npz) for the last L")
+    ap.add_argument("--dump", default=None,
+                    help="write a, z, V, c, s, g at the final r (.npz); with several L, FILE.L<bits>.npz each")
     ap.add_argument("--check", action="store_true", help="generator and density sanity checks (at --r, else r*)")
     ap.add_argument("--literal-x", action="store_true",
                     help="X_i = -min(sb_i, 0)/da even where If wins (the published codes); default: X only where Ib")
@@ -332,6 +333,7 @@ def main():
         last = m.last
         rec.update({"w": last["w"], "assets": last["assets"], "kfe_residual": last["kfe_res"],
                     "nonconcave_points": last["both"], "dv_floor_hits": m.floor_hits_total,
+                    "loadavg1": os.getloadavg()[0],
                     "versions": {"python": sys.version.split()[0], "numpy": np.__version__,
                                  "scipy": scipy.__version__}})
         print(json.dumps(rec), flush=True)
@@ -340,7 +342,11 @@ def main():
             print(json.dumps(out), flush=True)
             status |= 0 if out["ok"] else 1
         if args.dump:
-            np.savez(args.dump, model=args.model, bits=L, r=last["r"], w=last["w"], a=m.a, z=m.z,
+            path = args.dump
+            if len(args.bits) > 1:  # one file per L: out.npz -> out.L12.npz
+                root, ext = os.path.splitext(path)
+                path = f"{root}.L{L}{ext or '.npz'}"
+            np.savez(path, model=args.model, bits=L, r=last["r"], w=last["w"], a=m.a, z=m.z,
                      V=last["V"], c=last["c"], s=last["s"], g=last["g"], hjb_hist=np.asarray(last["hist"]))
     return status
 
