@@ -4,7 +4,7 @@ implicit upwind scheme for the Huggett and Aiyagari models, in numpy/scipy.
 
 Independent of the Rust solvers; written from the method as published (implicit
 upwind HJB, state constraints at both ends, KFE as the transpose of the
-generator, bisection-type root in r), not from their code.
+generator, bracketing root in r); no code copied from the published MATLAB.
 
 Scheme (the same as the Rust side, so the numbers can be compared to ~1e-10):
   grid    N = 2^L points a_i = amin + i da, da = (amax - amin)/(N - 1)
@@ -12,7 +12,8 @@ Scheme (the same as the Rust side, so the numbers can be compared to ~1e-10):
           dVb_i = (V_i - V_{i-1})/da, dVb_0 = u'(w z + r amin)
   upwind  cf = dVf^(-1/gamma), sf = w z + r a - cf (cb, sb likewise);
           If = sf > 0, Ib = (sb < 0) and not If, I0 = 1 - If - Ib;
-          dV = If dVf + Ib dVb + I0 u'(w z + r a); c = dV^(-1/gamma)
+          dV = If dVf + Ib dVb + I0 u'(w z + r a); c = dV^(-1/gamma);
+          dVf, dVb floored at 1e-10 first (only ever active in transient iterates)
   A       X_i = -min(sb_i, 0)/da on V_{i-1}, Z_i = max(sf_i, 0)/da on V_{i+1},
           X_i dropped where If wins over Ib (non-concave points; --literal-x keeps
           it, as the published codes do: both agree wherever V is concave),
@@ -26,9 +27,10 @@ Scheme (the same as the Rust side, so the numbers can be compared to ~1e-10):
           else u(w z + max(r, 0.01) a)/rho (the economists' guard: at r <= 0
           the plain guess is flat or has c <= 0; only the first r is cold),
           stop when max|V^{n+1} - V^n|/Delta < 1e-12, at most 200 iterations.
-  KFE     A^T g = 0 with the row of entry 0 (a = amin, lowest income) replaced
+  KFE     A = A(V) at the converged V; A^T g = 0 with the row of entry 0 (a = amin, lowest income) replaced
           by a unit row and right-hand side 0.1, then g /= sum g da.
-  root    S(r) = sum a g da (Huggett) or sum a g da - K_d(r) (Aiyagari),
+  root    S(r) = sum a g da (Huggett, w = 1) or sum a g da - K_d(r) (Aiyagari,
+          K_d = (alpha A/(r + delta))^(1/(1-alpha)), w = (1-alpha) A K_d^alpha: labour 1),
           scipy.optimize.brentq(xtol=1e-13), V warm-started across r.
 
 Usage: $PEERS_VENV/bin/python benches/peers/hact_fd.py --model huggett --bits 8 10 12
