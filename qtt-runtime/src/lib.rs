@@ -10,9 +10,11 @@
 //! - [`grid`]: quantized grids, functions on them, finite-difference MPOs,
 //!   quadrature and smoothing of kinks.
 
+pub mod econ;
 pub mod error;
 pub mod grid;
 pub mod linalg;
+mod memory;
 pub mod qregion;
 pub mod quantum;
 pub mod solve;

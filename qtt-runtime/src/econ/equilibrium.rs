@@ -1,0 +1,321 @@
+//! General equilibrium: the price at which the market clears, by Brent's
+//! method on the excess supply with warm starts (each household solve starts
+//! from the value function of the nearest price solved so far).
+
+use super::solution::{Equilibrium, HouseholdSolution};
+use super::{finite_difference, quantized, Model};
+use crate::error::{Error, Result};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Which discretisation solves the household's problem.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    /// Quantized tensor trains (any grid up to `2^63` points).
+    Qtt,
+    /// The banded finite-difference solver (grids that fit in memory).
+    FiniteDifference,
+}
+
+/// What a long solve reports as it goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// A policy iteration of the HJB equation.
+    Hjb {
+        /// Iteration, from 1.
+        iteration: usize,
+        /// Change of `V`.
+        change: f64,
+        /// Largest rank of `V` (1 for the dense backend).
+        max_rank: usize,
+    },
+    /// The stationary distribution was found.
+    Kfe {
+        /// Relative residual.
+        residual: f64,
+        /// `sum g da`.
+        mass: f64,
+    },
+    /// The root finder evaluated the excess at a price.
+    Price {
+        /// Evaluation, from 1.
+        evaluation: usize,
+        /// The price.
+        price: f64,
+        /// The excess supply there.
+        excess: f64,
+    },
+}
+
+/// A caller's progress callback.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Settings of a household solve.
+#[derive(Clone)]
+pub struct SolveOptions {
+    /// The discretisation.
+    pub backend: Backend,
+    /// Policy-iteration step `Delta` of `((rho + 1/Delta) I - A) V' = u + V / Delta`.
+    pub delta: f64,
+    /// Policy iteration stops when `max |V' - V| <= tol * max(1, max |V|)`.
+    pub hjb_tol: f64,
+    /// Most policy iterations.
+    pub max_iterations: usize,
+    /// QTT settings (truncation, AMEn, cross).
+    pub qtt: quantized::QttOptions,
+    /// Called with every step, if set.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("backend", &self.backend)
+            .field("delta", &self.delta)
+            .field("hjb_tol", &self.hjb_tol)
+            .field("max_iterations", &self.max_iterations)
+            .field("qtt", &self.qtt)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Qtt,
+            delta: 1000.0,
+            hjb_tol: 1e-11,
+            max_iterations: 100,
+            qtt: quantized::QttOptions::default(),
+            progress: None,
+        }
+    }
+}
+
+impl SolveOptions {
+    /// The same settings with the finite-difference backend.
+    pub fn finite_difference() -> Self {
+        Self {
+            backend: Backend::FiniteDifference,
+            ..Self::default()
+        }
+    }
+
+    /// The same settings with `f` called on every step.
+    pub fn with_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(f));
+        self
+    }
+
+    pub(crate) fn report(&self, p: Progress) {
+        if let Some(f) = &self.progress {
+            f(&p);
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<()> {
+        if !(self.delta.is_finite() && self.delta > 0.0) {
+            return Err(Error::invalid(format!(
+                "the policy-iteration step Delta = {} must be positive and finite",
+                self.delta
+            )));
+        }
+        if !(self.hjb_tol.is_finite() && self.hjb_tol > 0.0) {
+            return Err(Error::invalid(format!(
+                "the HJB tolerance {} must be positive and finite",
+                self.hjb_tol
+            )));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::invalid("max_iterations must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Settings of the root finder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EquilibriumOptions {
+    /// Stop when the bracket is narrower than this (in the price).
+    pub price_tol: f64,
+    /// Most evaluations of the excess.
+    pub max_evaluations: usize,
+    /// The bracket to search (the model's by default).
+    pub bracket: Option<(f64, f64)>,
+}
+
+impl Default for EquilibriumOptions {
+    fn default() -> Self {
+        Self {
+            price_tol: 1e-12,
+            max_evaluations: 60,
+            bracket: None,
+        }
+    }
+}
+
+/// One point of the excess-supply curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExcessPoint {
+    /// The price.
+    pub price: f64,
+    /// Excess supply `aggregate - target`.
+    pub excess: f64,
+}
+
+impl Model {
+    /// The household's problem at `price` (partial equilibrium), warm
+    /// started from `warm` if given.
+    pub fn solve_household(
+        &self,
+        price: f64,
+        opts: &SolveOptions,
+        warm: Option<&HouseholdSolution>,
+    ) -> Result<HouseholdSolution> {
+        opts.check()?;
+        let prices = self.prices(&[price])?;
+        match opts.backend {
+            Backend::FiniteDifference => finite_difference::solve(self, &prices, opts, warm),
+            Backend::Qtt => quantized::solve(self, &prices, opts, warm),
+        }
+    }
+
+    /// The excess supply at each price of `prices`, solved in order with warm starts.
+    pub fn excess_curve(&self, prices: &[f64], opts: &SolveOptions) -> Result<Vec<ExcessPoint>> {
+        let mut warm: Option<HouseholdSolution> = None;
+        let mut out = Vec::with_capacity(prices.len());
+        for &p in prices {
+            let s = self.solve_household(p, opts, warm.as_ref())?;
+            out.push(ExcessPoint {
+                price: p,
+                excess: s.excess,
+            });
+            warm = Some(s);
+        }
+        Ok(out)
+    }
+
+    /// The stationary general equilibrium: the price in the bracket where
+    /// excess supply is zero (Brent's method), and the economy there.
+    pub fn steady_state(
+        &self,
+        opts: &SolveOptions,
+        eq: &EquilibriumOptions,
+    ) -> Result<Equilibrium> {
+        let start = Instant::now();
+        let (mut a, mut b) = eq.bracket.unwrap_or(self.bracket);
+        if !(a.is_finite() && b.is_finite() && a < b) {
+            return Err(Error::invalid(format!(
+                "the price bracket ({a}, {b}) must be finite and increasing"
+            )));
+        }
+        if !(eq.price_tol > 0.0) {
+            return Err(Error::invalid(format!(
+                "price_tol {} must be positive",
+                eq.price_tol
+            )));
+        }
+        let mut evaluations: Vec<(f64, f64)> = Vec::new();
+        let mut solved: Vec<HouseholdSolution> = Vec::new();
+        let mut evaluate = |p: f64, evaluations: &mut Vec<(f64, f64)>| -> Result<f64> {
+            if evaluations.len() >= eq.max_evaluations {
+                return Err(Error::Numerical(format!(
+                    "no clearing price within {} evaluations: {evaluations:?}",
+                    eq.max_evaluations
+                )));
+            }
+            let warm = solved.iter().min_by(|x, y| {
+                (x.prices.values[0] - p)
+                    .abs()
+                    .total_cmp(&(y.prices.values[0] - p).abs())
+            });
+            let s = self.solve_household(p, opts, warm)?;
+            let e = s.excess;
+            evaluations.push((p, e));
+            opts.report(super::Progress::Price {
+                evaluation: evaluations.len(),
+                price: p,
+                excess: e,
+            });
+            solved.push(s);
+            Ok(e)
+        };
+        let mut fa = evaluate(a, &mut evaluations)?;
+        let mut fb = evaluate(b, &mut evaluations)?;
+        if fa.signum() == fb.signum() && fa != 0.0 && fb != 0.0 {
+            return Err(Error::Numerical(format!(
+                "excess supply has the same sign at both ends of the bracket: S({a}) = {fa:e}, S({b}) = {fb:e}; \
+                 widen the bracket of `{}`",
+                self.price_name()
+            )));
+        }
+        // Brent's method (as in Numerical Recipes' zbrent).
+        let (mut c, mut fc) = (b, fb);
+        let (mut d, mut e) = (b - a, b - a);
+        for _ in 0..eq.max_evaluations {
+            if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
+                c = a;
+                fc = fa;
+                d = b - a;
+                e = d;
+            }
+            if fc.abs() < fb.abs() {
+                a = b;
+                b = c;
+                c = a;
+                fa = fb;
+                fb = fc;
+                fc = fa;
+            }
+            let tol1 = 2.0 * f64::EPSILON * b.abs() + 0.5 * eq.price_tol;
+            let xm = 0.5 * (c - b);
+            if xm.abs() <= tol1 || fb == 0.0 {
+                break;
+            }
+            if e.abs() >= tol1 && fa.abs() > fb.abs() {
+                let s = fb / fa;
+                let (mut p, mut q);
+                if a == c {
+                    p = 2.0 * xm * s;
+                    q = 1.0 - s;
+                } else {
+                    let qq = fa / fc;
+                    let r = fb / fc;
+                    p = s * (2.0 * xm * qq * (qq - r) - (b - a) * (r - 1.0));
+                    q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
+                }
+                if p > 0.0 {
+                    q = -q;
+                }
+                p = p.abs();
+                let min1 = 3.0 * xm * q - (tol1 * q).abs();
+                let min2 = (e * q).abs();
+                if 2.0 * p < min1.min(min2) {
+                    e = d;
+                    d = p / q;
+                } else {
+                    d = xm;
+                    e = d;
+                }
+            } else {
+                d = xm;
+                e = d;
+            }
+            a = b;
+            fa = fb;
+            b += if d.abs() > tol1 { d } else { tol1.copysign(xm) };
+            fb = evaluate(b, &mut evaluations)?;
+        }
+        let solution = solved
+            .into_iter()
+            .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))
+            .ok_or_else(|| Error::Numerical("no household solve".into()))?;
+        Ok(Equilibrium {
+            price: solution.prices.values[0],
+            solution,
+            evaluations,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+}

@@ -1,0 +1,402 @@
+//! The sparse finite-difference backend: the HACT implicit upwind scheme
+//! with every grid value stored, solved by banded LU.
+//!
+//! Unknowns are ordered wealth-major, `(i, j) -> i J + j`, so the generator
+//! (upwind differences couple `i +- 1`, income switching couples the `J`
+//! states of one wealth point) is a band matrix of half-width `J`: LU
+//! without pivoting costs `O(N J^2)` flops and `O(N J)` memory, and is
+//! stable because `(rho + 1/Delta) I - A` is a row-diagonally dominant
+//! M-matrix and `I - dt A^T` a column-diagonally dominant one.
+//!
+//! The stationary distribution is found by inverse iteration,
+//! `(I - dt A^T) g' = g` with a large `dt` (mass is conserved by every
+//! step, no entry is pinned), until `g` stops changing.
+
+use super::equilibrium::{Progress, SolveOptions};
+use super::scheme::upwind;
+use super::solution::{Field, HouseholdSolution, IterationReport};
+use super::{Model, Prices};
+use crate::error::{Error, Result};
+use std::time::Instant;
+
+/// A square band matrix with `w` sub- and super-diagonals, row-major:
+/// entry `(r, c)` at `data[r (2w + 1) + c - r + w]`.
+pub struct BandMatrix {
+    n: usize,
+    w: usize,
+    data: Vec<f64>,
+}
+
+impl BandMatrix {
+    /// A zero `n x n` band matrix of half-width `w` (memory checked).
+    pub fn zeros(n: usize, w: usize) -> Result<Self> {
+        let len = (n as u128) * (2 * w as u128 + 1);
+        crate::memory::check_fits("a banded finite-difference matrix", len * 8 * 3)?;
+        Ok(Self {
+            n,
+            w,
+            data: vec![0.0; len as usize],
+        })
+    }
+
+    /// Adds `v` to entry `(r, c)` (`|r - c| <= w`).
+    #[inline]
+    pub fn add(&mut self, r: usize, c: usize, v: f64) {
+        let k = r * (2 * self.w + 1) + c + self.w - r;
+        self.data[k] += v;
+    }
+
+    /// Entry `(r, c)`.
+    #[inline]
+    pub fn get(&self, r: usize, c: usize) -> f64 {
+        if r.abs_diff(c) > self.w || r >= self.n || c >= self.n {
+            return 0.0;
+        }
+        self.data[r * (2 * self.w + 1) + c + self.w - r]
+    }
+
+    /// `y = M x`.
+    pub fn apply(&self, x: &[f64]) -> Vec<f64> {
+        let (n, w) = (self.n, self.w);
+        (0..n)
+            .map(|r| {
+                let lo = r.saturating_sub(w);
+                let hi = (r + w).min(n - 1);
+                (lo..=hi).map(|c| self.get(r, c) * x[c]).sum()
+            })
+            .collect()
+    }
+
+    /// `M^T` (same band).
+    pub fn transpose(&self) -> Self {
+        let mut t = BandMatrix {
+            n: self.n,
+            w: self.w,
+            data: vec![0.0; self.data.len()],
+        };
+        for r in 0..self.n {
+            let lo = r.saturating_sub(self.w);
+            let hi = (r + self.w).min(self.n - 1);
+            for c in lo..=hi {
+                t.add(c, r, self.get(r, c));
+            }
+        }
+        t
+    }
+
+    /// In-place LU without pivoting (for diagonally dominant matrices);
+    /// an error at a zero pivot.
+    pub fn factor(&mut self) -> Result<()> {
+        let (n, w, s) = (self.n, self.w, 2 * self.w + 1);
+        for k in 0..n {
+            let piv = self.data[k * s + w];
+            if piv == 0.0 || !piv.is_finite() {
+                return Err(Error::Numerical(format!(
+                    "banded LU: pivot {piv} at row {k} (the matrix is not diagonally dominant)"
+                )));
+            }
+            let hi = (k + w).min(n - 1);
+            for i in k + 1..=hi {
+                let lik = self.data[i * s + k + w - i] / piv;
+                self.data[i * s + k + w - i] = lik;
+                if lik != 0.0 {
+                    for c in k + 1..=hi {
+                        self.data[i * s + c + w - i] -= lik * self.data[k * s + c + w - k];
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Solves with the factors of [`BandMatrix::factor`], in place.
+    pub fn solve(&self, x: &mut [f64]) {
+        let (n, w, s) = (self.n, self.w, 2 * self.w + 1);
+        for i in 0..n {
+            let lo = i.saturating_sub(w);
+            let mut v = x[i];
+            for c in lo..i {
+                v -= self.data[i * s + c + w - i] * x[c];
+            }
+            x[i] = v;
+        }
+        for i in (0..n).rev() {
+            let hi = (i + w).min(n - 1);
+            let mut v = x[i];
+            for c in i + 1..=hi {
+                v -= self.data[i * s + c + w - i] * x[c];
+            }
+            x[i] = v / self.data[i * s + w];
+        }
+    }
+}
+
+/// The scheme's choices on the whole grid for value function `v`.
+pub(crate) struct Policy {
+    pub forward: Vec<f64>,
+    pub backward: Vec<f64>,
+    pub consumption: Vec<f64>,
+    pub utility: Vec<f64>,
+}
+
+/// Resources `y(a_i, z_j)` at every grid point, wealth-major.
+pub(crate) fn resources(model: &Model, prices: &Prices) -> Result<Vec<f64>> {
+    let (n, jn) = (model.points() as usize, model.states());
+    let mut y = Vec::with_capacity(n * jn);
+    for i in 0..n {
+        let a = model.wealth(i as u64);
+        for j in 0..jn {
+            let v = model.resources(prices, a, j)?;
+            if !v.is_finite() {
+                return Err(Error::NonFinite(format!(
+                    "resources at a = {a}, income state {j} are {v}"
+                )));
+            }
+            y.push(v);
+        }
+    }
+    Ok(y)
+}
+
+fn policy(model: &Model, y: &[f64], v: &[f64]) -> Policy {
+    let (n, jn) = (model.points() as usize, model.states());
+    let da = model.spacing();
+    let u = &model.utility;
+    let mut p = Policy {
+        forward: vec![0.0; n * jn],
+        backward: vec![0.0; n * jn],
+        consumption: vec![0.0; n * jn],
+        utility: vec![0.0; n * jn],
+    };
+    for i in 0..n {
+        for j in 0..jn {
+            let r = i * jn + j;
+            let dvf = if i + 1 < n {
+                (v[r + jn] - v[r]) / da
+            } else {
+                u.marginal(y[r].max(1e-10))
+            };
+            let dvb = if i > 0 {
+                (v[r] - v[r - jn]) / da
+            } else {
+                u.marginal(y[r])
+            };
+            let s = upwind(u, y[r], dvf, dvb, i == 0, i + 1 == n);
+            p.forward[r] = s.forward_drift;
+            p.backward[r] = s.backward_drift;
+            p.consumption[r] = s.consumption;
+            p.utility[r] = s.utility;
+        }
+    }
+    p
+}
+
+/// The generator `A` of the policy as a band matrix (rows sum to zero,
+/// off-diagonals non-negative).
+pub fn generator(model: &Model, forward: &[f64], backward: &[f64]) -> Result<BandMatrix> {
+    let (n, jn) = (model.points() as usize, model.states());
+    let da = model.spacing();
+    let mut a = BandMatrix::zeros(n * jn, jn)?;
+    for i in 0..n {
+        for j in 0..jn {
+            let r = i * jn + j;
+            let (f, b) = (forward[r] / da, -backward[r] / da);
+            if i + 1 < n {
+                a.add(r, r + jn, f);
+            }
+            if i > 0 {
+                a.add(r, r - jn, b);
+            }
+            a.add(r, r, -f - b);
+            for k in 0..jn {
+                a.add(r, i * jn + k, model.rates[j][k]);
+            }
+        }
+    }
+    Ok(a)
+}
+
+/// Solves the household's problem at `prices` on the dense grid.
+pub(crate) fn solve(
+    model: &Model,
+    prices: &Prices,
+    opts: &SolveOptions,
+    warm: Option<&HouseholdSolution>,
+) -> Result<HouseholdSolution> {
+    let start = Instant::now();
+    let (n, jn) = (model.points() as usize, model.states());
+    crate::memory::check_fits(
+        "the finite-difference backend's grid vectors",
+        (n as u128) * (jn as u128) * 8 * 12,
+    )?;
+    let y = resources(model, prices)?;
+    let mut v: Vec<f64> = match warm {
+        Some(HouseholdSolution {
+            value: Field::Dense { values, .. },
+            ..
+        }) if values.len() == n * jn => values.clone(),
+        _ => y
+            .iter()
+            .map(|&yr| model.utility.u(yr.max(1e-3)) / model.rho)
+            .collect(),
+    };
+    let shift = model.rho + 1.0 / opts.delta;
+    let mut reports = Vec::new();
+    let mut converged = false;
+    for it in 1..=opts.max_iterations {
+        let p = policy(model, &y, &v);
+        let mut b = generator(model, &p.forward, &p.backward)?;
+        // B = (rho + 1/Delta) I - A, in place.
+        for x in b.data.iter_mut() {
+            *x = -*x;
+        }
+        for r in 0..n * jn {
+            b.add(r, r, shift);
+        }
+        b.factor()?;
+        let mut rhs: Vec<f64> = p
+            .utility
+            .iter()
+            .zip(&v)
+            .map(|(u, vv)| u + vv / opts.delta)
+            .collect();
+        b.solve(&mut rhs);
+        if let Some(bad) = rhs.iter().position(|x| !x.is_finite()) {
+            return Err(Error::Numerical(format!(
+                "HJB: V is not finite at point {bad} in iteration {it}; residual history {:?}",
+                reports
+                    .iter()
+                    .map(|r: &IterationReport| r.change)
+                    .collect::<Vec<_>>()
+            )));
+        }
+        let scale = rhs.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+        let change = rhs
+            .iter()
+            .zip(&v)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+            / scale;
+        v = rhs;
+        reports.push(IterationReport {
+            iteration: it,
+            change,
+            max_rank: 1,
+            seconds: start.elapsed().as_secs_f64(),
+        });
+        opts.report(Progress::Hjb {
+            iteration: it,
+            change,
+            max_rank: 1,
+        });
+        if change <= opts.hjb_tol {
+            converged = true;
+            break;
+        }
+    }
+    if !converged {
+        return Err(Error::Numerical(format!(
+            "HJB: policy iteration did not converge in {} iterations; change history {:?}",
+            opts.max_iterations,
+            reports.iter().map(|r| r.change).collect::<Vec<_>>()
+        )));
+    }
+    let p = policy(model, &y, &v);
+    let a = generator(model, &p.forward, &p.backward)?;
+    let (g, kfe_residual) = stationary(model, &a, warm)?;
+    let da = model.spacing();
+    let mass: f64 = g.iter().sum::<f64>() * da;
+    let (clearing, target) = model.clearing_parts(prices)?;
+    let mut aggregate = 0.0;
+    for i in 0..n {
+        let a_i = model.wealth(i as u64);
+        for j in 0..jn {
+            let f = if model.clears_wealth() {
+                a_i
+            } else {
+                model.integrand(&clearing, prices, a_i, j)?
+            };
+            aggregate += f * g[i * jn + j] * da;
+        }
+    }
+    let min_density = g.iter().cloned().fold(f64::INFINITY, f64::min);
+    opts.report(Progress::Kfe {
+        residual: kfe_residual,
+        mass,
+    });
+    let savings = y.iter().zip(&p.consumption).map(|(y, c)| y - c).collect();
+    let field = |values: Vec<f64>| Field::Dense { values, states: jn };
+    Ok(HouseholdSolution {
+        prices: prices.clone(),
+        mass_at_limit: (0..jn).map(|j| g[j] * da).collect(),
+        value: field(v),
+        consumption: field(p.consumption),
+        savings: field(savings),
+        density: field(g),
+        aggregate,
+        target,
+        excess: aggregate - target,
+        mass,
+        min_density,
+        hjb: reports,
+        kfe_residual,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// The stationary density of generator `a` (`A^T g = 0`, `sum g da = 1`)
+/// by inverse iteration, and its relative residual `|A^T g| / (|A| |g|)`.
+pub(crate) fn stationary(
+    model: &Model,
+    a: &BandMatrix,
+    warm: Option<&HouseholdSolution>,
+) -> Result<(Vec<f64>, f64)> {
+    let (n, jn) = (model.points() as usize, model.states());
+    let da = model.spacing();
+    let at = a.transpose();
+    let dt = 1e6 / model.rho;
+    let mut m = BandMatrix {
+        n: at.n,
+        w: at.w,
+        data: at.data.iter().map(|x| -dt * x).collect(),
+    };
+    for r in 0..n * jn {
+        m.add(r, r, 1.0);
+    }
+    m.factor()?;
+    let mut g: Vec<f64> = match warm {
+        Some(HouseholdSolution {
+            density: Field::Dense { values, .. },
+            ..
+        }) if values.len() == n * jn => values.clone(),
+        _ => vec![1.0 / (da * (n * jn) as f64); n * jn],
+    };
+    let mut history = Vec::new();
+    for _ in 0..200 {
+        let mut next = g.clone();
+        m.solve(&mut next);
+        let mass: f64 = next.iter().sum::<f64>() * da;
+        if !(mass.is_finite() && mass > 0.0) {
+            return Err(Error::Numerical(format!(
+                "KFE: inverse iteration lost the mass ({mass}); change history {history:?}"
+            )));
+        }
+        next.iter_mut().for_each(|x| *x /= mass);
+        let scale = next.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let change = next
+            .iter()
+            .zip(&g)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+            / scale;
+        g = next;
+        history.push(change);
+        if change < 1e-14 {
+            let r = at.apply(&g);
+            let anorm = (0..n * jn).fold(0.0f64, |m, r| m.max(at.get(r, r).abs()));
+            let res = r.iter().fold(0.0f64, |m, x| m.max(x.abs())) / (anorm * scale);
+            return Ok((g, res));
+        }
+    }
+    Err(Error::Numerical(format!(
+        "KFE: the stationary distribution did not converge in 200 inverse iterations; change history {history:?}"
+    )))
+}

@@ -1,0 +1,31 @@
+//! Heterogeneous-agent economies in continuous time (Achdou, Han, Lasry,
+//! Lions and Moll): the household's HJB equation, the Kolmogorov forward
+//! equation of the wealth distribution and the general equilibrium that
+//! clears a market, on quantized grids of up to `2^40` wealth points.
+//!
+//! - [`model`]: a [`Model`] checked from its IR (`qtt::ir::model`), built
+//!   by `model!` or from data; [`calibrations`] has Huggett's and
+//!   Aiyagari's economies as plain Rust;
+//! - [`scheme`]: the implicit upwind scheme at one grid point, shared by
+//!   both backends so that they discretise identically;
+//! - [`finite_difference`]: the sparse (banded) finite-difference backend,
+//!   the oracle of the QTT backend and the fast choice on small grids;
+//! - [`quantized`]: the QTT backend (value function and distribution as
+//!   tensor trains, the generator as an MPO, AMEn on balanced systems);
+//! - [`equilibrium`]: the price that clears the market (Brent with warm
+//!   starts), the excess-supply curve;
+//! - [`solution`]: what a solve returns (fields on the grid, ranks,
+//!   residuals, reports).
+
+pub mod calibrations;
+pub mod equilibrium;
+pub mod finite_difference;
+pub mod model;
+pub mod quantized;
+pub mod scheme;
+pub mod solution;
+
+pub use calibrations::{AiyagariParams, HuggettParams};
+pub use equilibrium::{Backend, EquilibriumOptions, ExcessPoint, Progress, SolveOptions};
+pub use model::{Model, Prices, Utility};
+pub use solution::{Equilibrium, Field, HouseholdSolution, IterationReport};
