@@ -10,8 +10,8 @@
 use qtt::plot::Plot;
 
 use qtt::quantum::{
-    models, models::PayoffLoading, payoff::linear_scale, Backend, CanonicalQae, Discretized, Grid,
-    TrainOptions, VariationalLoader,
+    models, models::PayoffLoading, payoff::linear_scale, Backend, CanonicalQae, Discretized,
+    SupportGrid, TrainOptions, VariationalLoader,
 };
 
 fn main() -> qtt::Result<()> {
@@ -47,7 +47,7 @@ fn main() -> qtt::Result<()> {
     println!("   imperfectly trained loader). To see the approximation's error, shift the");
     println!("   productivity mean to 1.01 (the grid stays [0.94, 1.06]):");
 
-    let shifted = Discretized::normal(1.01, 0.02, 0.94, 1.06, 5, Grid::Endpoints)?;
+    let shifted = Discretized::normal(1.01, 0.02, 0.94, 1.06, 5, SupportGrid::Endpoints)?;
     let exact_s = shifted.expectation(|x| 30.0 - 29.0 * x);
     let (mut lin_pts, mut ex_pts) = (vec![], vec![]);
     println!("   exact value {exact_s:.10}");

@@ -16,15 +16,15 @@ use std::time::Instant;
 
 use qtt::quantum::{
     classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange,
-    Backend, CanonicalQae, Discretized, Grid, IntervalEstimator, IterativeQae,
-    MaximumLikelihoodQae,
+    Backend, CanonicalQae, Discretized, IntervalEstimator, IterativeQae, MaximumLikelihoodQae,
+    SupportGrid,
 };
 
 fn main() -> qtt::Result<()> {
     std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
     // The neoclassical payoff with the productivity mean shifted to 1.01, so that
     // the linear approximation is not exact by symmetry (see tutorial 08).
-    let z = Discretized::normal(1.01, 0.02, 0.94, 1.06, 5, Grid::Endpoints)?;
+    let z = Discretized::normal(1.01, 0.02, 0.94, 1.06, 5, SupportGrid::Endpoints)?;
     let exact = z.expectation(|x| 30.0 - 29.0 * x);
     let problem = models::neoclassical(&z, PayoffLoading::Exact)?;
     println!("target E[30 - 29 z'] = {exact:.10} (z' ~ N(1.01, 0.02^2) on 32 points)");

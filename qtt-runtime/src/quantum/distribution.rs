@@ -13,7 +13,7 @@ use crate::{Error, Result};
 
 /// Where the `2^m` points sit on the support `[lo, hi]` and what mass they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grid {
+pub enum SupportGrid {
     /// `x_i = lo + i (hi - lo) / (2^m - 1)`, mass proportional to the pdf at `x_i`
     /// (seed 001, eq. 33, and PennyLane's example).
     Endpoints,
@@ -65,7 +65,7 @@ impl Discretized {
         lo: f64,
         hi: f64,
         n_qubits: usize,
-        grid: Grid,
+        grid: SupportGrid,
     ) -> Result<Self> {
         crate::error::check_finite("support", &[lo, hi])?;
         if lo >= hi {
@@ -80,14 +80,14 @@ impl Discretized {
         }
         let m = 1usize << n_qubits;
         match grid {
-            Grid::Endpoints => {
+            SupportGrid::Endpoints => {
                 let pts: Vec<f64> = (0..m)
                     .map(|i| lo + (hi - lo) * i as f64 / (m - 1) as f64)
                     .collect();
                 let w = pts.iter().map(|&x| pdf(x)).collect();
                 Discretized::from_weights(pts, w)
             }
-            Grid::CellMeans => {
+            SupportGrid::CellMeans => {
                 let h = (hi - lo) / m as f64;
                 let (mut pts, mut w) = (Vec::with_capacity(m), Vec::with_capacity(m));
                 for i in 0..m {
@@ -113,7 +113,7 @@ impl Discretized {
         lo: f64,
         hi: f64,
         n_qubits: usize,
-        grid: Grid,
+        grid: SupportGrid,
     ) -> Result<Self> {
         positive("std", std)?;
         Self::from_pdf(
@@ -132,7 +132,7 @@ impl Discretized {
         lo: f64,
         hi: f64,
         n_qubits: usize,
-        grid: Grid,
+        grid: SupportGrid,
     ) -> Result<Self> {
         positive("sigma", sigma)?;
         if lo < 0.0 {
@@ -151,7 +151,14 @@ impl Discretized {
     }
 
     /// Beta(a, b) on `[lo, hi]` (the standard beta on [0, 1] mapped affinely).
-    pub fn beta(a: f64, b: f64, lo: f64, hi: f64, n_qubits: usize, grid: Grid) -> Result<Self> {
+    pub fn beta(
+        a: f64,
+        b: f64,
+        lo: f64,
+        hi: f64,
+        n_qubits: usize,
+        grid: SupportGrid,
+    ) -> Result<Self> {
         positive("a", a)?;
         positive("b", b)?;
         let pdf = |x: f64| {
@@ -173,7 +180,7 @@ impl Discretized {
     }
 
     /// Uniform on `[lo, hi]`.
-    pub fn uniform(lo: f64, hi: f64, n_qubits: usize, grid: Grid) -> Result<Self> {
+    pub fn uniform(lo: f64, hi: f64, n_qubits: usize, grid: SupportGrid) -> Result<Self> {
         Self::from_pdf(|_| 1.0, lo, hi, n_qubits, grid)
     }
 

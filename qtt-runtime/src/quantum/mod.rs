@@ -39,7 +39,7 @@ pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
 pub use circuit::{Circuit, Op, Register};
 pub use classical::{classical_monte_carlo, MonteCarloEstimate};
 pub use decompose::decompose;
-pub use distribution::{Discretized, Grid};
+pub use distribution::{Discretized, SupportGrid};
 pub use gate::Gate;
 pub use interval::{IntervalEstimate, IntervalEstimator};
 pub use iterative::IterativeQae;

@@ -1,6 +1,6 @@
 //! The models of seed 001 as estimation problems.
 
-use super::distribution::{Discretized, Grid};
+use super::distribution::{Discretized, SupportGrid};
 use super::problem::{EstimationProblem, Normalization};
 use crate::Result;
 
@@ -9,7 +9,7 @@ use crate::Result;
 /// `[0, 1]` already and loaded exactly.
 pub fn gaussian_sin2(m: usize) -> Result<EstimationProblem> {
     let pi = std::f64::consts::PI;
-    let d = Discretized::normal(0.0, 1.0, -pi, pi, m, Grid::Endpoints)?;
+    let d = Discretized::normal(0.0, 1.0, -pi, pi, m, SupportGrid::Endpoints)?;
     EstimationProblem::from_distributions(&[d], |x| x[0].sin().powi(2), Normalization::Identity)
 }
 
@@ -22,7 +22,7 @@ pub fn gaussian_sin2_continuous() -> f64 {
 /// `E[0.0064 (2 + d2)(1 + d1)]`, `d1, d2 ~ Beta(2, 10)` i.i.d., each on `m` qubits
 /// (cells of [0, 1] at their conditional means), payoff min-max normalised.
 pub fn bank_stress_test(m: usize) -> Result<EstimationProblem> {
-    let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, m, Grid::CellMeans)?;
+    let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, m, SupportGrid::CellMeans)?;
     EstimationProblem::from_distributions(
         &[d.clone(), d],
         |x| 0.0064 * (2.0 + x[1]) * (1.0 + x[0]),
@@ -60,5 +60,5 @@ pub fn neoclassical(dist: &Discretized, loading: PayoffLoading) -> Result<Estima
 /// The neoclassical model's productivity distribution: `N(1, 0.02^2)` on
 /// `2^m` equally spaced points of `[0.94, 1.06]`.
 pub fn neoclassical_productivity(m: usize) -> Result<Discretized> {
-    Discretized::normal(1.0, 0.02, 0.94, 1.06, m, Grid::Endpoints)
+    Discretized::normal(1.0, 0.02, 0.94, 1.06, m, SupportGrid::Endpoints)
 }

@@ -184,7 +184,7 @@ impl EstimationProblem {
             (pts[i] - (x0 + h * i as f64)).abs() > 1e-9 * (1.0 + h.abs() * pts.len() as f64)
         }) {
             return Err(Error::invalid(format!(
-                "point {i} = {} is not on an equally spaced grid; the linear approximation needs Grid::Endpoints",
+                "point {i} = {} is not on an equally spaced grid; the linear approximation needs SupportGrid::Endpoints",
                 pts[i]
             )));
         }

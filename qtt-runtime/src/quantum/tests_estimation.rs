@@ -29,7 +29,7 @@ fn rotation_tree_reproduces_the_pmf() {
             .zip(&pmf)
             .all(|(a, p)| (a.re - p.sqrt()).abs() < 1e-12 && a.im.abs() < 1e-14));
     }
-    let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, 5, Grid::CellMeans).unwrap();
+    let d = Discretized::beta(2.0, 10.0, 0.0, 1.0, 5, SupportGrid::CellMeans).unwrap();
     let mut s = StateVector::zero(5).unwrap();
     s.apply(&d.loader().unwrap()).unwrap();
     let err = max_prob_diff(&s.probabilities(), &d.pmf);
@@ -44,9 +44,9 @@ fn rotation_tree_reproduces_the_pmf() {
 
 #[test]
 fn discretisations_reject_bad_input() {
-    assert!(Discretized::normal(0.0, -1.0, -1.0, 1.0, 3, Grid::Endpoints).is_err());
-    assert!(Discretized::uniform(1.0, 1.0, 3, Grid::Endpoints).is_err());
-    assert!(Discretized::uniform(0.0, 1.0, 0, Grid::Endpoints).is_err());
+    assert!(Discretized::normal(0.0, -1.0, -1.0, 1.0, 3, SupportGrid::Endpoints).is_err());
+    assert!(Discretized::uniform(1.0, 1.0, 3, SupportGrid::Endpoints).is_err());
+    assert!(Discretized::uniform(0.0, 1.0, 0, SupportGrid::Endpoints).is_err());
     assert!(distribution::state_preparation(&[0.5, 0.25, 0.1]).is_err());
     assert!(distribution::state_preparation(&[0.5, 0.6]).is_err());
     assert!(distribution::state_preparation(&[1.5, -0.5]).is_err());
@@ -211,7 +211,7 @@ fn invariant_subspace_handles_amplitudes_zero_and_one() {
     // a = 0 or 1: F|0> is an eigenvector of G (eigenvalue -1 or 1), the subspace
     // is 1-dimensional and Q = G^2 fixes F|0>: all weight on y = 0 (a = 1 reads
     // as theta = 1 = 0 mod 1, which Q = G^2 cannot tell from a = 0)
-    let d = Discretized::normal(0.0, 1.0, -2.0, 2.0, 2, Grid::Endpoints).unwrap();
+    let d = Discretized::normal(0.0, 1.0, -2.0, 2.0, 2, SupportGrid::Endpoints).unwrap();
     for value in [0.0, 1.0] {
         let p = EstimationProblem::from_distributions(
             std::slice::from_ref(&d),
