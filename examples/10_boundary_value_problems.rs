@@ -17,8 +17,9 @@
 //! Run: `cargo run --release --example 10_boundary_value_problems` (~10 s).
 
 use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
+use qtt::models::DirichletProblem;
 use qtt::plot::{loglog_fit, Plot};
-use qtt::solve::{amen_solve, AmenOptions, DirichletProblem};
+use qtt::solve::{amen_solve, AmenOptions};
 use qtt::{Result, TensorTrain};
 use std::f64::consts::PI;
 

@@ -13,6 +13,7 @@
 pub mod error;
 pub mod grid;
 pub mod linalg;
+pub mod models;
 pub mod qregion;
 pub mod quantum;
 pub mod solve;

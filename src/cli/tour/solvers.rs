@@ -3,7 +3,8 @@
 //! then a boundary-value problem on 2^40 points by AMEn.
 
 use qtt::grid::{constant, sin, Grid1d};
-use qtt::solve::{amen_eig, dmrg, AmenOptions, DirichletProblem, DmrgOptions};
+use qtt::models::DirichletProblem;
+use qtt::solve::{amen_eig, dmrg, AmenOptions, DmrgOptions};
 use qtt::TensorTrain;
 
 /// Exact ground energy of the periodic spin-1 ring of 8 sites (digest_003.md).

@@ -1,7 +1,8 @@
-//! Lanczos for the lowest eigenpair of a symmetric operator given as a
-//! matrix-vector product (the local problems of DMRG and AMEn).
+//! Krylov solvers for the local problems of DMRG and AMEn, on operators
+//! given as a matrix-vector product: Lanczos for the lowest eigenpair of a
+//! symmetric operator, restarted GMRES for a linear system.
 //!
-//! Full reorthogonalisation keeps the Krylov basis orthonormal (the bases
+//! Lanczos: full reorthogonalisation keeps the Krylov basis orthonormal (the bases
 //! are short, so this costs little next to one local matrix-vector product),
 //! and a restart from the current Ritz vector bounds the memory. The start
 //! vector is the current core, so near convergence a few products suffice.
@@ -166,6 +167,86 @@ pub fn lanczos(
     }
     best.matvecs = matvecs;
     Ok(best)
+}
+
+/// The 2-norm by one running sum, as GMRES and AMEn's local residuals have
+/// always taken it (the vectorised [`norm`] rounds differently).
+pub(crate) fn plain_norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// Restarted GMRES for `A x = rhs` (`apply`: `y = A x`, any square `A`)
+/// from `x`, in place (modified Gram-Schmidt, Givens rotations); stops at
+/// `||rhs - A x|| <= tol ||rhs||` or after `max_iter` products.
+pub(crate) fn gmres(
+    apply: &mut dyn FnMut(&[f64], &mut [f64]),
+    rhs: &[f64],
+    x: &mut [f64],
+    tol: f64,
+    restart: usize,
+    max_iter: usize,
+) {
+    let n = rhs.len();
+    let bn = plain_norm(rhs).max(f64::MIN_POSITIVE);
+    let mut w = vec![0.0; n];
+    let mut iters = 0;
+    while iters < max_iter {
+        apply(x, &mut w);
+        let r: Vec<f64> = rhs.iter().zip(&w).map(|(b, a)| b - a).collect();
+        let beta = plain_norm(&r);
+        if beta <= tol * bn {
+            return;
+        }
+        let m = restart.min(n);
+        let mut v: Vec<Vec<f64>> = vec![r.iter().map(|ri| ri / beta).collect()];
+        let mut h = DMatrix::<f64>::zeros(m + 1, m);
+        let (mut cs, mut sn) = (vec![0.0; m], vec![0.0; m]);
+        let mut g = vec![0.0; m + 1];
+        g[0] = beta;
+        let mut k_used = 0;
+        for k in 0..m {
+            apply(&v[k], &mut w);
+            iters += 1;
+            for (j, vj) in v.iter().enumerate() {
+                let hjk: f64 = w.iter().zip(vj).map(|(a, b)| a * b).sum();
+                h[(j, k)] = hjk;
+                w.iter_mut().zip(vj).for_each(|(wi, vi)| *wi -= hjk * vi);
+            }
+            let hn = plain_norm(&w);
+            h[(k + 1, k)] = hn;
+            for j in 0..k {
+                let t = cs[j] * h[(j, k)] + sn[j] * h[(j + 1, k)];
+                h[(j + 1, k)] = -sn[j] * h[(j, k)] + cs[j] * h[(j + 1, k)];
+                h[(j, k)] = t;
+            }
+            let den = (h[(k, k)].powi(2) + h[(k + 1, k)].powi(2))
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            cs[k] = h[(k, k)] / den;
+            sn[k] = h[(k + 1, k)] / den;
+            h[(k, k)] = den;
+            h[(k + 1, k)] = 0.0;
+            g[k + 1] = -sn[k] * g[k];
+            g[k] *= cs[k];
+            k_used = k + 1;
+            if g[k + 1].abs() <= tol * bn || hn == 0.0 {
+                break;
+            }
+            v.push(w.iter().map(|wi| wi / hn).collect());
+        }
+        // Back substitution of the triangular system.
+        let mut y = vec![0.0; k_used];
+        for i in (0..k_used).rev() {
+            let s: f64 = (i + 1..k_used).map(|j| h[(i, j)] * y[j]).sum();
+            y[i] = (g[i] - s) / h[(i, i)];
+        }
+        for (yi, vi) in y.iter().zip(&v) {
+            x.iter_mut().zip(vi).for_each(|(xj, vj)| *xj += yi * vj);
+        }
+        if g[k_used].abs() <= tol * bn {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -20,13 +20,13 @@
 //! `c = s = 0` and constant `a`, `M = a I` and one sweep solves it: the
 //! Poisson problem's accuracy is then that of the explicit inverse.
 
-use super::amen::{amen_solve, AmenOptions, SolveReport};
 use crate::error::{check_finite, Error, Result};
 use crate::grid::{
     backward_difference, dirichlet_green, dirichlet_green_backward_difference, forward_difference,
     second_difference, Boundary, Grid1d,
 };
 use crate::linalg::Truncation;
+use crate::solve::{amen_solve, AmenOptions, SolveReport};
 use crate::tt::{ApplyMethod, TensorTrain, TtMatrix};
 
 /// `c u - (a u'' + s+ D+ u + s- D- u) = f` on a 1-D grid with homogeneous
