@@ -13,8 +13,7 @@ use num_complex::Complex64 as C64;
 
 use super::circuit::Op;
 use super::gate::Gate;
-use super::state::StateVector;
-use crate::Result;
+use super::kernels::apply_op;
 
 /// How far back (in blocks) an operation looks for a block to join.
 const WINDOW: usize = 16;
@@ -26,7 +25,7 @@ struct Block {
 }
 
 /// Fuses `ops` into blocks acting on at most `max_qubits` qubits each.
-pub fn fuse(ops: &[Op], max_qubits: usize) -> Result<Vec<Op>> {
+pub fn fuse(ops: &[Op], max_qubits: usize) -> Vec<Op> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut last: Vec<Option<usize>> = Vec::new();
     for op in ops {
@@ -82,9 +81,9 @@ pub fn fuse(ops: &[Op], max_qubits: usize) -> Result<Vec<Op>> {
 }
 
 /// One operation for a block: the op itself, or the dense product of its ops.
-fn block_op(mut blk: Block) -> Result<Op> {
+fn block_op(mut blk: Block) -> Op {
     if blk.ops.len() == 1 {
-        return Ok(blk.ops.pop().expect("one op"));
+        return blk.ops.pop().expect("one op");
     }
     blk.qubits.sort_unstable();
     let k = blk.qubits.len();
@@ -99,15 +98,14 @@ fn block_op(mut blk: Block) -> Result<Op> {
     for s in 0..dim {
         let mut col = vec![C64::new(0.0, 0.0); dim];
         col[s] = C64::new(1.0, 0.0);
-        let mut st = StateVector::from_amplitudes(col)?;
         for op in &ops {
-            st.apply_op(op)?;
+            apply_op(&mut col, op);
         }
-        for (r, a) in st.amplitudes().iter().enumerate() {
+        for (r, a) in col.iter().enumerate() {
             matrix[r * dim + s] = *a;
         }
     }
-    Ok(if k == 1 {
+    if k == 1 {
         Op::Gate {
             gate: Gate::Unitary([matrix[0], matrix[1], matrix[2], matrix[3]]),
             target: blk.qubits[0],
@@ -119,5 +117,5 @@ fn block_op(mut blk: Block) -> Result<Op> {
             matrix: Arc::new(matrix),
             controls: vec![],
         }
-    })
+    }
 }

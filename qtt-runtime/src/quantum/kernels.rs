@@ -13,7 +13,26 @@
 use num_complex::Complex64 as C64;
 use rayon::prelude::*;
 
+use super::circuit::Op;
 use super::gate::{classify, GateClass, Mat2};
+
+/// Applies one operation by its kernel; its qubits must lie in the state
+/// (the caller checks them).
+pub fn apply_op(amps: &mut [C64], op: &Op) {
+    match op {
+        Op::Gate {
+            gate,
+            target,
+            controls,
+        } => apply_1q(amps, &gate.matrix(), *target, controls),
+        Op::Swap { a, b, controls } => apply_swap(amps, *a, *b, controls),
+        Op::Unitary {
+            qubits,
+            matrix,
+            controls,
+        } => apply_dense(amps, matrix, qubits, controls),
+    }
+}
 
 /// Contiguous runs shorter than this use the carry-trick index stepping.
 const SHORT_RUN: usize = 8;

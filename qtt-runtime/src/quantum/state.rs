@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::circuit::{Circuit, Op};
 use super::fusion::fuse;
-use super::kernels::{apply_1q, apply_dense, apply_swap};
+use super::kernels::apply_op;
 use crate::{Error, Result};
 
 /// Bytes per amplitude (Complex64).
@@ -168,19 +168,7 @@ impl StateVector {
                 self.n_qubits
             )));
         }
-        match op {
-            Op::Gate {
-                gate,
-                target,
-                controls,
-            } => apply_1q(&mut self.amps, &gate.matrix(), *target, controls),
-            Op::Swap { a, b, controls } => apply_swap(&mut self.amps, *a, *b, controls),
-            Op::Unitary {
-                qubits,
-                matrix,
-                controls,
-            } => apply_dense(&mut self.amps, matrix, qubits, controls),
-        }
+        apply_op(&mut self.amps, op);
         Ok(())
     }
 
@@ -209,7 +197,7 @@ impl StateVector {
             )));
         }
         if opts.fusion_max_qubits >= 1 {
-            for op in fuse(circuit.ops(), opts.fusion_max_qubits)? {
+            for op in fuse(circuit.ops(), opts.fusion_max_qubits) {
                 self.apply_op(&op)?;
             }
         } else {
