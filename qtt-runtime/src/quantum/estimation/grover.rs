@@ -7,8 +7,9 @@
 //! multi-controlled X, H, X gates) are controlled; `F` and `F^-1` are not, since
 //! they cancel pairwise when the control is 0.
 
-use super::circuit::Circuit;
 use super::problem::EstimationProblem;
+use crate::quantum::circuits::circuit::Circuit;
+use crate::quantum::circuits::gate::Gate;
 use crate::Result;
 
 /// Appends `I - 2|0><0|` on `qubits`, controlled by `controls` (appendix D, fig. 19).
@@ -41,7 +42,7 @@ pub fn append_grover_iterate(
     controls: &[usize],
 ) -> Result<()> {
     let obj = targets[problem.objective];
-    c.controlled_gate(super::gate::Gate::Z, controls, obj)?;
+    c.controlled_gate(Gate::Z, controls, obj)?;
     c.append(&problem.prep.adjoint(), targets)?;
     append_zero_reflection(c, targets, controls)?;
     c.append(&problem.prep, targets)?;

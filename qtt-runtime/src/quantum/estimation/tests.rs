@@ -6,8 +6,8 @@ use nalgebra::DMatrix;
 use super::canonical::qpe_distribution;
 use super::grover::grover_operator;
 use super::models::*;
-use super::tests::max_prob_diff;
-use super::*;
+use crate::quantum::tests::max_prob_diff;
+use crate::quantum::*;
 
 #[test]
 fn rotation_tree_reproduces_the_pmf() {

@@ -2,7 +2,7 @@
 //! sample mean of the payoff and its standard error (error ~ N^{-1/2}).
 
 use super::problem::EstimationProblem;
-use super::state::sample_pmf;
+use crate::quantum::simulation::state::sample_pmf;
 use crate::{Error, Result};
 
 /// A classical Monte Carlo estimate.

@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use num_complex::Complex64 as C64;
 
-use super::circuit::Op;
-use super::gate::Gate;
 use super::kernels::apply_op;
+use crate::quantum::circuits::circuit::Op;
+use crate::quantum::circuits::gate::Gate;
 
 /// How far back (in blocks) an operation looks for a block to join.
 const WINDOW: usize = 16;

@@ -13,8 +13,8 @@
 use num_complex::Complex64 as C64;
 use rayon::prelude::*;
 
-use super::circuit::Op;
-use super::gate::{classify, GateClass, Mat2};
+use crate::quantum::circuits::circuit::Op;
+use crate::quantum::circuits::gate::{classify, GateClass, Mat2};
 
 /// Applies one operation by its kernel; its qubits must lie in the state
 /// (the caller checks them).

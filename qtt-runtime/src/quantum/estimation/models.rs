@@ -1,7 +1,7 @@
 //! The models of seed 001 as estimation problems.
 
-use super::distribution::{Discretized, SupportGrid};
 use super::problem::{EstimationProblem, Normalization};
+use crate::quantum::loading::distribution::{Discretized, SupportGrid};
 use crate::Result;
 
 /// `E[sin^2 x]`, `x ~ N(0, 1)` on `2^m` equally spaced points of `[-pi, pi]`

@@ -4,8 +4,8 @@
 use nalgebra::DMatrix;
 use num_complex::Complex64 as C64;
 
-use super::circuit::Circuit;
 use super::state::{SimOptions, StateVector};
+use crate::quantum::circuits::circuit::Circuit;
 use crate::{Error, Result};
 
 /// Largest circuit whose dense unitary is built (a 2^14 x 2^14 matrix is 4 GiB).

@@ -6,9 +6,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::circuit::{Circuit, Op};
 use super::fusion::fuse;
 use super::kernels::apply_op;
+use crate::quantum::circuits::circuit::{Circuit, Op};
 use crate::{Error, Result};
 
 /// Bytes per amplitude (Complex64).

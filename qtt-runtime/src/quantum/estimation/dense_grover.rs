@@ -11,7 +11,7 @@ use faer::Mat;
 use num_complex::Complex64 as C64;
 
 use super::problem::EstimationProblem;
-use super::state::StateVector;
+use crate::quantum::simulation::state::StateVector;
 use crate::Result;
 
 /// `psi = F|0>` on the problem's qubits.

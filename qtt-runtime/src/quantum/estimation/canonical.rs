@@ -6,14 +6,14 @@
 //! `1/2` and `y / 2^n` and `1 - y / 2^n` cannot be told apart: the caller states
 //! whether `a <= 1/2` or `a >= 1/2` ([`AmplitudeRange`]), as seed 001 does.
 
-use super::circuit::Circuit;
-use super::decompose::decompose;
 use super::dense_grover;
 use super::grover::{append_controlled_q, grover_iterate};
 use super::problem::EstimationProblem;
-use super::resources::Resources;
-use super::state::StateVector;
 use super::subspace::InvariantSubspace;
+use crate::quantum::circuits::circuit::Circuit;
+use crate::quantum::circuits::decompose::decompose;
+use crate::quantum::circuits::resources::Resources;
+use crate::quantum::simulation::state::StateVector;
 use crate::{Error, Result};
 
 /// Which half of the outcome circle holds the answer.

@@ -19,8 +19,8 @@
 
 use num_complex::Complex64 as C64;
 
-use super::circuit::Circuit;
-use super::state::StateVector;
+use crate::quantum::circuits::circuit::Circuit;
+use crate::quantum::simulation::state::StateVector;
 use crate::{Error, Result};
 
 /// An orthonormal basis of the smallest `G`-invariant subspace containing a

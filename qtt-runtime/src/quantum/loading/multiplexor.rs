@@ -2,7 +2,7 @@
 //! value of the control register, built from `2^k` RY and `2^k` CNOT gates
 //! (Mottonen et al. 2004), the building block of state preparation and payoffs.
 
-use super::circuit::Circuit;
+use crate::quantum::circuits::circuit::Circuit;
 use crate::{Error, Result};
 
 /// Appends to `c` the rotation `RY(angles[j])` on `target` for control value `j`

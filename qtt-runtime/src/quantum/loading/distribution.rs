@@ -7,8 +7,8 @@
 //! CNOTs in total, exact for any pmf (Grover and Rudolph 2002, with the
 //! multiplexors of Mottonen et al.).
 
-use super::circuit::Circuit;
 use super::multiplexor::uniformly_controlled_ry;
+use crate::quantum::circuits::circuit::Circuit;
 use crate::{Error, Result};
 
 /// Where the `2^m` points sit on the support `[lo, hi]` and what mass they carry.

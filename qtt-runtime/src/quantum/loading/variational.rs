@@ -8,8 +8,8 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::circuit::Circuit;
-use super::state::StateVector;
+use crate::quantum::circuits::circuit::Circuit;
+use crate::quantum::simulation::state::StateVector;
 use crate::{Error, Result};
 
 /// A layered ansatz and its parameters (`3 * n_qubits * layers`).

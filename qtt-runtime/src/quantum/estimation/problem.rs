@@ -1,10 +1,10 @@
 //! An estimation problem: a preparation circuit `F` whose objective qubit reads 1
 //! with probability `a`, and the map from `a` back to the quantity of interest.
 
-use super::circuit::Circuit;
-use super::distribution::Discretized;
-use super::payoff::{exact_payoff, linear_payoff};
-use super::state::StateVector;
+use crate::quantum::circuits::circuit::Circuit;
+use crate::quantum::loading::distribution::Discretized;
+use crate::quantum::loading::payoff::{exact_payoff, linear_payoff};
+use crate::quantum::simulation::state::StateVector;
 use crate::{Error, Result};
 
 /// How the measured probability `a` maps back to the expectation of interest.

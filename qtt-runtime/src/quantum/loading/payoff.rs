@@ -6,8 +6,8 @@
 //!   affine `f(i) = f0 + f1 i`, `P(1 | i) = sin^2(pi/4 + c (2 f(i) - 1))`, which is
 //!   `1/2 + c (2 f(i) - 1) + O(c^3)`; one RY plus one controlled RY per qubit.
 
-use super::circuit::Circuit;
 use super::multiplexor::uniformly_controlled_ry;
+use crate::quantum::circuits::circuit::Circuit;
 use crate::{Error, Result};
 
 /// Appends the exact payoff rotation for `values` (in `[0, 1]`, one per index of
