@@ -7,8 +7,8 @@
 //! `T = t * depth` for gate times 1 ns .. 100 us against classical Monte Carlo on
 //! one core, x1e3 (HPC) and x1e6 (supercomputer).
 //!
-//! Run: `cargo run --release --example 09_qmc_benchmarking`
-//! (writes `out/09_qmc_error_vs_calls.svg`, `out/09_qmc_depth.svg`, `out/09_qmc_runtime.svg`).
+//! Run: `cargo run --release --example 10_qmc_benchmarking`
+//! (writes `out/10_qmc_error_vs_calls.svg`, `out/10_qmc_depth.svg`, `out/10_qmc_runtime.svg`).
 
 use qtt::plot::Plot;
 
@@ -123,7 +123,7 @@ fn main() -> qtt::Result<()> {
         println!("   {name:<38} slope {s:>7.3}  (theory {theory})");
         plot = plot.line(&format!("{name}: {s:.2}"), pts);
     }
-    plot.write("out/09_qmc_error_vs_calls.svg")?;
+    plot.write("out/10_qmc_error_vs_calls.svg")?;
 
     // (b) depth over {RX, RY, RZ, CNOT} vs estimation qubits (paper's linear-approximation F).
     println!("\n(b) resources of the canonical QAE circuit (linear-approximation loading, m = 5)");
@@ -143,7 +143,7 @@ fn main() -> qtt::Result<()> {
         .y_label("depth")
         .log_y()
         .line("depth", &depth)
-        .write("out/09_qmc_depth.svg")?;
+        .write("out/10_qmc_depth.svg")?;
     // log-linear fit: log10 depth = a + b n
     let (b, a) = {
         let pts: Vec<(f64, f64)> = depth.iter().map(|&(n, d)| (10f64.powf(n), d)).collect();
@@ -200,7 +200,7 @@ fn main() -> qtt::Result<()> {
     for (l, s) in labels.iter().zip(series) {
         rt_plot = rt_plot.line(l, s);
     }
-    rt_plot.write("out/09_qmc_runtime.svg")?;
-    println!("\nwrote out/09_qmc_error_vs_calls.svg, out/09_qmc_depth.svg, out/09_qmc_runtime.svg");
+    rt_plot.write("out/10_qmc_runtime.svg")?;
+    println!("\nwrote out/10_qmc_error_vs_calls.svg, out/10_qmc_depth.svg, out/10_qmc_runtime.svg");
     Ok(())
 }

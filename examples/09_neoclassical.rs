@@ -5,7 +5,7 @@
 //! on 32 points of `[0.94, 1.06]`, exact value 1. The payoff is loaded exactly or
 //! with the linear approximation `c = (3 pi / 2^n)^(1/3)` (appendix E).
 //!
-//! Run: `cargo run --release --example 08_neoclassical` (writes `out/08_neoclassical_error.svg`).
+//! Run: `cargo run --release --example 09_neoclassical` (writes `out/09_neoclassical_error.svg`).
 
 use qtt::plot::Plot;
 
@@ -85,7 +85,7 @@ fn main() -> qtt::Result<()> {
         .log_y()
         .line(&format!("linear approximation, slope {sl:.2}"), lin_pts)
         .line(&format!("exact loading, slope {se:.2}"), ex_pts)
-        .write("out/08_neoclassical_error.svg")?;
+        .write("out/09_neoclassical_error.svg")?;
 
     println!("\n4. the paper's route: a variational loader (10 layers, 150 parameters) trained");
     println!("   to the L1 cost with parameter-shift gradients, then the linear approximation");
@@ -124,6 +124,6 @@ fn main() -> qtt::Result<()> {
             (r.estimate - exact).abs()
         );
     }
-    println!("\nwrote out/08_neoclassical_error.svg");
+    println!("\nwrote out/09_neoclassical_error.svg");
     Ok(())
 }

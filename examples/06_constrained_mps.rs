@@ -7,7 +7,7 @@
 //! 3. A quadratic knapsack is solved by Born-machine training (Algorithm 3);
 //!    the best cost against time is plotted (SVG).
 //!
-//! Run: `cargo run --release --example 05_constrained_mps`
+//! Run: `cargo run --release --example 06_constrained_mps`
 
 use qtt::constraints;
 use qtt::qregion::knapsack::KnapsackInstance;
@@ -32,8 +32,8 @@ fn main() -> qtt::Result<()> {
     );
     let svg = draw_automaton(a);
     std::fs::create_dir_all("target")?;
-    std::fs::write("out/05_automaton.svg", svg)?;
-    println!("   drawn to out/05_automaton.svg\n");
+    std::fs::write("out/06_automaton.svg", svg)?;
+    println!("   drawn to out/06_automaton.svg\n");
 
     // 2. Counting and sampling a two-constraint system.
     let set = constraints! {
@@ -89,8 +89,8 @@ fn main() -> qtt::Result<()> {
         "   best x^T Q x = {} with weight {} <= {} ({} iterations, {} distinct feasible samples)",
         sol.objective, sol.weight, inst.capacity, sol.run.iterations, sol.run.distinct
     );
-    std::fs::write("out/05_knapsack.svg", plot_history(&sol.run.history))?;
-    println!("   cost against time drawn to out/05_knapsack.svg");
+    std::fs::write("out/06_knapsack.svg", plot_history(&sol.run.history))?;
+    println!("   cost against time drawn to out/06_knapsack.svg");
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! estimated by canonical amplitude estimation. With 10 estimation qubits the
 //! most likely outcome gives 0.4327096457464369, PennyLane's documented value.
 //!
-//! Run: `cargo run --release --example 06_qmc_gaussian` (writes `out/06_qmc_gaussian_n6.svg`).
+//! Run: `cargo run --release --example 07_qmc_gaussian` (writes `out/07_qmc_gaussian_n6.svg`).
 
 use qtt::plot::Plot;
 
@@ -74,7 +74,7 @@ fn main() -> qtt::Result<()> {
                 .map(|(y, &p)| (y as f64, p))
                 .collect::<Vec<_>>(),
         )
-        .write("out/06_qmc_gaussian_n6.svg")?;
+        .write("out/07_qmc_gaussian_n6.svg")?;
 
     // 4. Error against estimation qubits; 10 qubits reproduce PennyLane's number.
     println!("\n4. n   y     estimate            |error|    Q calls");
@@ -130,6 +130,6 @@ fn main() -> qtt::Result<()> {
     for l in qasm.lines().take(6) {
         println!("   {l}");
     }
-    println!("\nwrote out/06_qmc_gaussian_n6.svg");
+    println!("\nwrote out/07_qmc_gaussian_n6.svg");
     Ok(())
 }

@@ -12,9 +12,9 @@
 //! 3. solves the upwind advection-diffusion equation -0.05 u'' + u' = 1
 //!    (non-symmetric) up to 2^30 points and shows first-order convergence
 //!    to its closed-form solution;
-//! 4. writes `out/10_*.svg`.
+//! 4. writes `out/04_*.svg`.
 //!
-//! Run: `cargo run --release --example 10_boundary_value_problems` (~10 s).
+//! Run: `cargo run --release --example 04_boundary_value_problems` (~10 s).
 
 use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
 use qtt::models::DirichletProblem;
@@ -126,14 +126,14 @@ fn main() -> Result<()> {
         .log_y()
         .line("AMEn on the plain matrix", &plain_pts)
         .line("AMEn, Green's-function preconditioned", &prec_pts)
-        .write("out/10_poisson_error.svg")?;
+        .write("out/04_poisson_error.svg")?;
     Plot::new("-0.05 u'' + u' = 1, upwind: error against the closed form")
         .x_label("h")
         .y_label("relative error")
         .log_x()
         .log_y()
         .scatter("QTT AMEn", &upwind_pts)
-        .write("out/10_upwind_convergence.svg")?;
-    println!("\nwrote out/10_poisson_error.svg and out/10_upwind_convergence.svg");
+        .write("out/04_upwind_convergence.svg")?;
+    println!("\nwrote out/04_poisson_error.svg and out/04_upwind_convergence.svg");
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! their conditional means make the bilinear payoff's mean exact), an exact
 //! multiplexed payoff rotation over both, min-max normalisation, canonical QAE.
 //!
-//! Run: `cargo run --release --example 07_bank_stress_test` (writes `out/07_stress_test_error.svg`).
+//! Run: `cargo run --release --example 08_bank_stress_test` (writes `out/08_stress_test_error.svg`).
 
 use qtt::plot::Plot;
 
@@ -92,7 +92,7 @@ fn main() -> qtt::Result<()> {
         .log_y()
         .line("canonical QAE", pts)
         .scatter("classical MC", mc)
-        .write("out/07_stress_test_error.svg")?;
-    println!("\nwrote out/07_stress_test_error.svg");
+        .write("out/08_stress_test_error.svg")?;
+    println!("\nwrote out/08_stress_test_error.svg");
     Ok(())
 }

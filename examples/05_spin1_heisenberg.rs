@@ -2,7 +2,7 @@
 //! correction and AMEn on seed 003's benchmark (Dolgov & Savostyanov 2013).
 //!
 //! ```text
-//! cargo run --release --example 04_spin1_heisenberg [RANKS] [SWEEPS] [METHODS]
+//! cargo run --release --example 05_spin1_heisenberg [RANKS] [SWEEPS] [METHODS]
 //! ```
 //!
 //! Every method follows one fixed rank schedule, as in the paper's first
@@ -18,7 +18,7 @@
 //! Prints, per method, the sweep, rank and seconds at which
 //! `lambda - lambda*` first drops below 1e-1 .. 1e-5,
 //! `lambda* = -140.14840390392` (rank-4000 DMRG, White 2005), and writes
-//! `out/04_error_by_sweep.svg` and `out/04_error_by_time.svg`.
+//! `out/05_error_by_sweep.svg` and `out/05_error_by_time.svg`.
 
 use qtt::plot::Plot;
 use qtt::solve::{amen_eig, dmrg, neel_state, AmenOptions, DmrgOptions, SweepReport, SweepStage};
@@ -230,8 +230,8 @@ fn report(runs: &[(&str, Vec<SweepReport>)]) -> Result<(), qtt::Error> {
             )
         },
     );
-    by_sweep.write("out/04_error_by_sweep.svg")?;
-    by_time.write("out/04_error_by_time.svg")?;
-    println!("4. wrote out/04_error_by_sweep.svg and out/04_error_by_time.svg");
+    by_sweep.write("out/05_error_by_sweep.svg")?;
+    by_time.write("out/05_error_by_time.svg")?;
+    println!("4. wrote out/05_error_by_sweep.svg and out/05_error_by_time.svg");
     Ok(())
 }
