@@ -2,7 +2,7 @@
 //!
 //! One folder per group:
 //! - [`circuits`], the circuit IR: [`gate`], [`circuit`] (and [`from_ir`] for
-//!   `qtt_dsl::ir::circuit`), [`decompose`], [`resources`], [`qasm`];
+//!   `qtt_dsl::ir::circuit`), [`decompose`](mod@decompose), [`resources`], [`qasm`];
 //! - [`simulation`]: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
 //! - [`loading`]: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
 //! - [`estimation`]: [`problem`], [`grover`], [`canonical`] (with [`subspace`],

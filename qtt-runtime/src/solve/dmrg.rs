@@ -7,10 +7,10 @@
 //!
 //! Both keep the state in mixed canonical form with the centre on the
 //! active site(s), so each local problem is a standard symmetric eigenproblem
-//! solved by [`lanczos`](super::krylov::lanczos) from the current core.
+//! solved by [`lanczos`](super::krylov::lanczos()) from the current core.
 //! One *sweep* is a left-to-right and a right-to-left pass. What a run does
 //! (variant, rank and mixing schedule, stopping rules) is set by
-//! [`DmrgOptions`](super::DmrgOptions) in `dmrg_options`.
+//! [`DmrgOptions`] in `dmrg_options`.
 
 use super::dmrg_options::{DmrgMethod, DmrgOptions, SweepStage, Symmetry};
 use super::environment::{right_partial, Env, Environments, OpCore};

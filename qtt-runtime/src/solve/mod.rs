@@ -7,7 +7,7 @@
 //!   matrix-free local operator they define;
 //! - [`krylov`]: Lanczos and GMRES for the local problems;
 //! - [`dmrg_options`]: DMRG's variants, sweep schedules and stopping rules;
-//! - [`dmrg`], [`amen`]: the sweeping algorithms;
+//! - [`dmrg`](mod@dmrg), [`amen`]: the sweeping algorithms;
 //! - `mixer`: White's density-matrix mixer of a two-site split;
 //! - [`symmetric`]: U(1) charge-conserving (block-sparse) two-site DMRG.
 //!
