@@ -16,9 +16,11 @@
 //!
 //! Run: `cargo run --release --example 04_boundary_value_problems` (~10 s).
 
+mod common;
+
+use common::plot::{loglog_fit, Plot};
 use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
 use qtt::models::DirichletProblem;
-use qtt::plot::{loglog_fit, Plot};
 use qtt::solve::{amen_solve, AmenOptions};
 use qtt::{Result, TensorTrain};
 use std::f64::consts::PI;

@@ -20,7 +20,9 @@
 //! `lambda* = -140.14840390392` (rank-4000 DMRG, White 2005), and writes
 //! `out/05_error_by_sweep.svg` and `out/05_error_by_time.svg`.
 
-use qtt::plot::Plot;
+mod common;
+
+use common::plot::Plot;
 use qtt::solve::{amen_eig, dmrg, neel_state, AmenOptions, DmrgOptions, SweepReport, SweepStage};
 use qtt::TensorTrain;
 

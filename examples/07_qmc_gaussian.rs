@@ -6,7 +6,9 @@
 //!
 //! Run: `cargo run --release --example 07_qmc_gaussian` (writes `out/07_qmc_gaussian_n6.svg`).
 
-use qtt::plot::Plot;
+mod common;
+
+use common::plot::Plot;
 
 use qtt::quantum::{decompose, models, to_qasm, Backend, CanonicalQae, Resources};
 

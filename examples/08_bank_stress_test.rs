@@ -7,7 +7,9 @@
 //!
 //! Run: `cargo run --release --example 08_bank_stress_test` (writes `out/08_stress_test_error.svg`).
 
-use qtt::plot::Plot;
+mod common;
+
+use common::plot::Plot;
 
 use qtt::quantum::{
     classical_monte_carlo, models, CanonicalQae, IntervalEstimator, IterativeQae,

@@ -7,7 +7,9 @@
 //!
 //! Run: `cargo run --release --example 09_neoclassical` (writes `out/09_neoclassical_error.svg`).
 
-use qtt::plot::Plot;
+mod common;
+
+use common::plot::Plot;
 
 use qtt::quantum::{
     models, models::PayoffLoading, payoff::linear_scale, Backend, CanonicalQae, Discretized,
@@ -75,8 +77,8 @@ fn main() -> qtt::Result<()> {
         lin_pts.push((rl.q_calls as f64, el.max(1e-16)));
         ex_pts.push((re.q_calls as f64, ee.max(1e-16)));
     }
-    let (sl, _) = qtt::plot::loglog_fit(&lin_pts);
-    let (se, _) = qtt::plot::loglog_fit(&ex_pts);
+    let (sl, _) = common::plot::loglog_fit(&lin_pts);
+    let (se, _) = common::plot::loglog_fit(&ex_pts);
     println!("   fitted slopes: linear approximation {sl:.3} (theory -2/3, paper -0.642), exact {se:.3} (theory -1, paper -0.996)");
     Plot::new("Neoclassical model (mean 1.01): error vs Q calls")
         .x_label("Q calls")

@@ -10,7 +10,9 @@
 //! Run: `cargo run --release --example 10_qmc_benchmarking`
 //! (writes `out/10_qmc_error_vs_calls.svg`, `out/10_qmc_depth.svg`, `out/10_qmc_runtime.svg`).
 
-use qtt::plot::Plot;
+mod common;
+
+use common::plot::Plot;
 
 use std::time::Instant;
 
@@ -118,7 +120,7 @@ fn main() -> qtt::Result<()> {
         .log_y();
     let mut slopes = vec![];
     for (name, pts, theory) in &fits {
-        let (s, _) = qtt::plot::loglog_fit(pts);
+        let (s, _) = common::plot::loglog_fit(pts);
         slopes.push(s);
         println!("   {name:<38} slope {s:>7.3}  (theory {theory})");
         plot = plot.line(&format!("{name}: {s:.2}"), pts);
@@ -147,14 +149,14 @@ fn main() -> qtt::Result<()> {
     // log-linear fit: log10 depth = a + b n
     let (b, a) = {
         let pts: Vec<(f64, f64)> = depth.iter().map(|&(n, d)| (10f64.powf(n), d)).collect();
-        qtt::plot::loglog_fit(&pts)
+        common::plot::loglog_fit(&pts)
     };
     println!("   log-linear fit: depth ~ 10^({a:.3} + {b:.3} n)");
 
     // (c) runtime projection: n needed for error eps from the linear-approximation
     // fit, T = t * depth(n); classical N(eps) from the fit, times the measured time per sample.
-    let (sl, il) = qtt::plot::loglog_fit(&lin);
-    let (sm, im) = qtt::plot::loglog_fit(&mc);
+    let (sl, il) = common::plot::loglog_fit(&lin);
+    let (sm, im) = common::plot::loglog_fit(&mc);
     println!(
         "\n(c) runtime projection (classical: {:.1} ns per sample on one core, measured)",
         t_sample * 1e9

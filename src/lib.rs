@@ -9,8 +9,6 @@
 
 pub use qtt_runtime::*;
 
-pub mod plot;
-
 /// The model compiler's language types (IR), shared with the runtime.
 pub use qtt_dsl::ir;
 

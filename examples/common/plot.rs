@@ -1,8 +1,11 @@
-//! Minimal SVG line and scatter plots, so that examples and commands can
-//! draw a picture without a plotting dependency.
+//! Minimal SVG line, scatter and bar plots, so that the examples can draw a
+//! picture without a plotting dependency. Not part of the library: a tensor
+//! network crate's users bring their own plotter. Its tests run from
+//! `tests/plot.rs`, which includes this file (cargo runs no tests inside
+//! examples).
 //!
-//! ```no_run
-//! use qtt::plot::Plot;
+//! ```ignore
+//! use common::plot::Plot;
 //! let pts: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, (i as f64 / 8.0).sin())).collect();
 //! Plot::new("sin").x_label("x").y_label("y").line("sin(x/8)", &pts).write("sin.svg").unwrap();
 //! ```
@@ -252,7 +255,7 @@ impl Plot {
     }
 
     /// Writes the SVG document to `path`.
-    pub fn write(&self, path: impl AsRef<std::path::Path>) -> crate::Result<()> {
+    pub fn write(&self, path: impl AsRef<std::path::Path>) -> qtt::Result<()> {
         std::fs::write(path, self.to_svg()).map_err(Into::into)
     }
 }
