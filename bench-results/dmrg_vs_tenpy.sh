@@ -10,9 +10,13 @@
 # run repeats the same energies and has exactly that many sweeps); qtt's
 # bench does the same internally.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-PY=/root/.cache/qtt-peers/bin/python
-PEER=/work/shared/bench/peers/dmrg_heisenberg.py
+# The peers' Python and scripts: $QTT_PEER_PY (else $PEERS_VENV/bin/python,
+# setup-peers.sh's default $HOME/.cache/qtt-peers) and $QTT_PEERS (else
+# ../shared/bench/peers beside the repository).
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+PY=${QTT_PEER_PY:-${PEERS_VENV:-$HOME/.cache/qtt-peers}/bin/python}
+PEER=${QTT_PEERS:-$here/../shared/bench/peers}/dmrg_heisenberg.py
 OUT=bench-results/dmrg_vs_tenpy.jsonl
 cargo build --release --bench dmrg >/dev/null 2>&1
 BIN=$(ls -t target/release/deps/dmrg-* | grep -v '\.d$' | head -1)

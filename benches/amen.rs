@@ -19,7 +19,8 @@ mod common;
 
 use common::{arg, emit, list, loadavg, time, J};
 use qtt::grid::{constant, exp, polynomial, sin, Grid1d};
-use qtt::solve::{amen_solve, AmenOptions, DirichletProblem};
+use qtt::models::DirichletProblem;
+use qtt::solve::{amen_solve, AmenOptions};
 use qtt::TensorTrain;
 use std::f64::consts::PI;
 

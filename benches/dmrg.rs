@@ -5,8 +5,10 @@
 //!
 //! ```text
 //! cargo bench --bench dmrg -- --chi 128,256 --max-seconds 600
-//! /root/.cache/qtt-peers/bin/python ../shared/bench/peers/dmrg_heisenberg.py --L 100 --chi 128,256 --reps 1
+//! "${PEERS_VENV:-$HOME/.cache/qtt-peers}"/bin/python ../shared/bench/peers/dmrg_heisenberg.py --L 100 --chi 128,256 --reps 1
 //! ```
+//!
+//! (`bench-results/dmrg_vs_tenpy.sh` runs both and prints the ratio table.)
 //!
 //! Reference energies: TeNPy 1.1.1 (conserve='Sz', mixer, svd_min 1e-10,
 //! max_E_err 1e-10), run with the peer script on this machine.

@@ -1,7 +1,8 @@
 //! QTT operators and cross approximation on QTT grids.
 //!
 //! `cargo bench --bench qtt -- [--only laplacian|cross] [--bits 20,40,60]
-//! [--peer-python PATH]` prints one JSON line per measurement:
+//! [--peer-python PATH]` (default `$QTT_PEER_PY`, else `$PEERS_VENV/bin/python`,
+//! else `~/.cache/qtt-peers/bin/python`) prints one JSON line per measurement:
 //! - `qtt_laplacian_apply`: the 1-D Dirichlet second difference (rank 3)
 //!   applied to a rank-8 QTT and rounded to 1e-10 (exact product + rounding,
 //!   and zip-up), for each L: the cost must grow linearly in L.
@@ -12,7 +13,7 @@
 
 mod common;
 
-use common::{arg, emit, list, loadavg, time, J};
+use common::{arg, emit, list, loadavg, peer_python, repo_root, time, J};
 use qtt::grid::{approximate, grid_cross_options, second_difference, softplus, Boundary, Grid1d};
 use qtt::tt::{ApplyMethod, CrossMethod, CrossOptions};
 use qtt::{TensorTrain, Truncation};
@@ -106,8 +107,9 @@ fn bench_cross_ours(l: u32, mu: f64, tol: f64, kink: f64) -> (f64, usize) {
 fn bench_cross(peer_python: &str) -> Option<()> {
     let (l, mu, tol, kink) = (40u32, 1e-3, 1e-10, 0.1234567);
     let (ours_s, ours_evals) = bench_cross_ours(l, mu, tol, kink);
+    let script = repo_root().join("benches/peers/qtt_cross_kink.py");
     let peer = std::process::Command::new(peer_python)
-        .arg("benches/peers/qtt_cross_kink.py")
+        .arg(&script)
         .args([
             "--bits",
             &l.to_string(),
@@ -153,7 +155,7 @@ fn main() {
     let bits: Vec<u32> = list("--bits", "20,40,60");
     let python: String = arg(
         "--peer-python",
-        "/root/.cache/qtt-peers/bin/python".to_string(),
+        peer_python().to_string_lossy().into_owned(),
     );
     if only.is_empty() || only == "laplacian" {
         bench_laplacian(&bits);

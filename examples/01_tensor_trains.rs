@@ -8,8 +8,10 @@
 //! Run: `cargo run --release --example 01_tensor_trains` (writes
 //! `out/01_bonds.svg`).
 
+mod common;
+
+use common::plot::Plot;
 use nalgebra::DMatrix;
-use qtt::plot::Plot;
 use qtt::tt::{cross, ApplyMethod, CrossOptions};
 use qtt::{Result, TensorTrain, Truncation, TtMatrix};
 use std::time::Instant;

@@ -16,11 +16,13 @@
 //!
 //! Run: `cargo run --release --example 02_qtt_functions` (a few seconds).
 
+mod common;
+
+use common::plot::Plot;
 use qtt::grid::{
     approximate, central_difference, exp, forward_difference, grid_cross_options, interpolate,
     second_difference, sin, softplus, Axis, BitOrder, Boundary, Grid, Grid1d,
 };
-use qtt::plot::Plot;
 use qtt::tt::ApplyMethod;
 use qtt::{Result, TensorTrain, Truncation};
 use rand::{Rng, SeedableRng};

@@ -3,7 +3,7 @@
 //! The U(1) open-chain test runs in seconds; the dense and periodic runs
 //! take minutes on 2 cores and are `#[ignore]`d: run them with
 //! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`.
-//! `benches/dmrg.rs` and `examples/04_spin1_heisenberg.rs` report the same runs.
+//! `benches/dmrg.rs` and `examples/05_spin1_heisenberg.rs` report the same runs.
 
 use qtt::solve::{dmrg, neel_state, DmrgOptions, SweepStage, Symmetry};
 use qtt::{TensorTrain, TtMatrix};
@@ -97,7 +97,7 @@ fn open_chain_of_100_dense_matches_tenpy_at_chi_128() {
 fn periodic_ring_of_100_reaches_1e_minus_3() {
     // Seed 003's fixed schedule: four sweeps at rank 50 and 100 with White's
     // weight a = 1e-4, then rank 200 with a = 1e-6. DMRG1c crosses 1e-3 in
-    // the first sweep at rank 200 (examples/04_spin1_heisenberg.rs).
+    // the first sweep at rank 200 (examples/05_spin1_heisenberg.rs).
     let x0 = TensorTrain::random(&vec![3; 100], 4, 2013).unwrap();
     let schedule = [(50, 1e-4), (100, 1e-4)]
         .iter()
@@ -112,7 +112,7 @@ fn periodic_ring_of_100_reaches_1e_minus_3() {
 fn periodic_ring_of_100_by_two_site_dmrg_with_the_mixer_reaches_1e_minus_3() {
     // Without a mixer two-site DMRG stagnates 0.727 above lambda* (seed
     // 003's "DMRG2 stagnates"). With White's mixer, charge-conserving from
-    // the Neel state, on example 04's schedule (ranks 50, 100: four sweeps
+    // the Neel state, on example 05's schedule (ranks 50, 100: four sweeps
     // each, mixing 1e-3, 1e-4, 1e-5, 0; then rank 200 with 1e-3) it crosses
     // 1e-3 in the first sweep at rank 200 (2.6e-4 there, 2.4e-4 after four).
     let schedule = [50, 100]

@@ -1,5 +1,6 @@
 //! OpenQASM 2 export checked by Qiskit (ignored by default: it needs Python
-//! with Qiskit, found at `$QTT_PEER_PY` or `~/.cache/qtt-peers/bin/python`).
+//! with Qiskit, found at `$QTT_PEER_PY`, `$PEERS_VENV/bin/python` or
+//! `~/.cache/qtt-peers/bin/python`).
 //!
 //! Writes `out/qasm/<name>.qasm` and `out/qasm/<name>.unitary` (our dense
 //! unitary, row-major, one `re im` pair per line) for a QFT, every gate kind,
@@ -114,12 +115,19 @@ fn write_unitary(path: &Path, c: &Circuit) {
     std::fs::write(path, s).unwrap();
 }
 
+/// `$QTT_PEER_PY`, else `$PEERS_VENV/bin/python`, else the default venv of
+/// `../shared/bench/setup-peers.sh`.
 fn python() -> PathBuf {
     std::env::var_os("QTT_PEER_PY")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME").expect("HOME is set");
-            Path::new(&home).join(".cache/qtt-peers/bin/python")
+            let venv = std::env::var_os("PEERS_VENV")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    let home = std::env::var_os("HOME").expect("HOME is set");
+                    Path::new(&home).join(".cache/qtt-peers")
+                });
+            venv.join("bin/python")
         })
 }
 

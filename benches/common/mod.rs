@@ -134,3 +134,25 @@ pub fn cpu_seconds() -> f64 {
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     ts.tv_sec as f64 + 1e-9 * ts.tv_nsec as f64
 }
+
+/// The repository root (the facade package's directory), whatever the
+/// directory the bench runs in.
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The peers' Python: `$QTT_PEER_PY`, else `$PEERS_VENV/bin/python`, else
+/// `$HOME/.cache/qtt-peers/bin/python` (the default of
+/// `../shared/bench/setup-peers.sh`).
+pub fn peer_python() -> std::path::PathBuf {
+    if let Some(py) = std::env::var_os("QTT_PEER_PY") {
+        return py.into();
+    }
+    let venv = std::env::var_os("PEERS_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            std::path::Path::new(&home).join(".cache/qtt-peers")
+        });
+    venv.join("bin/python")
+}

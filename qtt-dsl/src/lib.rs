@@ -9,6 +9,8 @@
 //! runtime can build the same IR from data at run time. The front end lives
 //! behind the `compiler` feature.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "compiler")]
 pub mod circuit;
 #[cfg(feature = "compiler")]

@@ -2,6 +2,8 @@
 //! stream to `qtt_dsl` and return what it emits; all parsing, checking and
 //! code generation live there.
 
+#![warn(missing_docs)]
+
 use proc_macro::TokenStream;
 
 /// An operator written as a sum of products of local operators, compiled

@@ -22,7 +22,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             quote!(CellMeans)
         };
         decls.extend(quote! {
-            let #d = ::qtt::quantum::Discretized::#ctor(#(#ps,)* (#lo) as f64, (#hi) as f64, #q, ::qtt::quantum::Grid::#grid)?;
+            let #d = ::qtt::quantum::Discretized::#ctor(#(#ps,)* (#lo) as f64, (#hi) as f64, #q, ::qtt::quantum::SupportGrid::#grid)?;
         });
         dist_names.push(d);
         let name = &v.name;

@@ -19,7 +19,7 @@
 //! and no solver working on `-D2` directly can reach more than a few digits
 //! beyond `2^25` points. With `u = P y`, a second-order operator becomes a
 //! diagonal plus discretised integral operators with bounded kernels,
-//! assembled here from exact pieces (see `solve::dirichlet`).
+//! assembled here from exact pieces (see `models::dirichlet`).
 
 use super::stencil::{BitAutomaton, ID, UP};
 use super::{polynomial, Grid1d};

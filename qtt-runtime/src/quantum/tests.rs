@@ -5,9 +5,9 @@ use num_complex::Complex64 as C64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::decompose::is_basis;
-use super::multiplexor::uniformly_controlled_ry;
-use super::unitary::max_abs_diff;
+use super::circuits::decompose::is_basis;
+use super::loading::multiplexor::uniformly_controlled_ry;
+use super::simulation::unitary::max_abs_diff;
 use super::*;
 
 /// The dense matrix of `m` on `target` under `controls`, built entry by entry.

@@ -14,8 +14,8 @@
 //! the tolerance.
 
 use super::dmrg::{check_operator, split, GroundState, SweepReport};
-use super::eigensolver::{lanczos, LanczosOptions};
 use super::environment::{Env, Environments, OpCore};
+use super::krylov::{gmres, lanczos, plain_norm as norm, LanczosOptions};
 use super::local_operator::LocalOperator;
 use crate::error::{Error, Result};
 use crate::linalg::{matmul, qr_thin, Transpose};
@@ -208,82 +208,6 @@ fn shift_centre(
     Ok(())
 }
 
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// Restarted GMRES for `op x = rhs` from `x` (modified Gram-Schmidt, Givens).
-fn gmres(
-    op: &LocalOperator<'_>,
-    rhs: &[f64],
-    x: &mut [f64],
-    tol: f64,
-    restart: usize,
-    max_iter: usize,
-) {
-    let n = rhs.len();
-    let bn = norm(rhs).max(f64::MIN_POSITIVE);
-    let mut w = vec![0.0; n];
-    let mut iters = 0;
-    while iters < max_iter {
-        op.apply(x, &mut w);
-        let r: Vec<f64> = rhs.iter().zip(&w).map(|(b, a)| b - a).collect();
-        let beta = norm(&r);
-        if beta <= tol * bn {
-            return;
-        }
-        let m = restart.min(n);
-        let mut v: Vec<Vec<f64>> = vec![r.iter().map(|ri| ri / beta).collect()];
-        let mut h = DMatrix::<f64>::zeros(m + 1, m);
-        let (mut cs, mut sn) = (vec![0.0; m], vec![0.0; m]);
-        let mut g = vec![0.0; m + 1];
-        g[0] = beta;
-        let mut k_used = 0;
-        for k in 0..m {
-            op.apply(&v[k], &mut w);
-            iters += 1;
-            for (j, vj) in v.iter().enumerate() {
-                let hjk: f64 = w.iter().zip(vj).map(|(a, b)| a * b).sum();
-                h[(j, k)] = hjk;
-                w.iter_mut().zip(vj).for_each(|(wi, vi)| *wi -= hjk * vi);
-            }
-            let hn = norm(&w);
-            h[(k + 1, k)] = hn;
-            for j in 0..k {
-                let t = cs[j] * h[(j, k)] + sn[j] * h[(j + 1, k)];
-                h[(j + 1, k)] = -sn[j] * h[(j, k)] + cs[j] * h[(j + 1, k)];
-                h[(j, k)] = t;
-            }
-            let den = (h[(k, k)].powi(2) + h[(k + 1, k)].powi(2))
-                .sqrt()
-                .max(f64::MIN_POSITIVE);
-            cs[k] = h[(k, k)] / den;
-            sn[k] = h[(k + 1, k)] / den;
-            h[(k, k)] = den;
-            h[(k + 1, k)] = 0.0;
-            g[k + 1] = -sn[k] * g[k];
-            g[k] *= cs[k];
-            k_used = k + 1;
-            if g[k + 1].abs() <= tol * bn || hn == 0.0 {
-                break;
-            }
-            v.push(w.iter().map(|wi| wi / hn).collect());
-        }
-        // Back substitution of the triangular system.
-        let mut y = vec![0.0; k_used];
-        for i in (0..k_used).rev() {
-            let s: f64 = (i + 1..k_used).map(|j| h[(i, j)] * y[j]).sum();
-            y[i] = (g[i] - s) / h[(i, i)];
-        }
-        for (yi, vi) in y.iter().zip(&v) {
-            x.iter_mut().zip(vi).for_each(|(xj, vj)| *xj += yi * vj);
-        }
-        if g[k_used].abs() <= tol * bn {
-            return;
-        }
-    }
-}
-
 impl Amen<'_> {
     fn invalidate(&mut self, k: usize) {
         for e in [&mut self.exa, &mut self.eza, &mut self.ezv, &mut self.exb] {
@@ -332,7 +256,15 @@ impl Amen<'_> {
                     sol.data.into()
                 } else {
                     let mut x = self.x[k].data().to_vec();
-                    gmres(&op, &rhs, &mut x, (self.opts.tol * 0.1).max(1e-14), 40, 400);
+                    let mut apply = |v: &[f64], y: &mut [f64]| op.apply(v, y);
+                    gmres(
+                        &mut apply,
+                        &rhs,
+                        &mut x,
+                        (self.opts.tol * 0.1).max(1e-14),
+                        40,
+                        400,
+                    );
                     x
                 };
                 let old = self.x[k].data();
@@ -694,7 +626,7 @@ mod tests {
         // -u'' = sin(pi x) on (0, 1), u(0) = u(1) = 0, N = 2^12 interior
         // points: the discrete solution is the sine scaled by
         // h^2 / (2 - 2 cos(pi h)). (Beyond ~2^20 points the plain
-        // second difference is too ill-conditioned: see `solve::dirichlet`.)
+        // second difference is too ill-conditioned: see `models::dirichlet`.)
         let (g, a) = unit_interval(12);
         let h = g.spacing();
         let pi = std::f64::consts::PI;

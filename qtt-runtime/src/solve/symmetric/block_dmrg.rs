@@ -2,14 +2,16 @@
 //! [`dmrg`](crate::solve::dmrg()) with charge-conserving cores, environments
 //! and local operator.
 
+use super::block_core::{to_dense, two_site, BlockCore};
+use super::block_decomp::{from_dense, split};
 use super::block_env::{extend_left, extend_right, BlockEnv, BlockOperator};
 use super::block_mixer::perturbation;
-use super::block_mps::{from_dense, split, to_dense, two_site, BlockCore};
 use super::charges::{charged_mpo, SparseOp};
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
-use crate::solve::dmrg::{check_operator, DmrgOptions, GroundState, SweepReport};
-use crate::solve::eigensolver::lanczos;
+use crate::solve::dmrg::{check_operator, GroundState, SweepReport};
+use crate::solve::dmrg_options::DmrgOptions;
+use crate::solve::krylov::lanczos;
 use crate::tt::{TensorTrain, TtMatrix};
 use std::time::Instant;
 

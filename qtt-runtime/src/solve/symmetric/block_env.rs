@@ -13,7 +13,7 @@
 //! sectors of size `chi / D` that is about `D`-fold fewer flops than the
 //! dense contraction per charge rule it skips.
 
-use super::block_mps::BlockCore;
+use super::block_core::BlockCore;
 use super::charges::{Sectors, SparseOp};
 use crate::linalg::{gemm, view, view_mut, Transpose};
 use nalgebra::DMatrix;

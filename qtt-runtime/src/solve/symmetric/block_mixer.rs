@@ -17,8 +17,9 @@
 //! its other index runs over `(channel, theta's index)`; all are scaled
 //! together so that the correction has trace `a ||theta||^2`.
 
+use super::block_core::BlockCore;
+use super::block_decomp::{middle_charges, sector_cols, sector_rows};
 use super::block_env::BlockEnv;
-use super::block_mps::{middle_charges, sector_cols, sector_rows, BlockCore};
 use super::charges::SparseOp;
 use crate::solve::mixer::mixing_scale;
 use nalgebra::DMatrix;
@@ -149,8 +150,9 @@ mod tests {
     use super::*;
     use crate::linalg::Truncation;
     use crate::solve::dmrg::tests::heisenberg;
+    use crate::solve::symmetric::block_core::two_site;
+    use crate::solve::symmetric::block_decomp::{from_dense, split};
     use crate::solve::symmetric::block_env::{extend_left, extend_right};
-    use crate::solve::symmetric::block_mps::{from_dense, split, two_site};
     use crate::solve::symmetric::charges::{charged_mpo, spin_charges};
     use crate::tt::TensorTrain;
 

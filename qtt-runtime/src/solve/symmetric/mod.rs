@@ -9,21 +9,24 @@
 //!
 //! - `charges`: bond sectors and the MPO re-gauged to charged channels
 //!   (conservation is detected numerically: no charge-violating entry is left);
-//! - `block_mps`: block cores, the two-site wavefunction and its SVD split
-//!   with one truncation across all sectors;
+//! - `block_core`: block cores and the two-site wavefunction;
+//! - `block_decomp`: the two-site wavefunction's SVD split with one
+//!   truncation across all sectors, right-orthonormalisation, and the
+//!   projection of a dense train on one charge sector;
 //! - `block_env`: environments and the two-site local operator;
 //! - `block_mixer`: White's density-matrix mixer of the split, sector by sector;
 //! - `block_dmrg`: the sweeps.
 
+mod block_core;
+mod block_decomp;
 mod block_dmrg;
 mod block_env;
 mod block_mixer;
-mod block_mps;
 mod charges;
 
 pub use block_dmrg::{dmrg_u1, U1Stats};
 pub use charges::{neel_state, spin_charges};
 
+pub(crate) use block_decomp::{factor, from_dense};
 pub(crate) use block_dmrg::run;
-pub(crate) use block_mps::{factor, from_dense};
 pub(crate) use charges::charged_mpo;

@@ -1,0 +1,6 @@
+//! Shared by the examples (each includes it with `mod common;`): the SVG
+//! plotter. A folder, not `examples/common.rs`, so cargo does not take it
+//! for an example.
+#![allow(dead_code)]
+
+pub mod plot;
