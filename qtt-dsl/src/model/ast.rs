@@ -444,7 +444,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 fn did_you_mean(word: &Ident, candidates: &[&str]) -> String {
     match suggest(&word.to_string(), candidates.iter().copied()) {
-        Some(s) => format!(": did you mean `{s}`?"),
+        Some(s) => format!(" (did you mean `{s}`?)"),
         None => String::new(),
     }
 }
@@ -494,7 +494,7 @@ fn parse_state(input: ParseStream) -> syn::Result<StateDecl> {
             return Err(syn::Error::new(
                 kind_kw.span(),
                 format!(
-                    "unknown kind of state `{kind_kw}`{}; a state is `wealth` (the asset), \
+                    "unknown kind of state `{kind_kw}`{}: a state is `wealth` (the asset), \
                      `markov` (income jumping between values) or `diffusion` (income \
                      moving continuously)",
                     did_you_mean(&kind_kw, &["wealth", "markov", "diffusion"])
@@ -620,7 +620,7 @@ fn parse_state(input: ParseStream) -> syn::Result<StateDecl> {
                 return Err(syn::Error::new(
                     kw.span(),
                     format!(
-                        "unknown clause `{kw}`{}; a state takes `on [lo, hi]`, `with N points`, \
+                        "unknown clause `{kw}`{}: a state takes `on [lo, hi]`, `with N points`, \
                          `values ..`, `rates [[..]]`, `drift ..` or `variance ..`",
                         did_you_mean(&kw, CLAUSES)
                     ),
@@ -729,7 +729,7 @@ impl Parse for ModelInput {
                     return Err(syn::Error::new(
                         kw.span(),
                         format!(
-                            "unknown section `{kw}`{}; a model is made of `params {{ }}`, \
+                            "unknown section `{kw}`{}: a model is made of `params {{ }}`, \
                              `prices {{ }}`, `firm {{ }}`, `states {{ }}`, `control`, `utility`, \
                              `foc`, `drift`, `borrowing`, `discount` and `clear`",
                             did_you_mean(&kw, SECTIONS)

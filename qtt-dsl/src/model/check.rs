@@ -447,8 +447,6 @@ impl Checker {
                 method,
                 span,
             } => {
-                let resolved: Vec<Option<ExprIr>> =
-                    args.iter().map(|a| self.resolve(a, ctx)).collect();
                 let f = func.to_string();
                 if f == "sum" && !method {
                     self.at(
@@ -462,6 +460,8 @@ impl Checker {
                     );
                     return None;
                 }
+                let resolved: Vec<Option<ExprIr>> =
+                    args.iter().map(|a| self.resolve(a, ctx)).collect();
                 let Some(&(_, arity)) = FUNCTIONS.iter().find(|(n, _)| *n == f) else {
                     let hint = match f.as_str() {
                         "sqrt" => " (a square root is `x.powf(0.5)`)".to_string(),
@@ -809,7 +809,8 @@ impl Checker {
                 self.at(
                     sp,
                     format!(
-                        "{what} [{}, {}] is empty: the lower end must be below the upper end",
+                        "{what} is empty: it runs from {} to {}, and its lower end must be \
+                         below its upper end",
                         fmt_num(l),
                         fmt_num(h)
                     ),
@@ -1465,12 +1466,15 @@ pub fn check(input: &ModelInput) -> syn::Result<Spec> {
             .filter(|&k| control_name.is_some() && terms[k].1.mentions(&c))
             .collect();
         let mut rest = Vec::new();
+        let mut control_term = None;
         for (k, (neg, t)) in terms.iter().enumerate() {
             let r = ck.resolve(t, &drift_ctx);
             if !with_c.contains(&k) {
                 if let Some(r) = r {
                     rest.push((*neg, r));
                 }
+            } else {
+                control_term = r;
             }
         }
         resources = sum_of(rest).unwrap_or(ExprIr::Num(0.0));
@@ -1496,10 +1500,10 @@ pub fn check(input: &ModelInput) -> syn::Result<Spec> {
                         _ => false,
                     };
                     if !plain || !neg {
-                        let found = if plain {
-                            format!("`+ {c}`")
-                        } else {
-                            format!("`{c}` inside another term")
+                        let sign = if neg { "-" } else { "+" };
+                        let found = match &control_term {
+                            Some(x) => format!("`{sign} {}`", ck.show(x)),
+                            None => format!("`{c}` inside another term"),
                         };
                         ck.at(
                             t.span(),
@@ -1800,8 +1804,8 @@ pub fn check(input: &ModelInput) -> syn::Result<Spec> {
         );
     }
 
-    // Every price must matter.
-    if n_prices > 0 {
+    // Every price must matter (once there is a budget to enter).
+    if n_prices > 0 && wealth_drift.is_some() {
         let mut roots: Vec<&ExprIr> = vec![&resources, &discount];
         for c in &clearing {
             roots.push(&c.integrand);
@@ -1945,6 +1949,15 @@ fn check_foc(ck: &mut Checker, marginal: &ExprIr, foc: &ExprIr, sp: Sp, c: &str)
     }
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// With literal values: consumption is possible at the borrowing limit for
 /// every income state and every end of every price bracket.
 #[allow(clippy::too_many_arguments)]
@@ -2048,12 +2061,12 @@ fn check_feasible(
     ck.at(
         sp,
         format!(
-            "consumption is impossible at the borrowing limit {} = {}: with {} the household's \
+            "consumption is impossible at the borrowing limit {} = {}: with {}, the household's \
              resources `{shown}` are {} <= 0 (its debt costs more than its lowest income; raise \
              the limit or narrow the price bracket)",
             w.name,
             fmt_num(a),
-            at.join(", "),
+            and_list(&at),
             fmt_num(v)
         ),
     );

@@ -60,11 +60,18 @@ pub fn plan(input: TokenStream) -> syn::Result<lower::Plan> {
     Ok(lower::lower(spec))
 }
 
+/// The compile errors of a model as one expression: several
+/// `compile_error!`s side by side are not an expression, a block of them is.
+fn errors(e: syn::Error) -> TokenStream {
+    let errors = e.to_compile_error();
+    quote::quote!({ #errors })
+}
+
 /// Expands a `model!` invocation (or returns its compile errors).
 pub fn expand(input: TokenStream) -> TokenStream {
     match plan(input) {
         Ok(p) => emit::model(&p),
-        Err(e) => e.to_compile_error(),
+        Err(e) => errors(e),
     }
 }
 
@@ -74,7 +81,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
 pub fn expand_ir(input: TokenStream) -> TokenStream {
     match plan(input) {
         Ok(p) => emit::model_ir_with_ranks(&p),
-        Err(e) => e.to_compile_error(),
+        Err(e) => errors(e),
     }
 }
 

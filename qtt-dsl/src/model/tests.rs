@@ -357,7 +357,7 @@ fn errors_are_collected_in_one_pass() {
     })
     .unwrap_err();
     for needle in [
-        "bracket of the price `r` [0.04, 0.01] is empty",
+        "bracket of the price `r` is empty: it runs from 0.04 to 0.01",
         "did you mean `gamma`?",
         "1024 = 2^10 is the nearest",
     ] {
