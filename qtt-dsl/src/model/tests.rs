@@ -377,3 +377,106 @@ fn edit_distance_and_suggestions() {
     assert_eq!(suggest("x", ["a", "c"]), None);
     assert_eq!(suggest("Rho", ["rho"]), Some("rho"));
 }
+
+/// A small deterministic generator (xorshift) for the round-trip test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.next()
+    }
+}
+
+#[test]
+fn random_economies_round_trip_through_the_language() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..200 {
+        let states = 1 + (rng.next() * 3.0) as usize;
+        let mut z = Vec::new();
+        let mut acc = 0.0;
+        for _ in 0..states {
+            acc += rng.range(0.05, 1.0);
+            z.push(acc);
+        }
+        let q: Vec<Vec<f64>> = (0..states)
+            .map(|j| {
+                let mut row: Vec<f64> = (0..states).map(|_| rng.range(0.05, 2.0)).collect();
+                row[j] = -(0..states).filter(|&k| k != j).map(|k| row[k]).sum::<f64>();
+                row
+            })
+            .collect();
+        let (gamma, rho) = (rng.range(1.1, 5.0), rng.range(0.02, 0.1));
+        let r_hi = rho * rng.range(0.2, 0.9);
+        let amin = -rng.range(0.0, 0.9) * z[0] / r_hi;
+        let amax = rng.range(5.0, 50.0);
+        let bits = 4 + (rng.next() * 9.0) as u32;
+
+        let list = |v: &[f64]| {
+            let items: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let rows: Vec<String> = q.iter().map(|r| list(r)).collect();
+        let src = format!(
+            "params {{ rho = {rho:?}, z = {}, gamma = {gamma:?} }}
+             prices {{ r in (-0.02, {r_hi:?}) }}
+             states {{
+                 a: wealth on [{amin:?}, {amax:?}] with 2^{bits} points;
+                 e: markov values z rates [{}];
+             }}
+             control c;
+             utility c.powf(1.0 - gamma) / (1.0 - gamma);
+             drift a = e + r * a - c;
+             borrowing a >= {amin:?};
+             discount rho;
+             clear sum(a * g) == 0.0;",
+            list(&z),
+            rows.join(", ")
+        );
+        let got = lower_literal(src.parse().unwrap()).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let want = ModelIr {
+            params: vec![
+                param("rho", &[rho]),
+                param("z", &z),
+                param("gamma", &[gamma]),
+            ],
+            prices: vec![PriceIr {
+                name: "r".into(),
+                lo: n(-0.02),
+                hi: n(r_hi),
+            }],
+            derived: vec![],
+            wealth: WealthIr {
+                name: "a".into(),
+                lo: n(amin),
+                hi: n(amax),
+                points: 1 << bits,
+            },
+            income: vec![IncomeIr::Markov {
+                name: "e".into(),
+                values: (0..z.len()).map(|k| pe(1, k)).collect(),
+                rates: q
+                    .iter()
+                    .map(|r| r.iter().map(|x| n(*x)).collect())
+                    .collect(),
+            }],
+            control: "c".into(),
+            utility: UtilityIr::Crra { gamma: p(2) },
+            resources: ExprIr::Add(
+                b(ExprIr::Income(0)),
+                b(ExprIr::Mul(b(ExprIr::Price(0)), b(ExprIr::Wealth))),
+            ),
+            discount: p(0),
+            clearing: vec![ClearingIr {
+                integrand: ExprIr::Wealth,
+                target: n(0.0),
+            }],
+        };
+        assert_eq!(got, want, "{src}");
+    }
+}
