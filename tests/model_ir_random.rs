@@ -189,8 +189,8 @@ proptest! {
         prop_assert_eq!(
             piece_ranks(&ir),
             vec![
-                ("wealth_forward_difference", 3),
-                ("wealth_backward_difference", 3),
+                ("wealth_forward_difference", 2),
+                ("wealth_backward_difference", 2),
                 ("markov_switching", 1),
             ]
         );

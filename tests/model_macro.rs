@@ -179,15 +179,18 @@ fn rates(ir: &ModelIr, i: usize) -> DMatrix<f64> {
 /// The runtime's rank of each named piece, built as the generator would.
 fn runtime_rank(piece: &str, ir: &ModelIr, income: usize) -> usize {
     let g = Grid1d::new(-1.0, 1.0, 8).unwrap();
-    let bc = Boundary::Reflecting;
+    // upwind differences: zero ghosts (the state constraints remove the
+    // drift off the grid); the diffusion's second difference: Neumann rows
     match piece {
         "wealth_forward_difference" | "diffusion_forward_difference" => {
-            forward_difference(&g, bc).unwrap().max_rank()
+            forward_difference(&g, Boundary::Zero).unwrap().max_rank()
         }
         "wealth_backward_difference" | "diffusion_backward_difference" => {
-            backward_difference(&g, bc).unwrap().max_rank()
+            backward_difference(&g, Boundary::Zero).unwrap().max_rank()
         }
-        "diffusion_second_difference" => second_difference(&g, bc).unwrap().max_rank(),
+        "diffusion_second_difference" => second_difference(&g, Boundary::Reflecting)
+            .unwrap()
+            .max_rank(),
         "markov_switching" => {
             let m = rates(ir, income);
             let grid = Grid::new(

@@ -450,12 +450,17 @@ pub mod macro_support {
     }
 }
 
-/// MPO rank of `forward_difference` / `backward_difference` with
-/// `Boundary::Reflecting` on a grid of at least 4 points (the chain state,
-/// the prefix state and one corner state; 2 with `Boundary::Zero`).
-pub const ONE_SIDED_DIFFERENCE_RANK: usize = 3;
+/// MPO rank of the runtime's `forward_difference` / `backward_difference`
+/// with `Boundary::Zero` on a grid of at least 4 points (a prefix state and
+/// one carry chain; 3 with `Boundary::Reflecting`, which adds a corner
+/// state). The generator uses the zero boundary for the upwind differences:
+/// the state constraints (`X_0 = Z_{N-1} = 0` in the HACT scheme) remove the
+/// drift that would leave the grid, so ghost values never enter and every
+/// row still sums to zero.
+pub const UPWIND_DIFFERENCE_RANK: usize = 2;
 /// MPO rank of `second_difference` with `Boundary::Reflecting` on a grid of
-/// at least 4 points (3 with `Boundary::Zero` or `Boundary::Periodic`).
+/// at least 4 points (3 with `Boundary::Zero` or `Boundary::Periodic`): a
+/// reflected diffusion needs the Neumann rows, which sum to zero.
 pub const SECOND_DIFFERENCE_RANK: usize = 5;
 /// Bond rank of a Markov chain's intensity matrix on its discrete axis:
 /// one dense core, a Kronecker factor with the identity elsewhere.
@@ -464,23 +469,22 @@ pub const SWITCHING_RANK: usize = 1;
 /// The ranks of the exact operator pieces the model's generator is
 /// assembled from, in assembly order: the wealth axis's upwind differences,
 /// then per income process the switching matrix of a Markov chain, or the
-/// upwind differences and second difference of a diffusion. Every
-/// difference is taken with a reflecting boundary (`Boundary::Reflecting`),
-/// the one that makes each row of the generator sum to zero; the ranks are
+/// upwind differences and the second difference of a diffusion. They are
 /// the maximal bond ranks of the runtime's MPOs on grids of at least 4
-/// points. They depend on the model's structure only, so the macro computes
-/// them at compile time.
+/// points, with the boundaries of [`UPWIND_DIFFERENCE_RANK`] and
+/// [`SECOND_DIFFERENCE_RANK`]; they depend on the model's structure only,
+/// so `model!` computes them at compile time.
 pub fn piece_ranks(ir: &ModelIr) -> Vec<(&'static str, usize)> {
     let mut out = vec![
-        ("wealth_forward_difference", ONE_SIDED_DIFFERENCE_RANK),
-        ("wealth_backward_difference", ONE_SIDED_DIFFERENCE_RANK),
+        ("wealth_forward_difference", UPWIND_DIFFERENCE_RANK),
+        ("wealth_backward_difference", UPWIND_DIFFERENCE_RANK),
     ];
     for inc in &ir.income {
         match inc {
             IncomeIr::Markov { .. } => out.push(("markov_switching", SWITCHING_RANK)),
             IncomeIr::Diffusion { .. } => out.extend([
-                ("diffusion_forward_difference", ONE_SIDED_DIFFERENCE_RANK),
-                ("diffusion_backward_difference", ONE_SIDED_DIFFERENCE_RANK),
+                ("diffusion_forward_difference", UPWIND_DIFFERENCE_RANK),
+                ("diffusion_backward_difference", UPWIND_DIFFERENCE_RANK),
                 ("diffusion_second_difference", SECOND_DIFFERENCE_RANK),
             ]),
         }

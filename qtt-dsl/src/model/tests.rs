@@ -85,8 +85,8 @@ fn huggett_lowers_to_the_hand_written_ir() {
     assert_eq!(
         piece_ranks(&got),
         vec![
-            ("wealth_forward_difference", 3),
-            ("wealth_backward_difference", 3),
+            ("wealth_forward_difference", 2),
+            ("wealth_backward_difference", 2),
             ("markov_switching", 1),
         ]
     );
@@ -265,10 +265,10 @@ fn a_diffusion_income_lowers_and_cara_is_inverted() {
     assert_eq!(
         piece_ranks(&got),
         vec![
-            ("wealth_forward_difference", 3),
-            ("wealth_backward_difference", 3),
-            ("diffusion_forward_difference", 3),
-            ("diffusion_backward_difference", 3),
+            ("wealth_forward_difference", 2),
+            ("wealth_backward_difference", 2),
+            ("diffusion_forward_difference", 2),
+            ("diffusion_backward_difference", 2),
             ("diffusion_second_difference", 5),
         ]
     );
