@@ -480,3 +480,48 @@ fn random_economies_round_trip_through_the_language() {
         assert_eq!(got, want, "{src}");
     }
 }
+
+#[test]
+fn a_diffusion_drift_may_be_written_as_a_statement() {
+    let inline = lower_literal(quote! {
+        params { rho = 0.05 }
+        states {
+            a: wealth on [0.0, 10.0] with 2^10 points;
+            y: diffusion drift 0.3 * (1.0 - y) variance 0.01 * y on [0.5, 1.5] with 2^8 points;
+        }
+        control c;
+        utility c.ln();
+        drift a = y - c;
+        discount rho;
+    })
+    .unwrap();
+    let statement = lower_literal(quote! {
+        params { rho = 0.05 }
+        states {
+            a: wealth on [0.0, 10.0] with 2^10 points;
+            y: diffusion variance 0.01 * y on [0.5, 1.5] with 2^8 points;
+        }
+        control c;
+        utility c.ln();
+        drift a = y - c;
+        drift y = 0.3 * (1.0 - y);
+        discount rho;
+    })
+    .unwrap();
+    assert_eq!(inline, statement);
+    assert_eq!(inline.resources, ExprIr::Income(0));
+    let twice = lower_literal(quote! {
+        params { rho = 0.05 }
+        states {
+            a: wealth on [0.0, 10.0] with 2^10 points;
+            y: diffusion drift 0.3 * (1.0 - y) variance 0.01 on [0.5, 1.5] with 2^8 points;
+        }
+        control c;
+        utility c.ln();
+        drift a = y - c;
+        drift y = 0.3 * (1.0 - y);
+        discount rho;
+    })
+    .unwrap_err();
+    assert!(twice.contains("the drift of `y` is given twice"), "{twice}");
+}
