@@ -23,3 +23,10 @@ pub use qtt_runtime as __runtime;
 /// Linear constraints over binary variables, compiled to a QRegion automaton.
 pub use qtt_macros::constraints;
 pub use qtt_macros::{circuit, estimate};
+
+/// A continuous-time heterogeneous-agent model checked at compile time,
+/// evaluating to `qtt::Result<qtt::econ::Model>` (see `qtt_dsl::model`).
+pub use qtt_macros::model;
+
+#[doc(hidden)]
+pub use qtt_macros::__model_ir;

@@ -19,5 +19,7 @@ pub mod constraints;
 pub mod estimate;
 pub mod ir;
 #[cfg(feature = "compiler")]
+pub mod model;
+#[cfg(feature = "compiler")]
 pub mod mpo;
 pub mod qregion;

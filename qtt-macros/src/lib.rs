@@ -34,3 +34,21 @@ pub fn circuit(input: TokenStream) -> TokenStream {
 pub fn estimate(input: TokenStream) -> TokenStream {
     qtt_dsl::estimate::expand(input.into()).into()
 }
+
+/// A continuous-time heterogeneous-agent model (params, prices, firm block,
+/// states, control, utility, drift, borrowing limit, discount rate, clearing
+/// conditions), checked at compile time; evaluates to
+/// `qtt::Result<qtt::econ::Model>` (see `qtt_dsl::model` for the language).
+#[proc_macro]
+pub fn model(input: TokenStream) -> TokenStream {
+    qtt_dsl::model::expand(input.into()).into()
+}
+
+/// The IR `model!` would build and the compile-time ranks of the generator's
+/// exact pieces, as `qtt::Result<(ModelIr, &'static [(&'static str, usize)])>`
+/// (for tests of the lowering and of the runtime's operator ranks).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __model_ir(input: TokenStream) -> TokenStream {
+    qtt_dsl::model::expand_ir(input.into()).into()
+}

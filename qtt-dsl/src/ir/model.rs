@@ -305,3 +305,189 @@ impl ExprIr {
         }
     }
 }
+
+/// A number a parameter value may be made of (`f64`, `f32` and the
+/// integer types that convert to `f64` without loss).
+pub trait ParamScalar: Copy {
+    /// The value as `f64`.
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! param_scalar {
+    ($($t:ty),*) => {$(
+        impl ParamScalar for $t {
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+        }
+        impl ParamValues for $t {
+            fn param_values(&self) -> Vec<f64> {
+                vec![f64::from(*self)]
+            }
+        }
+    )*};
+}
+
+/// What a parameter can be given: one number (`2.0`) or a list of numbers
+/// (an array, a slice or a `Vec`), so that `model!`'s `params { z = calib.z }`
+/// takes values computed at run time.
+#[diagnostic::on_unimplemented(
+    message = "a model parameter is a number or a list of numbers, not `{Self}`",
+    label = "expected `f64`, `[f64; N]`, `&[f64]` or `Vec<f64>`"
+)]
+pub trait ParamValues {
+    /// The values, one for a scalar.
+    fn param_values(&self) -> Vec<f64>;
+}
+
+param_scalar!(f64, f32, i32, u32, i16, u16, i8, u8);
+
+impl<T: ParamScalar, const N: usize> ParamValues for [T; N] {
+    fn param_values(&self) -> Vec<f64> {
+        self.iter().map(|x| x.to_f64()).collect()
+    }
+}
+
+impl<T: ParamScalar> ParamValues for [T] {
+    fn param_values(&self) -> Vec<f64> {
+        self.iter().map(|x| x.to_f64()).collect()
+    }
+}
+
+impl<T: ParamScalar> ParamValues for Vec<T> {
+    fn param_values(&self) -> Vec<f64> {
+        self.iter().map(|x| x.to_f64()).collect()
+    }
+}
+
+impl<T: ParamValues + ?Sized> ParamValues for &T {
+    fn param_values(&self) -> Vec<f64> {
+        (**self).param_values()
+    }
+}
+
+impl ParamIr {
+    /// A parameter named `name` with `values` (a number or a list).
+    pub fn new(name: impl Into<String>, values: impl ParamValues) -> Self {
+        Self {
+            name: name.into(),
+            values: values.param_values(),
+        }
+    }
+}
+
+/// A grid size `model!` accepts at run time (`with n points`): any integer
+/// type, checked to be non-negative.
+pub trait GridSize: Copy {
+    /// The size as `u64`, or `None` when negative.
+    fn to_u64(self) -> Option<u64>;
+}
+
+macro_rules! grid_size {
+    ($($t:ty),*) => {$(
+        impl GridSize for $t {
+            fn to_u64(self) -> Option<u64> {
+                u64::try_from(self).ok()
+            }
+        }
+    )*};
+}
+
+grid_size!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+/// Run-time support of `model!`'s expansion: the checks only run time can
+/// make, with the macro's words (not a public API).
+#[doc(hidden)]
+pub mod macro_support {
+    use super::{GridSize, ParamIr, ParamValues};
+
+    /// Parameter `name` from its run-time value; `scalar` when the model
+    /// uses it as one number, `min_len` the values its indices need.
+    pub fn param(
+        name: &str,
+        value: &(impl ParamValues + ?Sized),
+        scalar: bool,
+        min_len: usize,
+    ) -> Result<ParamIr, String> {
+        let values = value.param_values();
+        if scalar && values.len() != 1 {
+            return Err(format!(
+                "parameter `{name}` is used as one number but was given {} values {values:?}",
+                values.len()
+            ));
+        }
+        if values.len() < min_len {
+            return Err(format!(
+                "parameter `{name}` is used as `{name}[{}]` but has {} value{}",
+                min_len - 1,
+                values.len(),
+                if values.len() == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(ParamIr {
+            name: name.to_string(),
+            values,
+        })
+    }
+
+    /// The grid size of state `state` written `with n points`.
+    pub fn grid_points(state: &str, n: impl GridSize) -> Result<u64, String> {
+        n.to_u64()
+            .ok_or_else(|| format!("the grid of `{state}` has a negative number of points"))
+    }
+
+    /// The grid size of state `state` written `with 2^k points`.
+    pub fn grid_points_pow2(state: &str, k: impl GridSize) -> Result<u64, String> {
+        match k.to_u64() {
+            Some(k) if k <= 63 => Ok(1u64 << k),
+            Some(k) => Err(format!(
+                "the grid of `{state}` has 2^{k} points, more than the largest grid, 2^63"
+            )),
+            None => Err(format!(
+                "the grid of `{state}` has 2^k points with a negative k"
+            )),
+        }
+    }
+}
+
+/// MPO rank of the runtime's `forward_difference` / `backward_difference`
+/// with `Boundary::Zero` on a grid of at least 4 points (a prefix state and
+/// one carry chain; 3 with `Boundary::Reflecting`, which adds a corner
+/// state). The generator uses the zero boundary for the upwind differences:
+/// the state constraints (`X_0 = Z_{N-1} = 0` in the HACT scheme) remove the
+/// drift that would leave the grid, so ghost values never enter and every
+/// row still sums to zero.
+pub const UPWIND_DIFFERENCE_RANK: usize = 2;
+/// MPO rank of `second_difference` with `Boundary::Reflecting` on a grid of
+/// at least 4 points (3 with `Boundary::Zero` or `Boundary::Periodic`): a
+/// reflected diffusion needs the Neumann rows, which sum to zero.
+pub const SECOND_DIFFERENCE_RANK: usize = 5;
+/// Bond rank of a Markov chain's intensity matrix on its discrete axis:
+/// one dense core, a Kronecker factor with the identity elsewhere.
+pub const SWITCHING_RANK: usize = 1;
+
+/// The ranks of the exact operator pieces the model's generator is
+/// assembled from, in assembly order: the wealth axis's upwind differences,
+/// then per income process the switching matrix of a Markov chain, or the
+/// upwind differences and the second difference of a diffusion. They are
+/// the maximal bond ranks of the runtime's MPOs on grids of at least 4
+/// points, with the boundaries of [`UPWIND_DIFFERENCE_RANK`] and
+/// [`SECOND_DIFFERENCE_RANK`]; they depend on the model's structure only,
+/// so `model!` computes them at compile time.
+pub fn piece_ranks(ir: &ModelIr) -> Vec<(&'static str, usize)> {
+    let mut out = vec![
+        ("wealth_forward_difference", UPWIND_DIFFERENCE_RANK),
+        ("wealth_backward_difference", UPWIND_DIFFERENCE_RANK),
+    ];
+    for inc in &ir.income {
+        match inc {
+            IncomeIr::Markov { .. } => out.push(("markov_switching", SWITCHING_RANK)),
+            IncomeIr::Diffusion { .. } => out.extend([
+                ("diffusion_forward_difference", UPWIND_DIFFERENCE_RANK),
+                ("diffusion_backward_difference", UPWIND_DIFFERENCE_RANK),
+                ("diffusion_second_difference", SECOND_DIFFERENCE_RANK),
+            ]),
+        }
+    }
+    out
+}
