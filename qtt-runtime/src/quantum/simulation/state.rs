@@ -48,14 +48,6 @@ pub struct StateVector {
     amps: Vec<C64>,
 }
 
-/// Bytes of memory the process may still use (MemAvailable), if the system says.
-fn available_memory_bytes() -> Option<u128> {
-    let s = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = s.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u128 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
 impl StateVector {
     /// `|0...0>` on `n_qubits` qubits; a clear error when `2^n` amplitudes
     /// (16 bytes each) would not fit in the available memory.
@@ -65,7 +57,7 @@ impl StateVector {
         let limit_amps = if n_qubits <= SMALL_STATE_QUBITS {
             1u128 << SMALL_STATE_QUBITS
         } else {
-            available_memory_bytes()
+            crate::memory::available_memory_bytes()
                 .map(|b| b / BYTES_PER_AMPLITUDE as u128)
                 .unwrap_or(1u128 << 40)
                 .min(isize::MAX as u128 / BYTES_PER_AMPLITUDE as u128)
