@@ -196,3 +196,60 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Every drawn economy builds, and its household problem at the middle of
+    /// the bracket solves with a generator whose rows sum to zero, a
+    /// distribution of mass 1 and no negative density.
+    #[test]
+    fn drawn_economies_solve_with_mass_one(ir in arb_model_ir()) {
+        let model = qtt::econ::Model::from_ir(ir).unwrap();
+        let r = 0.5 * (model.bracket.0 + model.bracket.1);
+        let sol = model
+            .solve_household(r, &qtt::econ::SolveOptions::finite_difference(), None)
+            .unwrap();
+        prop_assert!((sol.mass - 1.0).abs() < 1e-10, "mass {}", sol.mass);
+        prop_assert!(sol.min_density >= 0.0, "min g {}", sol.min_density);
+        let n = model.points();
+        let (mut f, mut b) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            for j in 0..model.states() {
+                let s = sol.savings.at(i, j);
+                f.push(if s > 0.0 && i + 1 < n { s } else { 0.0 });
+                b.push(if s < 0.0 && i > 0 { s } else { 0.0 });
+            }
+        }
+        let a = qtt::econ::finite_difference::generator(&model, &f, &b).unwrap();
+        let len = n as usize * model.states();
+        let w = model.states();
+        for row in 0..len {
+            let sum: f64 = (row.saturating_sub(w)..(row + w + 1).min(len)).map(|c| a.get(row, c)).sum();
+            prop_assert!(sum.abs() <= 1e-12 * a.get(row, row).abs().max(1.0));
+        }
+    }
+
+    /// A corrupted economy is an error, never a panic.
+    #[test]
+    fn corrupted_economies_are_errors(ir in arb_model_ir(), which in 0usize..7, bad in prop::sample::select(vec![f64::NAN, f64::INFINITY, -1.0, 0.0, 1e300])) {
+        let mut ir = ir;
+        match which {
+            0 => ir.discount = ExprIr::Num(if bad > 0.0 { -bad } else { bad }),
+            1 => ir.wealth.points = 3 + (bad.abs().min(1e6) as u64) * 2,
+            2 => ir.wealth.hi = ExprIr::Num(-1e9),
+            3 => if let IncomeIr::Markov { rates, .. } = &mut ir.income[0] {
+                rates[0][0] = ExprIr::Num(1.0 + bad.abs().min(10.0));
+            },
+            4 => ir.params[0].values[0] = if bad.is_finite() && bad > 0.0 { f64::NAN } else { bad },
+            5 => ir.utility = UtilityIr::Crra { gamma: ExprIr::Num(if bad > 0.0 { -bad } else { bad }) },
+            _ => ir.prices[0].hi = ExprIr::Num(num(&ir.discount, &ir) + 0.01),
+        }
+        // Corrupting an unused parameter (log utility has no gamma) may leave
+        // the model valid; everything else must be an error.
+        let res = qtt::econ::Model::from_ir(ir.clone());
+        if which != 4 || matches!(ir.utility, UtilityIr::Crra { .. }) {
+            prop_assert!(res.is_err(), "case {} accepted", which);
+        }
+    }
+}

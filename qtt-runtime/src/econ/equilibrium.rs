@@ -210,7 +210,7 @@ impl Model {
                 "the price bracket ({a}, {b}) must be finite and increasing"
             )));
         }
-        if !(eq.price_tol > 0.0) {
+        if eq.price_tol.is_nan() || eq.price_tol <= 0.0 {
             return Err(Error::invalid(format!(
                 "price_tol {} must be positive",
                 eq.price_tol

@@ -114,19 +114,15 @@ impl BandMatrix {
         let (n, w, s) = (self.n, self.w, 2 * self.w + 1);
         for i in 0..n {
             let lo = i.saturating_sub(w);
-            let mut v = x[i];
-            for c in lo..i {
-                v -= self.data[i * s + c + w - i] * x[c];
-            }
-            x[i] = v;
+            let row = &self.data[i * s + lo + w - i..i * s + w];
+            let v: f64 = row.iter().zip(&x[lo..i]).map(|(l, xc)| l * xc).sum();
+            x[i] -= v;
         }
         for i in (0..n).rev() {
             let hi = (i + w).min(n - 1);
-            let mut v = x[i];
-            for c in i + 1..=hi {
-                v -= self.data[i * s + c + w - i] * x[c];
-            }
-            x[i] = v / self.data[i * s + w];
+            let row = &self.data[i * s + w + 1..i * s + hi + w - i + 1];
+            let v: f64 = row.iter().zip(&x[i + 1..=hi]).map(|(u, xc)| u * xc).sum();
+            x[i] = (x[i] - v) / self.data[i * s + w];
         }
     }
 }

@@ -1,0 +1,323 @@
+//! Heterogeneous-agent economies: the banded finite-difference backend
+//! against a dense solve and the numpy/scipy peer, the QTT backend against
+//! the finite-difference one, invariants of the generator and the
+//! distribution, first-order convergence of r*, and every error path.
+
+use nalgebra::{DMatrix, DVector};
+use qtt::econ::finite_difference::generator;
+use qtt::econ::{AiyagariParams, EquilibriumOptions, HuggettParams, Model, SolveOptions};
+use qtt::ir::model::{ExprIr, IncomeIr, UtilityIr};
+
+fn huggett(bits: u32) -> Model {
+    HuggettParams::default().model(1 << bits).unwrap()
+}
+
+fn aiyagari(bits: u32) -> Model {
+    AiyagariParams::default().model(1 << bits).unwrap()
+}
+
+/// The drifts of a solution's policy, wealth-major, recomputed from its
+/// consumption (`s = y - c`, split by sign exactly as the scheme does).
+fn drifts(model: &Model, sol: &qtt::econ::HouseholdSolution) -> (Vec<f64>, Vec<f64>) {
+    let n = model.points();
+    let mut f = Vec::new();
+    let mut b = Vec::new();
+    for i in 0..n {
+        for j in 0..model.states() {
+            let s = sol.savings.at(i, j);
+            f.push(if s > 0.0 && i + 1 < n { s } else { 0.0 });
+            b.push(if s < 0.0 && i > 0 { s } else { 0.0 });
+        }
+    }
+    (f, b)
+}
+
+#[test]
+fn generator_rows_sum_to_zero_with_nonnegative_off_diagonals() {
+    for model in [huggett(6), aiyagari(6)] {
+        let r = 0.5 * (model.bracket.0 + model.bracket.1);
+        let sol = model
+            .solve_household(r, &SolveOptions::finite_difference(), None)
+            .unwrap();
+        let (f, b) = drifts(&model, &sol);
+        let a = generator(&model, &f, &b).unwrap();
+        let n = (model.points() as usize) * model.states();
+        let mut moving = 0;
+        for row in 0..n {
+            let mut sum = 0.0;
+            for col in row.saturating_sub(2)..(row + 3).min(n) {
+                let v = a.get(row, col);
+                sum += v;
+                if col != row {
+                    assert!(v >= 0.0, "A[{row}][{col}] = {v}");
+                }
+            }
+            let scale = a.get(row, row).abs().max(1.0);
+            assert!(sum.abs() < 1e-12 * scale, "row {row} sums to {sum}");
+            if a.get(row, row) < -1.0 {
+                moving += 1;
+            }
+        }
+        // The test means something: most rows carry a drift.
+        assert!(moving > n / 2, "{moving} of {n} rows move");
+    }
+}
+
+#[test]
+fn banded_lu_equals_a_dense_solve() {
+    for model in [huggett(7), aiyagari(7)] {
+        let r = 0.5 * (model.bracket.0 + model.bracket.1);
+        let sol = model
+            .solve_household(r, &SolveOptions::finite_difference(), None)
+            .unwrap();
+        let (f, b) = drifts(&model, &sol);
+        let a = generator(&model, &f, &b).unwrap();
+        let n = (model.points() as usize) * model.states();
+        let shift = model.rho + 1e-3;
+        let dense = DMatrix::from_fn(n, n, |r, c| {
+            (if r == c { shift } else { 0.0 }) - a.get(r, c)
+        });
+        let rhs = DVector::from_fn(n, |k, _| (k as f64 * 0.37).sin() - 2.0);
+        let x_dense = dense.clone().lu().solve(&rhs).unwrap();
+        let mut band = generator(&model, &f, &b).unwrap();
+        let mut neg = qtt::econ::finite_difference::BandMatrix::zeros(n, model.states()).unwrap();
+        for r in 0..n {
+            for c in r.saturating_sub(2)..(r + 3).min(n) {
+                neg.add(r, c, (if r == c { shift } else { 0.0 }) - band.get(r, c));
+            }
+        }
+        band = neg;
+        band.factor().unwrap();
+        let mut x = rhs.as_slice().to_vec();
+        band.solve(&mut x);
+        let err = x
+            .iter()
+            .zip(x_dense.iter())
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+            / x_dense.amax();
+        assert!(err < 1e-12, "banded vs dense {err:e}");
+    }
+}
+
+/// r* of the numpy/scipy peer (benches/peers/hact_fd.py, an independent
+/// implementation of the same scheme), read from its committed results.
+fn peer_rstar(model: &str, bits: u32) -> f64 {
+    let text = include_str!("../bench-results/econ_peer.jsonl");
+    let key = format!("\"model\": \"{model}\", \"bits\": {bits},");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&key))
+        .unwrap_or_else(|| panic!("no peer line for {model} L={bits}"));
+    let rest = &line[line.find("\"r_star\": ").unwrap() + 10..];
+    rest[..rest.find(',').unwrap()].parse().unwrap()
+}
+
+#[test]
+fn finite_differences_match_the_python_peer() {
+    let eq = EquilibriumOptions::default();
+    for bits in [8u32, 11] {
+        for (name, model) in [("huggett", huggett(bits)), ("aiyagari", aiyagari(bits))] {
+            let e = model
+                .steady_state(&SolveOptions::finite_difference(), &eq)
+                .unwrap();
+            let peer = peer_rstar(name, bits);
+            assert!(
+                (e.price - peer).abs() < 1e-10,
+                "{name} L={bits}: r* {} vs peer {peer}",
+                e.price
+            );
+            assert!(e.solution.excess.abs() < 1e-10);
+            assert!((e.solution.mass - 1.0).abs() < 1e-12);
+            assert!(e.solution.min_density >= 0.0);
+        }
+    }
+}
+
+#[test]
+fn r_star_converges_at_first_order() {
+    let eq = EquilibriumOptions::default();
+    let r: Vec<f64> = (9..=14)
+        .map(|bits| {
+            huggett(bits)
+                .steady_state(&SolveOptions::finite_difference(), &eq)
+                .unwrap()
+                .price
+        })
+        .collect();
+    for k in 2..r.len() {
+        let ratio = (r[k - 1] - r[k - 2]) / (r[k] - r[k - 1]);
+        assert!(
+            (1.8..2.2).contains(&ratio),
+            "ratio {ratio} at L = {}",
+            9 + k
+        );
+    }
+}
+
+/// Largest relative difference of two solutions' `V` and of their `g`
+/// (relative to the largest `g`), over every grid point.
+fn differences(
+    model: &Model,
+    a: &qtt::econ::HouseholdSolution,
+    b: &qtt::econ::HouseholdSolution,
+) -> (f64, f64) {
+    let (mut dv, mut dg, mut gmax) = (0.0f64, 0.0f64, 0.0f64);
+    for i in 0..model.points() {
+        for j in 0..model.states() {
+            let v = a.value.at(i, j);
+            dv = dv.max((v - b.value.at(i, j)).abs() / v.abs());
+            dg = dg.max((a.density.at(i, j) - b.density.at(i, j)).abs());
+            gmax = gmax.max(a.density.at(i, j).abs());
+        }
+    }
+    (dv, dg / gmax)
+}
+
+#[test]
+fn qtt_equals_finite_differences_at_a_price() {
+    for (model, r) in [(huggett(6), 0.03), (huggett(8), 0.03), (aiyagari(6), 0.04)] {
+        let fd = model
+            .solve_household(r, &SolveOptions::finite_difference(), None)
+            .unwrap();
+        let q = model
+            .solve_household(r, &SolveOptions::default(), None)
+            .unwrap();
+        let (dv, dg) = differences(&model, &fd, &q);
+        assert!(dv < 1e-10, "V differs by {dv:e}");
+        assert!(dg < 1e-8, "g differs by {dg:e}");
+        assert!(
+            (q.excess - fd.excess).abs() < 1e-9,
+            "{} {}",
+            q.excess,
+            fd.excess
+        );
+        assert!((q.mass - 1.0).abs() < 1e-12, "mass {}", q.mass);
+        let gmax = (0..model.states())
+            .map(|j| fd.density.at(0, j))
+            .fold(1.0f64, f64::max);
+        assert!(q.min_density > -1e-8 * gmax, "min g {}", q.min_density);
+        // The point mass at the borrowing limit of the low income state.
+        assert!((q.mass_at_limit[0] - fd.mass_at_limit[0]).abs() < 1e-9);
+        assert!(q.mass_at_limit[0] > 0.01);
+        let ranks = q.ranks().unwrap();
+        assert!(ranks.iter().all(|r| r.iter().all(|&k| k >= 1)));
+    }
+}
+
+#[test]
+fn qtt_equilibrium_equals_finite_differences() {
+    let model = huggett(6);
+    let eq = EquilibriumOptions {
+        price_tol: 1e-13,
+        ..EquilibriumOptions::default()
+    };
+    let fd = model
+        .steady_state(&SolveOptions::finite_difference(), &eq)
+        .unwrap();
+    let q = model.steady_state(&SolveOptions::default(), &eq).unwrap();
+    assert!(
+        (q.price - fd.price).abs() < 1e-9,
+        "{} vs {}",
+        q.price,
+        fd.price
+    );
+}
+
+#[test]
+fn progress_reaches_the_callers_callback() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let opts = SolveOptions::finite_difference()
+        .with_progress(move |p| s2.lock().unwrap().push(p.clone()));
+    huggett(6).solve_household(0.03, &opts, None).unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() >= 3);
+    assert!(matches!(seen.last(), Some(qtt::econ::Progress::Kfe { .. })));
+}
+
+fn error_of(ir: qtt::ir::model::ModelIr) -> String {
+    Model::from_ir(ir).unwrap_err().to_string()
+}
+
+#[test]
+fn impossible_economies_are_errors() {
+    let p = HuggettParams::default();
+    let with = |f: &dyn Fn(&mut HuggettParams)| {
+        let mut q = p.clone();
+        f(&mut q);
+        q.ir(256)
+    };
+    assert!(error_of(with(&|q| q.gamma = 0.0)).contains("risk aversion"));
+    assert!(error_of(with(&|q| q.gamma = -1.0)).contains("must be positive"));
+    assert!(error_of(with(&|q| q.rho = 0.0)).contains("discount rate"));
+    assert!(error_of(with(&|q| q.amax = -0.2)).contains("borrowing limit must lie below"));
+    assert!(error_of(with(&|q| q.amin = -5.0)).contains("consumption is impossible"));
+    assert!(error_of(with(&|q| q.r_bracket = (0.0, 0.06))).contains("no stationary distribution"));
+    assert!(error_of(with(&|q| q.gamma = f64::NAN)).contains("finite"));
+    assert!(error_of(with(&|q| q.z[1] = f64::INFINITY)).contains("inf"));
+    assert!(error_of(with(&|q| q.r_bracket = (0.03, 0.01))).contains("bracket"));
+    // Rates: rows not summing to zero, negative off-diagonals, wrong shape.
+    let mut ir = p.ir(256);
+    if let IncomeIr::Markov { rates, .. } = &mut ir.income[0] {
+        rates[0][1] = ExprIr::Num(1.0);
+    }
+    assert!(error_of(ir).contains("must sum to 0: row 0 sums to -0.19"));
+    let mut ir = p.ir(256);
+    if let IncomeIr::Markov { rates, .. } = &mut ir.income[0] {
+        rates[0] = vec![ExprIr::Num(0.5), ExprIr::Num(-0.5)];
+    }
+    assert!(error_of(ir).contains("cannot be negative"));
+    let mut ir = p.ir(256);
+    if let IncomeIr::Markov { rates, .. } = &mut ir.income[0] {
+        rates.pop();
+    }
+    assert!(error_of(ir).contains("must be 2 x 2"));
+    // Grids.
+    assert!(error_of(p.ir(1000)).contains("power of two"));
+    assert!(error_of(p.ir(2)).contains("at least 4"));
+    // A utility the runtime cannot evaluate gives an error at solve time, not a panic.
+    let mut ir = p.ir(64);
+    ir.utility = UtilityIr::Crra {
+        gamma: ExprIr::Price(0),
+    };
+    assert!(error_of(ir).contains("risk aversion"));
+}
+
+#[test]
+fn solver_failures_carry_their_history() {
+    let model = huggett(8);
+    let opts = SolveOptions {
+        max_iterations: 2,
+        ..SolveOptions::finite_difference()
+    };
+    let e = model
+        .solve_household(0.03, &opts, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("did not converge in 2 iterations; change history ["),
+        "{e}"
+    );
+    let opts = SolveOptions {
+        delta: -1.0,
+        ..SolveOptions::finite_difference()
+    };
+    assert!(model.solve_household(0.03, &opts, None).is_err());
+    assert!(model
+        .solve_household(f64::NAN, &SolveOptions::finite_difference(), None)
+        .is_err());
+    // A bracket without a sign change names both values.
+    let eq = EquilibriumOptions {
+        bracket: Some((0.03, 0.04)),
+        ..EquilibriumOptions::default()
+    };
+    let e = model
+        .steady_state(&SolveOptions::finite_difference(), &eq)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("same sign at both ends") && e.contains("S(0.03)"),
+        "{e}"
+    );
+}
