@@ -2,6 +2,7 @@
 //! capability in the order of the README's examples.
 
 mod charges;
+mod economics;
 mod qregion;
 mod qtt_grids;
 mod quantum;
@@ -22,6 +23,8 @@ pub fn run(args: &mut Args) -> Result<(), String> {
     tensor_trains::run(d, 16, tol, quiet)?;
     println!();
     qtt_grids::run(quiet)?;
+    println!();
+    economics::run(quiet)?;
     println!();
     solvers::run(quiet)?;
     println!();
