@@ -8,6 +8,7 @@
 //! [--bits 8,10,12,14,16,18,20] [--qtt-up-to 8] [--peer-up-to 14]` prints one
 //! JSON line per backend, model and size (`seconds` wall, `cpu_seconds`,
 //! r*, evaluations), then one `econ_ratio` line per size where both ran.
+//! `-- --jaggedness` measures the noise of S(r) on a fine price grid.
 
 mod common;
 
@@ -42,7 +43,68 @@ fn peer(name: &str, bits: u32) -> Option<(f64, f64, f64)> {
     Some((field("r_star")?, field("seconds")?, field("cpu_seconds")?))
 }
 
+/// Seed 000 claims that rounding noise makes S(r) too jagged for bracketing
+/// root finders. Measured: S at 21 prices `h = --jag-step` apart around
+/// `--jag-r` on 2^`--jag-bits` points, by both backends; the noise is the
+/// largest deviation from the least-squares quadratic through them, next to
+/// the change of S over one step.
+fn jaggedness() {
+    let bits: u32 = arg("--jag-bits", 8);
+    let r0: f64 = arg("--jag-r", 0.0284);
+    let h: f64 = arg("--jag-step", 1e-6);
+    let m = model("huggett", bits);
+    for (backend, opts) in [
+        ("finite_difference", SolveOptions::finite_difference()),
+        ("qtt", SolveOptions::default()),
+    ] {
+        let rs: Vec<f64> = (-10..=10).map(|k| r0 + k as f64 * h).collect();
+        let c0 = common::cpu_seconds();
+        let s = m.excess_curve(&rs, &opts).unwrap();
+        let cpu = common::cpu_seconds() - c0;
+        // Least-squares quadratic in t = k (exact normal equations on -10..10).
+        let ks: Vec<f64> = (-10..=10).map(|k| k as f64).collect();
+        let ys: Vec<f64> = s.iter().map(|p| p.excess).collect();
+        let a = nalgebra::DMatrix::from_fn(21, 3, |i, j| ks[i].powi(j as i32));
+        let coef = a
+            .clone()
+            .svd(true, true)
+            .solve(&nalgebra::DVector::from_vec(ys.clone()), 1e-14)
+            .unwrap();
+        let fit = &a * &coef;
+        let noise = ys
+            .iter()
+            .zip(fit.iter())
+            .fold(0.0f64, |m, (y, f)| m.max((y - f).abs()));
+        println!(
+            "{}",
+            J::O(vec![
+                ("bench", J::S("econ_jaggedness".into())),
+                (
+                    "params",
+                    J::O(vec![
+                        ("backend", J::S(backend.into())),
+                        ("bits", J::I(bits as i64)),
+                        ("step", J::N(h))
+                    ])
+                ),
+                ("noise", J::N(noise)),
+                ("change_per_step", J::N(coef[1])),
+                (
+                    "monotone",
+                    J::S(ys.windows(2).all(|w| w[1] > w[0]).to_string())
+                ),
+                ("cpu_seconds", J::N(cpu)),
+            ])
+            .render()
+        );
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--jaggedness") {
+        jaggedness();
+        return;
+    }
     let models: Vec<String> = list("--models", "huggett,aiyagari");
     let bits: Vec<u32> = list("--bits", "8,10,12,14,16,18,20");
     let qtt_up_to: u32 = arg("--qtt-up-to", 8);
