@@ -321,3 +321,42 @@ fn solver_failures_carry_their_history() {
         "{e}"
     );
 }
+
+#[test]
+fn transitions_keep_mass_and_sign_and_reach_the_stationary_density() {
+    use qtt::econ::finite_difference::transition;
+    let model = huggett(9);
+    let sol = model
+        .solve_household(0.03, &SolveOptions::finite_difference(), None)
+        .unwrap();
+    let n = model.points() as usize;
+    let da = model.spacing();
+    // Everybody starts with wealth near 1 in the low income state.
+    let mut g0 = vec![0.0; 2 * n];
+    let i1 = ((1.0 - model.amin) / da) as usize;
+    g0[2 * i1] = 1.0 / da;
+    let (path, g) = transition(&model, &sol, &g0, 1.0, 400).unwrap();
+    for step in &path {
+        assert!((step.mass - 1.0).abs() < 1e-12, "mass {}", step.mass);
+        assert!(step.min_density >= 0.0, "min g {}", step.min_density);
+    }
+    // Wealth falls from 1 towards the stationary aggregate.
+    assert!(path[0].wealth < 1.0 && path[0].wealth > 0.9);
+    let target = sol.aggregate;
+    assert!(
+        (path[399].wealth - target).abs() < 1e-3,
+        "{} vs {target}",
+        path[399].wealth
+    );
+    let Some(qtt::econ::Field::Dense { values, .. }) = Some(&sol.density) else {
+        panic!("dense")
+    };
+    let diff = g
+        .iter()
+        .zip(values)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    let gmax = values.iter().cloned().fold(0.0f64, f64::max);
+    assert!(diff < 1e-3 * gmax, "{diff} vs {gmax}");
+    assert!(transition(&model, &sol, &g0[1..], 1.0, 1).is_err());
+    assert!(transition(&model, &sol, &g0, -1.0, 1).is_err());
+}

@@ -396,3 +396,98 @@ pub(crate) fn stationary(
         "KFE: the stationary distribution did not converge in 200 inverse iterations; change history {history:?}"
     )))
 }
+
+/// One step of a transition: the density after time `dt`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionStep {
+    /// Time since the start.
+    pub time: f64,
+    /// `sum g da` (1 up to rounding).
+    pub mass: f64,
+    /// `sum a g da`.
+    pub wealth: f64,
+    /// The smallest density value.
+    pub min_density: f64,
+}
+
+/// The distribution's path under the policy of `sol` (a finite-difference
+/// solution): `g^(n+1) = (I - dt A^T)^-1 g^n` from `g0` (wealth-major, a
+/// density: `sum g0 da = 1`), `steps` implicit steps of length `dt`. The
+/// implicit step keeps mass exactly and `g >= 0` (its matrix is an
+/// M-matrix); both are reported at every step. Returns the path and the
+/// final density.
+pub fn transition(
+    model: &Model,
+    sol: &HouseholdSolution,
+    g0: &[f64],
+    dt: f64,
+    steps: usize,
+) -> Result<(Vec<TransitionStep>, Vec<f64>)> {
+    let (n, jn) = (model.points() as usize, model.states());
+    if g0.len() != n * jn {
+        return Err(Error::shape(format!(
+            "the initial density has {} values, the grid {} x {}",
+            g0.len(),
+            n,
+            jn
+        )));
+    }
+    crate::error::check_finite("initial density", g0)?;
+    if !(dt.is_finite() && dt > 0.0) {
+        return Err(Error::invalid(format!(
+            "the time step {dt} must be positive and finite"
+        )));
+    }
+    if g0.iter().any(|&v| v < 0.0) {
+        return Err(Error::invalid("the initial density must be non-negative"));
+    }
+    let Field::Dense { values: s, .. } = &sol.savings else {
+        return Err(Error::invalid(
+            "transition needs a finite-difference solution (Backend::FiniteDifference)",
+        ));
+    };
+    if s.len() != n * jn {
+        return Err(Error::shape("the solution belongs to another grid"));
+    }
+    let da = model.spacing();
+    let forward: Vec<f64> = (0..n * jn)
+        .map(|r| {
+            if s[r] > 0.0 && r / jn + 1 < n {
+                s[r]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let backward: Vec<f64> = (0..n * jn)
+        .map(|r| if s[r] < 0.0 && r / jn > 0 { s[r] } else { 0.0 })
+        .collect();
+    let at = generator(model, &forward, &backward)?.transpose();
+    let mut m = BandMatrix {
+        n: at.n,
+        w: at.w,
+        data: at.data.iter().map(|x| -dt * x).collect(),
+    };
+    for r in 0..n * jn {
+        m.add(r, r, 1.0);
+    }
+    m.factor()?;
+    let mut g = g0.to_vec();
+    let mut path = Vec::with_capacity(steps);
+    for k in 1..=steps {
+        m.solve(&mut g);
+        let mass = g.iter().sum::<f64>() * da;
+        let wealth = (0..n * jn)
+            .map(|r| model.wealth((r / jn) as u64) * g[r])
+            .sum::<f64>()
+            * da;
+        let min_density = g.iter().cloned().fold(f64::INFINITY, f64::min);
+        path.push(TransitionStep {
+            time: k as f64 * dt,
+            mass,
+            wealth,
+            min_density,
+        });
+    }
+    Ok((path, g))
+}
