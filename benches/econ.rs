@@ -122,6 +122,25 @@ fn main() {
                     continue;
                 }
                 let reps = if l <= 14 { 3 } else { 1 };
+                if let Err(err) = m.steady_state(&opts, &eq) {
+                    println!(
+                        "{}",
+                        J::O(vec![
+                            ("bench", J::S("econ".into())),
+                            (
+                                "params",
+                                J::O(vec![
+                                    ("model", J::S(name.clone())),
+                                    ("backend", J::S(backend.into())),
+                                    ("bits", J::I(l as i64)),
+                                ])
+                            ),
+                            ("error", J::S(err.to_string().chars().take(300).collect())),
+                        ])
+                        .render()
+                    );
+                    continue;
+                }
                 let (t, e) = time(reps, reps, 0.0, || m.steady_state(&opts, &eq).unwrap());
                 if backend == "finite_difference" {
                     fd_secs = t.cpu_median;
