@@ -16,6 +16,8 @@
 //!   solvers;
 //! - [`models`]: problems posed on grids and solved by those algorithms
 //!   (two-point boundary-value problems);
+//! - [`parabolic`]: parabolic HJB equations in hundreds of dimensions (one
+//!   TT core per dimension, exact diffusion, Hamiltonian by cross);
 //! - [`econ`]: heterogeneous-agent economies in continuous time (seed 000):
 //!   HJB, Kolmogorov forward equation and general equilibrium, on QTT grids
 //!   and by a banded finite-difference oracle;
@@ -31,6 +33,7 @@ pub mod grid;
 pub mod linalg;
 mod memory;
 pub mod models;
+pub mod parabolic;
 pub mod qregion;
 pub mod quantum;
 pub mod solve;
