@@ -68,12 +68,20 @@ fn the_two_quadratures_agree() {
 #[ignore]
 fn explore() {
     let d: usize = std::env::var("HJB_D").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
-    let n: usize = std::env::var("HJB_N").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+    let n: usize = std::env::var("HJB_N").ok().and_then(|v| v.parse().ok()).unwrap_or(21);
     let steps: usize = std::env::var("HJB_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
     let l: f64 = std::env::var("HJB_L").ok().and_then(|v| v.parse().ok()).unwrap_or(8.0);
-    let tol: f64 = std::env::var("HJB_TOL").ok().and_then(|v| v.parse().ok()).unwrap_or(1e-9);
+    let tol: f64 = std::env::var("HJB_TOL").ok().and_then(|v| v.parse().ok()).unwrap_or(1e-7);
     let map: Option<f64> = std::env::var("HJB_MAP").ok().and_then(|v| v.parse().ok());
     let strang = std::env::var("HJB_STRANG").is_ok();
+    let floor: f64 = std::env::var("HJB_FLOOR").ok().and_then(|v| v.parse().ok()).unwrap_or(1e-3);
+    let minf: f64 = std::env::var("HJB_MINF").ok().and_then(|v| v.parse().ok()).unwrap_or(0.25);
+    let scale: f64 = std::env::var("HJB_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let weighting = if std::env::var("HJB_UNIFORM").is_ok() {
+        qtt::parabolic::Weighting::Uniform
+    } else {
+        qtt::parabolic::Weighting::HeatKernel { scale, min_fraction: minf, floor }
+    };
     let p = HjbProblem::han_jentzen_e(d, 1.0).unwrap();
     let opts = SolverOptions {
         points: n,
@@ -82,6 +90,7 @@ fn explore() {
         tol,
         map,
         stepper: if strang { Stepper::Strang } else { Stepper::Lawson4 },
+        weighting,
         ..SolverOptions::default()
     };
     let sol = solve_with_progress(&p, &opts, |r| eprintln!("{r}")).unwrap();
@@ -97,40 +106,6 @@ fn explore() {
 
 #[test]
 #[ignore]
-fn debug_d1() {
-    let p = HjbProblem::han_jentzen_e(1, 1.0).unwrap();
-    let opts = SolverOptions { points: 12, steps: 1, ..SolverOptions::default() };
-    let grid = qtt::parabolic::grid_for(&p, &opts).unwrap();
-    let g = qtt::parabolic::terminal_train(&p, &grid, &opts).unwrap();
-    eprintln!("nodes {:?}", grid.axes()[0].nodes());
-    eprintln!("g {:?}", g.to_dense().unwrap());
-    let sol = solve(&p, &opts).unwrap();
-    eprintln!("u {:?}", sol.u.to_dense().unwrap());
-    eprintln!("w {:?}", grid.axes()[0].interpolation_weights(0.0).unwrap());
-    eprintln!("v0 {:?} {:?}", sol.value_at(&[0.0]), sol.value_at(&[1.1336526270268361]));
-    let w = grid.axes()[0].interpolation_weights(0.0).unwrap();
-    eprintln!("c {:?}", sol.u.contract(&[w]));
-}
-
-#[test]
-#[ignore]
-fn debug_heat() {
-    let g = |x: &[f64]| ((1.0 + x.iter().map(|v| v * v).sum::<f64>()) / 2.0).ln();
-    let p = HjbProblem::new(1, 1.0, Hamiltonian::quadratic(0.0).unwrap(), TerminalCost::Function(Arc::new(g))).unwrap();
-    for steps in [1, 4] {
-        let opts = SolverOptions { points: 12, steps, ..SolverOptions::default() };
-        let sol = solve(&p, &opts).unwrap();
-        eprintln!("u {:?}", sol.u.to_dense().unwrap());
-    }
-    let grid = qtt::parabolic::grid_for(&p, &SolverOptions { points: 12, ..SolverOptions::default() }).unwrap();
-    let diff = qtt::parabolic::Diffusion::new(&grid, &[1.0]).unwrap();
-    let e = diff.propagator(0.5).unwrap();
-    eprintln!("E {}", e.factors()[0]);
-    eprintln!("D2 {}", grid.axes()[0].second_derivative());
-}
-
-#[test]
-#[ignore]
 fn debug_terminal() {
     use rand::{Rng, SeedableRng};
     let d: usize = std::env::var("HJB_D").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
@@ -138,13 +113,15 @@ fn debug_terminal() {
     let p = HjbProblem::han_jentzen_e(d, 1.0).unwrap();
     let opts = SolverOptions { points: n, ..SolverOptions::default() };
     let grid = qtt::parabolic::grid_for(&p, &opts).unwrap();
-    let g = qtt::parabolic::terminal_train(&p, &grid, &opts).unwrap();
+    let prof = qtt::parabolic::weight_profile(&p, &opts, 1.0);
+    let g = qtt::parabolic::terminal_train(&p, &grid, &prof.on_grid(&grid), &opts).unwrap();
     eprintln!("ranks {:?}", g.ranks());
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     for scale in [0.0, 0.5, 1.0, 1.414, 2.0, 4.0] {
         let x: Vec<f64> = (0..d).map(|_| scale * (rng.random::<f64>() * 2.0 - 1.0) * 1.732).collect();
         let want = ((1.0 + x.iter().map(|v| v * v).sum::<f64>()) / 2.0).ln();
-        let got = grid.evaluate(&g, &x).unwrap();
+        let rho: f64 = x.iter().enumerate().map(|(k, &v)| prof.at(k, v)).product();
+        let got = grid.evaluate(&g, &x).unwrap() / rho;
         eprintln!("scale {scale}: got {got} want {want} err {:.2e}", got - want);
     }
 }

@@ -31,9 +31,12 @@ pub(crate) struct IndexSets {
 }
 
 impl IndexSets {
-    /// Random nested right sets of up to `size` elements per level.
-    pub(crate) fn random(modes: &[usize], size: usize, seed: u64) -> Self {
-        let d = modes.len();
+    /// Random nested right sets of up to `size` elements per level, site
+    /// values drawn with probabilities proportional to `rho[k]^2` (where the
+    /// weighted norm has its mass).
+    pub(crate) fn random(rho: &[Vec<f64>], size: usize, seed: u64) -> Self {
+        let d = rho.len();
+        let modes: Vec<usize> = rho.iter().map(Vec::len).collect();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let mut right = vec![Vec::new(); d + 1];
         right[d] = vec![(0, 0)];
@@ -42,7 +45,7 @@ impl IndexSets {
             let want = size.min(modes[k] * parents);
             let mut set: Vec<(usize, usize)> = Vec::with_capacity(want);
             while set.len() < want {
-                let e = (rng.random_range(0..modes[k]), rng.random_range(0..parents));
+                let e = (draw(&rho[k], &mut rng), rng.random_range(0..parents));
                 if !set.contains(&e) {
                     set.push(e);
                 }
@@ -62,11 +65,27 @@ impl IndexSets {
     }
 }
 
+/// A site value drawn with probability proportional to `rho[i]^2`.
+fn draw(rho: &[f64], rng: &mut rand_chacha::ChaCha8Rng) -> usize {
+    let total: f64 = rho.iter().map(|r| r * r).sum();
+    let mut u = rng.random::<f64>() * total;
+    for (i, r) in rho.iter().enumerate() {
+        u -= r * r;
+        if u <= 0.0 {
+            return i;
+        }
+    }
+    rho.len() - 1
+}
+
 /// The train and its derivative cores in sweep order (possibly mirrored).
 struct Chain {
     g: Vec<Core>,
     dg: Vec<Core>,
     w: Vec<f64>,
+    /// Per-axis sample weights: a sample at `(i_1..i_d)` is multiplied by
+    /// `prod_k rho[k][i_k]`, so the cross approximates the weighted function.
+    rho: Vec<Vec<f64>>,
 }
 
 fn mirror_core(c: &Core) -> Core {
@@ -81,6 +100,7 @@ impl Chain {
             g: self.g.iter().rev().map(mirror_core).collect(),
             dg: self.dg.iter().rev().map(mirror_core).collect(),
             w: self.w.iter().rev().copied().collect(),
+            rho: self.rho.iter().rev().cloned().collect(),
         }
     }
 }
@@ -90,6 +110,7 @@ impl Chain {
 struct RightStates {
     psi: DMatrix<f64>,
     quad: DMatrix<f64>,
+    weight: Vec<f64>,
 }
 
 /// The right interface of `(i, J)` from that of `J` through core `k`.
@@ -112,19 +133,23 @@ fn right_states(chain: &Chain, sets: &IndexSets) -> Vec<RightStates> {
         .map(|_| RightStates {
             psi: DMatrix::zeros(0, 0),
             quad: DMatrix::zeros(0, 0),
+            weight: Vec::new(),
         })
         .collect();
     out[d] = RightStates {
         psi: DMatrix::from_element(1, 1, 1.0),
         quad: DMatrix::zeros(1, 1),
+        weight: vec![1.0],
     };
     for k in (1..d).rev() {
         let r = chain.g[k].r_left();
         let set = &sets.right[k];
         let mut psi = DMatrix::zeros(r, set.len());
         let mut quad = DMatrix::zeros(r * r, set.len());
+        let mut weight = vec![0.0; set.len()];
         for (b, &(i, parent)) in set.iter().enumerate() {
             let up = &out[k + 1];
+            weight[b] = chain.rho[k][i] * up.weight[parent];
             let (p, n) = right_child(
                 chain,
                 k,
@@ -135,7 +160,7 @@ fn right_states(chain: &Chain, sets: &IndexSets) -> Vec<RightStates> {
             psi.set_column(b, &p);
             quad.column_mut(b).copy_from_slice(n.as_slice());
         }
-        out[k] = RightStates { psi, quad };
+        out[k] = RightStates { psi, quad, weight };
     }
     out
 }
@@ -147,6 +172,8 @@ pub(crate) struct CrossSettings {
     pub max_sweeps: usize,
     pub extra: usize,
     pub seed: u64,
+    /// `q` is clamped to `[0, q_max]`.
+    pub q_max: f64,
 }
 
 /// What one cross run did.
@@ -174,6 +201,7 @@ fn half_sweep(
     // Left interfaces of left[k]: phi (p x R), quad (R^2 x p).
     let mut phi = DMatrix::from_element(1, 1, 1.0);
     let mut lquad = DMatrix::zeros(1, 1);
+    let mut lweight = vec![1.0];
     for k in 0..d {
         let (r, n, rp) = chain.g[k].shape();
         let p = phi.nrows();
@@ -214,6 +242,7 @@ fn half_sweep(
         let up = &rs[k + 1];
         let mut psi = up.psi.clone();
         let mut rquad = up.quad.clone();
+        let mut rweight = up.weight.clone();
         if k + 2 <= d && s.extra > 0 {
             let parents = rs[k + 2].psi.ncols();
             let nn = chain.g[k + 1].n();
@@ -223,7 +252,7 @@ fn half_sweep(
             let mut tries = 0;
             while extra.len() < s.extra.min(possible) && tries < 50 * s.extra {
                 tries += 1;
-                let e = (rng.random_range(0..nn), rng.random_range(0..parents));
+                let e = (draw(&chain.rho[k + 1], rng), rng.random_range(0..parents));
                 if !have.contains(&e) && !extra.contains(&e) {
                     extra.push(e);
                 }
@@ -243,6 +272,7 @@ fn half_sweep(
                     );
                     psi.set_column(m + j, &pv);
                     rquad.column_mut(m + j).copy_from_slice(nv.as_slice());
+                    rweight.push(chain.rho[k + 1][i] * top.weight[parent]);
                 }
             }
         }
@@ -261,22 +291,36 @@ fn half_sweep(
         let q = matmul(left.as_view(), Transpose::Yes, right.as_view(), Transpose::No);
         let mut samples = DMatrix::zeros(p * n, nc);
         for (j, out) in samples.iter_mut().enumerate() {
-            let v = h.eval(u[j], q[j].max(0.0));
+            let v = h.eval(u[j], q[j].clamp(0.0, s.q_max));
             if !v.is_finite() {
                 return Err(Error::NonFinite(format!(
                     "the Hamiltonian returned {v} at u = {}, q = {}",
                     u[j], q[j]
                 )));
             }
-            *out = v;
+            let (row, col) = (j % (p * n), j / (p * n));
+            *out = v * lweight[row % p] * chain.rho[k][row / p] * rweight[col];
         }
         *evaluations += p * n * nc;
         if k + 1 == d {
             cores.push(Core::new(p, n, 1, samples.as_slice().to_vec())?);
             break;
         }
-        let total: f64 = samples.iter().map(|v| v * v).sum();
-        let (svd, _) = svd_truncated(samples.as_view(), &trunc, s.tol * s.tol * total)?;
+        // Weighted samples can span hundreds of decades (products of d
+        // weights); the SVD sees them scaled to 1 with the subnormal tail
+        // flushed, which changes nothing at the tolerance.
+        let top = samples.amax();
+        let mut scaled = samples.clone();
+        if top > 0.0 {
+            scaled.iter_mut().for_each(|v| {
+                *v /= top;
+                if v.abs() < 1e-250 {
+                    *v = 0.0;
+                }
+            });
+        }
+        let total: f64 = scaled.iter().map(|v| v * v).sum();
+        let (svd, _) = svd_truncated(scaled.as_view(), &trunc, s.tol * s.tol * total)?;
         let rank = svd.s.len();
         let piv = maxvol(&svd.u, 1e-2, 4 * p * n);
         let sub = DMatrix::from_fn(rank, rank, |a, b| svd.u[(piv[a], b)]);
@@ -295,8 +339,25 @@ fn half_sweep(
         }
         phi = next_phi;
         lquad = next_quad;
+        lweight = piv
+            .iter()
+            .map(|&row| lweight[row % p] * chain.rho[k][row / p])
+            .collect();
     }
     Ok(cores)
+}
+
+/// Core `c` with slice `i` multiplied by `f[i]`.
+pub(crate) fn scale_mode(c: &Core, f: &[f64]) -> Core {
+    let (rl, n, rr) = c.shape();
+    let mut out = c.clone();
+    for b in 0..rr {
+        for (i, fi) in f.iter().enumerate().take(n) {
+            let start = rl * (i + n * b);
+            out.data_mut()[start..start + rl].iter_mut().for_each(|v| *v *= fi);
+        }
+    }
+    out
 }
 
 #[inline]
@@ -304,33 +365,45 @@ fn s_weight(chain: &Chain, k: usize) -> f64 {
     chain.w[k]
 }
 
-/// `H(v, sum_i a_i (D_i v)^2)` as a tensor train, by alternating one-site
-/// cross from `sets` (updated in place, so the next call starts from them).
+/// `rho (x) H(v, sum_i a_i (D_i v)^2)` as a tensor train, where the input
+/// is the weighted train `rho (x) v` (`rho = rho_1 (x) ... (x) rho_d`, all
+/// entries > 0), by alternating one-site cross from `sets` (updated in
+/// place, so the next call starts from them). The cross's pivots and ranks
+/// are chosen in the weighted norm, which puts the accuracy where `rho`
+/// puts the mass.
 pub(crate) fn hamiltonian_cross(
-    v: &TensorTrain,
+    weighted: &TensorTrain,
+    rho: &[Vec<f64>],
     derivatives: &[DMatrix<f64>],
     weights: &[f64],
     h: &Hamiltonian,
     sets: &mut IndexSets,
     s: &CrossSettings,
 ) -> Result<(TensorTrain, CrossStats)> {
-    let d = v.len();
-    if derivatives.len() != d || weights.len() != d {
+    let d = weighted.len();
+    if derivatives.len() != d || weights.len() != d || rho.len() != d {
         return Err(Error::shape(format!(
-            "{} derivatives and {} weights for a train of {d} cores",
+            "{} derivatives, {} gradient weights and {} sample weights for a train of {d} cores",
             derivatives.len(),
-            weights.len()
+            weights.len(),
+            rho.len()
         )));
     }
+    let g: Vec<Core> = weighted
+        .cores()
+        .iter()
+        .zip(rho)
+        .map(|(c, r)| scale_mode(c, &r.iter().map(|x| 1.0 / x).collect::<Vec<_>>()))
+        .collect();
     let chain = Chain {
-        g: v.cores().to_vec(),
-        dg: v
-            .cores()
+        dg: g
             .iter()
             .zip(derivatives)
             .map(|(c, m)| apply_to_mode(c, m))
             .collect(),
+        g,
         w: weights.to_vec(),
+        rho: rho.to_vec(),
     };
     let mirror = chain.mirrored();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(s.seed);
@@ -388,15 +461,26 @@ mod tests {
             .collect();
         let w = [1.0, 0.5, 2.0, 1.5];
         let h = Hamiltonian::element_wise(|u, q| u * u - 0.3 * q);
-        let mut sets = IndexSets::random(&modes, 4, 1);
+        let rho: Vec<Vec<f64>> = modes
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (0..n).map(|i| 0.3 + ((i * 5 + k) % 7) as f64 / 3.0).collect())
+            .collect();
+        let weighted = TensorTrain::new(
+            v.cores().iter().zip(&rho).map(|(c, r)| scale_mode(c, r)).collect(),
+        )
+        .unwrap();
+        let mut sets = IndexSets::random(&rho, 4, 1);
         let s = CrossSettings {
             tol: 1e-13,
             max_rank: 100,
             max_sweeps: 12,
             extra: 6,
             seed: 3,
+            q_max: f64::INFINITY,
         };
-        let (x, stats) = hamiltonian_cross(&v, &ders, &w, &h, &mut sets, &s).unwrap();
+        let (x, stats) =
+            hamiltonian_cross(&weighted, &rho, &ders, &w, &h, &mut sets, &s).unwrap();
         let dense_v = v.to_dense().unwrap();
         let grads: Vec<Vec<f64>> = (0..4)
             .map(|k| {
@@ -407,10 +491,11 @@ mod tests {
                 op.apply_exact(&v).unwrap().to_dense().unwrap()
             })
             .collect();
+        let omega = TensorTrain::product(&rho).unwrap().to_dense().unwrap();
         let want: Vec<f64> = (0..dense_v.len())
             .map(|j| {
                 let q: f64 = (0..4).map(|k| w[k] * grads[k][j] * grads[k][j]).sum();
-                h.eval(dense_v[j], q)
+                omega[j] * h.eval(dense_v[j], q)
             })
             .collect();
         let got = x.to_dense().unwrap();
@@ -419,8 +504,8 @@ mod tests {
         assert!(err < 1e-9 * norm, "{err} {norm} {stats:?}");
         // d = 1: plain sampling.
         let v1 = TensorTrain::random(&[7], 1, 2).unwrap();
-        let mut sets1 = IndexSets::random(&[7], 4, 1);
-        let (x1, _) = hamiltonian_cross(&v1, &ders[..1].iter().map(|_| DMatrix::identity(7, 7)).collect::<Vec<_>>(), &[1.0], &h, &mut sets1, &s).unwrap();
+        let mut sets1 = IndexSets::random(&[vec![1.0; 7]], 4, 1);
+        let (x1, _) = hamiltonian_cross(&v1, &[vec![1.0; 7]], &ders[..1].iter().map(|_| DMatrix::identity(7, 7)).collect::<Vec<_>>(), &[1.0], &h, &mut sets1, &s).unwrap();
         let d1 = v1.to_dense().unwrap();
         for (a, b) in x1.to_dense().unwrap().iter().zip(&d1) {
             assert!((a - h.eval(*b, b * b)).abs() < 1e-13);

@@ -45,7 +45,20 @@ pub(crate) fn expm(a: &DMatrix<f64>) -> DMatrix<f64> {
     for _ in 0..squarings {
         sum = &sum * &sum;
     }
+    flush_tiny(&mut sum);
     sum
+}
+
+/// Sets entries below `1e-150` of the largest to zero: heat kernels between
+/// distant nodes underflow towards subnormal numbers, which stall the SVDs
+/// of the trains they are applied to and carry no information.
+pub(crate) fn flush_tiny(m: &mut DMatrix<f64>) {
+    let cut = 1e-150 * m.amax();
+    m.iter_mut().for_each(|v| {
+        if v.abs() < cut {
+            *v = 0.0;
+        }
+    });
 }
 
 /// The diffusion `A = sum_i sigma_i D2_i` on a tensor grid and its
@@ -166,6 +179,29 @@ impl Propagator {
             })
             .collect::<Result<Vec<_>>>()?;
         TensorTrain::new(cores)
+    }
+
+    /// The propagator acting on weighted trains `rho (x) v`: factor `k`
+    /// becomes `diag(rho_k) E_k diag(rho_k)^-1`.
+    pub fn conjugated(&self, rho: &[Vec<f64>]) -> Result<Propagator> {
+        if rho.len() != self.factors.len() {
+            return Err(Error::shape(format!(
+                "{} weight vectors for {} axes",
+                rho.len(),
+                self.factors.len()
+            )));
+        }
+        let factors = self
+            .factors
+            .iter()
+            .zip(rho)
+            .map(|(m, r)| {
+                let mut c = DMatrix::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)] * r[i] / r[j]);
+                flush_tiny(&mut c);
+                c
+            })
+            .collect();
+        Ok(Propagator { factors })
     }
 
     /// The per-axis matrices.

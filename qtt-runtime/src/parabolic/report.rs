@@ -42,11 +42,48 @@ impl std::fmt::Display for StepReport {
     }
 }
 
+/// The per-axis weight `rho_k(x) = exp(-x^2 / (4 c_k)) + floor` of a
+/// weighted train (`c_k = inf`: uniform).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightProfile {
+    /// The variances `c_k`.
+    pub variance: Vec<f64>,
+    /// The floor added to each factor.
+    pub floor: f64,
+}
+
+impl WeightProfile {
+    /// The uniform weight 1 on `d` axes.
+    pub fn uniform(d: usize) -> Self {
+        Self {
+            variance: vec![f64::INFINITY; d],
+            floor: 0.0,
+        }
+    }
+    /// `rho_k(x)`.
+    pub fn at(&self, k: usize, x: f64) -> f64 {
+        (-x * x / (4.0 * self.variance[k])).exp() + self.floor
+    }
+    /// `rho_k` at every node of the grid, per axis.
+    pub fn on_grid(&self, grid: &TensorGrid) -> Vec<Vec<f64>> {
+        grid.axes()
+            .iter()
+            .enumerate()
+            .map(|(k, a)| a.nodes().iter().map(|&x| self.at(k, x)).collect())
+            .collect()
+    }
+}
+
 /// The solution `u(0, .)` of a parabolic HJB problem on its grid.
 #[derive(Debug, Clone)]
 pub struct Solution {
-    /// `u(0, .)` at the grid nodes.
+    /// `u(0, .)` at the grid nodes (accurate where the final weight is not
+    /// small; see [`Weighting`](super::Weighting)).
     pub u: TensorTrain,
+    /// `rho (x) u(0, .)`, the train the solver computed.
+    pub weighted: TensorTrain,
+    /// The final weight `rho`.
+    pub weight: WeightProfile,
     /// The grid.
     pub grid: TensorGrid,
     /// Ranks of the terminal condition `g` on the grid.
@@ -61,7 +98,11 @@ impl Solution {
     /// `u(0, x)` at any point `x` of the truncated domain (spectral
     /// interpolation between the nodes).
     pub fn value_at(&self, x: &[f64]) -> Result<f64> {
-        self.grid.evaluate(&self.u, x)
+        // Interpolate the smooth weighted function, then divide: the
+        // unweighted train may carry amplified noise near the walls.
+        let w = self.grid.evaluate(&self.weighted, x)?;
+        let rho: f64 = x.iter().enumerate().map(|(k, &xk)| self.weight.at(k, xk)).product();
+        Ok(w / rho)
     }
 
     /// The largest TT rank of `u` over all time steps.

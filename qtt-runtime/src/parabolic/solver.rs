@@ -1,7 +1,8 @@
 //! The driver: the terminal condition on the grid, then time steps from `T`
 //! down to 0, progress reported through a caller's callback.
 
-use super::hamiltonian_cross::{CrossSettings, IndexSets};
+use super::hamiltonian_cross::{scale_mode, CrossSettings, IndexSets};
+use super::{WeightProfile, Weighting};
 use super::operator::Diffusion;
 use super::stepper::Integrator;
 use super::{ChebyshevAxis, HjbProblem, Solution, SolverOptions, StepReport, TensorGrid, TerminalCost};
@@ -18,11 +19,37 @@ pub fn grid_for(problem: &HjbProblem, opts: &SolverOptions) -> Result<TensorGrid
     TensorGrid::uniform(axis, problem.dim())
 }
 
-/// The terminal condition `g` as a train on `grid` (cross approximation of
-/// a function, or a given train checked against the grid).
+/// The weight of `opts.weighting` for `u(t, .)` (`t` = the time left to 0).
+pub fn weight_profile(problem: &HjbProblem, opts: &SolverOptions, t: f64) -> WeightProfile {
+    let d = problem.dim();
+    let sigma_max = problem.diffusion().iter().copied().fold(0.0, f64::max);
+    match opts.weighting {
+        Weighting::HeatKernel {
+            scale,
+            min_fraction,
+            floor,
+        } if sigma_max > 0.0 && problem.horizon() > 0.0 => {
+            let span = t.max(min_fraction * problem.horizon());
+            WeightProfile {
+                variance: problem
+                    .diffusion()
+                    .iter()
+                    .map(|&s| scale * 2.0 * s.max(1e-3 * sigma_max) * span)
+                    .collect(),
+                floor,
+            }
+        }
+        _ => WeightProfile::uniform(d),
+    }
+}
+
+/// The weighted terminal condition `rho (x) g` as a train on `grid` (cross
+/// approximation of a function in the weighted norm, or a given train
+/// checked against the grid and weighted).
 pub fn terminal_train(
     problem: &HjbProblem,
     grid: &TensorGrid,
+    rho: &[Vec<f64>],
     opts: &SolverOptions,
 ) -> Result<TensorTrain> {
     match problem.terminal() {
@@ -34,9 +61,19 @@ pub fn terminal_train(
                     grid.modes()
                 )));
             }
-            Ok(t.clone())
+            let cores = t
+                .cores()
+                .iter()
+                .zip(rho)
+                .map(|(c, r)| scale_mode(c, r))
+                .collect();
+            TensorTrain::new(cores)
         }
         TerminalCost::Function(g) => {
+            // The cross runs on `g` itself: weighted samples in 100
+            // dimensions are almost all negligible, and a cross started from
+            // random points would stop at rank 1. The weighted rounding
+            // after it drops what the weight does not see.
             let copts = CrossOptions {
                 tol: opts.tol,
                 max_rank: opts.max_rank,
@@ -44,7 +81,13 @@ pub fn terminal_train(
                 ..CrossOptions::default()
             };
             let (t, _) = cross(|i| g(&grid.point(i)), &grid.modes(), &copts)?;
-            Ok(t)
+            let cores = t
+                .cores()
+                .iter()
+                .zip(rho)
+                .map(|(c, r)| scale_mode(c, r))
+                .collect();
+            TensorTrain::new(cores)?.round(&Truncation::tol(opts.tol)?.with_max_rank(opts.max_rank)?)
         }
     }
 }
@@ -63,19 +106,24 @@ pub fn solve_with_progress(
 ) -> Result<Solution> {
     let start = Instant::now();
     let grid = grid_for(problem, opts)?;
-    let g = terminal_train(problem, &grid, opts)?;
+    let horizon = problem.horizon();
+    let h = horizon / opts.steps as f64;
+    let rho0 = weight_profile(problem, opts, horizon).on_grid(&grid);
+    let g = terminal_train(problem, &grid, &rho0, opts)?;
     let terminal_ranks = g.ranks();
     let trunc = Truncation::tol(opts.tol)?.with_max_rank(opts.max_rank)?;
     let diffusion = Diffusion::new(&grid, problem.diffusion())?;
-    let h = problem.horizon() / opts.steps as f64;
     let settings = CrossSettings {
         tol: opts.tol,
         max_rank: opts.max_rank,
         max_sweeps: opts.cross_sweeps,
         extra: opts.cross_extra,
         seed: opts.seed,
+        q_max: problem.gradient_bound().map_or(f64::INFINITY, |b| {
+            b * b * problem.gradient_weights().iter().copied().fold(0.0, f64::max)
+        }),
     };
-    let sets = IndexSets::random(&grid.modes(), g.max_rank() + 2, opts.seed);
+    let sets = IndexSets::random(&rho0, g.max_rank() + 2, opts.seed);
     let derivatives = grid.axes().iter().map(|a| a.derivative().clone()).collect();
     let mut integrator = Integrator::new(
         &diffusion,
@@ -87,10 +135,15 @@ pub fn solve_with_progress(
         trunc,
         opts.stepper,
         h,
+        rho0.clone(),
     )?;
     let mut v = g;
     let mut steps = Vec::with_capacity(opts.steps);
+    let mut profile = weight_profile(problem, opts, horizon);
     for step in 1..=opts.steps {
+        let mid = horizon - (step as f64 - 0.5) * h;
+        profile = weight_profile(problem, opts, mid);
+        v = integrator.reweight(&v, profile.on_grid(&grid))?;
         let (next, cost) = integrator.step(&v)?;
         v = next;
         let report = StepReport {
@@ -106,8 +159,18 @@ pub fn solve_with_progress(
         progress(&report);
         steps.push(report);
     }
+    let rho = profile.on_grid(&grid);
+    let u = TensorTrain::new(
+        v.cores()
+            .iter()
+            .zip(&rho)
+            .map(|(c, r)| scale_mode(c, &r.iter().map(|x| 1.0 / x).collect::<Vec<_>>()))
+            .collect(),
+    )?;
     Ok(Solution {
-        u: v,
+        u,
+        weighted: v,
+        weight: profile,
         grid,
         terminal_ranks,
         steps,

@@ -2,7 +2,7 @@
 //! `N(v) = H(v, q(grad v))`): the linear part is propagated exactly by the
 //! rank-1 Kronecker product `exp(h A)`, the nonlinear part explicitly.
 
-use super::hamiltonian_cross::{hamiltonian_cross, CrossSettings, IndexSets};
+use super::hamiltonian_cross::{hamiltonian_cross, scale_mode, CrossSettings, IndexSets};
 use super::operator::{Diffusion, Propagator};
 use super::Hamiltonian;
 use crate::error::Result;
@@ -33,7 +33,9 @@ pub(crate) struct StepCost {
 /// The state of a run: propagators, derivatives and the cross index sets
 /// carried from one evaluation to the next.
 pub(crate) struct Integrator {
+    base: Propagator,
     half: Propagator,
+    rho: Vec<Vec<f64>>,
     derivatives: Vec<DMatrix<f64>>,
     weights: Vec<f64>,
     hamiltonian: Hamiltonian,
@@ -56,9 +58,13 @@ impl Integrator {
         trunc: Truncation,
         stepper: Stepper,
         h: f64,
+        rho: Vec<Vec<f64>>,
     ) -> Result<Self> {
+        let base = diffusion.propagator(h / 2.0)?;
         Ok(Self {
-            half: diffusion.propagator(h / 2.0)?,
+            half: base.conjugated(&rho)?,
+            base,
+            rho,
             derivatives,
             weights,
             hamiltonian,
@@ -73,6 +79,7 @@ impl Integrator {
     fn n(&mut self, v: &TensorTrain, cost: &mut StepCost) -> Result<TensorTrain> {
         let (x, stats) = hamiltonian_cross(
             v,
+            &self.rho,
             &self.derivatives,
             &self.weights,
             &self.hamiltonian,
@@ -94,7 +101,32 @@ impl Integrator {
         y.axpy(alpha, x)?.round(&self.trunc)
     }
 
-    /// One step of length `h` from `v`.
+    /// `v` (weighted by the current `rho`) reweighted by `rho_new`; the
+    /// following steps use `rho_new`.
+    pub(crate) fn reweight(
+        &mut self,
+        v: &TensorTrain,
+        rho_new: Vec<Vec<f64>>,
+    ) -> Result<TensorTrain> {
+        let cores = v
+            .cores()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let f: Vec<f64> = rho_new[k]
+                    .iter()
+                    .zip(&self.rho[k])
+                    .map(|(a, b)| a / b)
+                    .collect();
+                scale_mode(c, &f)
+            })
+            .collect();
+        self.half = self.base.conjugated(&rho_new)?;
+        self.rho = rho_new;
+        TensorTrain::new(cores)
+    }
+
+    /// One step of length `h` from the weighted train `v`.
     pub(crate) fn step(&mut self, v: &TensorTrain) -> Result<(TensorTrain, StepCost)> {
         let mut cost = StepCost::default();
         let h = self.h;
