@@ -65,11 +65,14 @@ fn main() -> Result<()> {
         sol.max_rank(),
         sol.terminal_ranks.iter().max().unwrap_or(&1)
     );
-    println!("  u(0, x) at x = (0.5, 0, ..., 0): {:.7}", sol.value_at(&{
-        let mut x = vec![0.0; d];
-        x[0] = 0.5;
-        x
-    })?);
+    println!(
+        "  u(0, x) at x = (0.5, 0, ..., 0): {:.7}",
+        sol.value_at(&{
+            let mut x = vec![0.0; d];
+            x[0] = 0.5;
+            x
+        })?
+    );
 
     let d30 = 30;
     let p30 = HjbProblem::han_jentzen_e(d30, 1.0)?;
@@ -79,11 +82,20 @@ fn main() -> Result<()> {
         steps: 32,
         ..SolverOptions::default()
     };
-    println!("\n== 2. convergence at d = {d30} (exact {w30:.7}), one parameter varied at a time ==");
+    println!(
+        "\n== 2. convergence at d = {d30} (exact {w30:.7}), one parameter varied at a time =="
+    );
     let mut time_pts = Vec::new();
-    for (stepper, name) in [(Stepper::Lawson4, "Lawson RK4"), (Stepper::Strang, "Strang")] {
+    for (stepper, name) in [
+        (Stepper::Lawson4, "Lawson RK4"),
+        (Stepper::Strang, "Strang"),
+    ] {
         for steps in [2, 4, 8, 16] {
-            let o = SolverOptions { steps, stepper, ..base.clone() };
+            let o = SolverOptions {
+                steps,
+                stepper,
+                ..base.clone()
+            };
             let e = rel(solve(&p30, &o)?.value_at(&[0.0; 30])?, w30);
             println!("  {name:10} steps {steps:3}: relative error {e:.2e}");
             if stepper == Stepper::Lawson4 {
@@ -92,7 +104,10 @@ fn main() -> Result<()> {
         }
     }
     for points in [11, 15, 21, 31] {
-        let o = SolverOptions { points, ..base.clone() };
+        let o = SolverOptions {
+            points,
+            ..base.clone()
+        };
         let e = rel(solve(&p30, &o)?.value_at(&[0.0; 30])?, w30);
         println!("  grid {points:3} points per axis: relative error {e:.2e}");
     }
@@ -103,16 +118,24 @@ fn main() -> Result<()> {
             ..base.clone()
         };
         let e = rel(solve(&p30, &o)?.value_at(&[0.0; 30])?, w30);
-        println!("  domain [-{half_width}, {half_width}]^30 (same node density): relative error {e:.2e}");
+        println!(
+            "  domain [-{half_width}, {half_width}]^30 (same node density): relative error {e:.2e}"
+        );
     }
 
     println!("\n== 3. error against wall time at d = {d} ==");
     let mut cost_pts = Vec::new();
     for steps in [4, 8, 16] {
-        let o = SolverOptions { steps, ..SolverOptions::default() };
+        let o = SolverOptions {
+            steps,
+            ..SolverOptions::default()
+        };
         let s = solve(&p, &o)?;
         let e = rel(s.value_at(&vec![0.0; d])?, want);
-        println!("  steps {steps:3}: relative error {e:.2e} in {:.1} s", s.seconds);
+        println!(
+            "  steps {steps:3}: relative error {e:.2e} in {:.1} s",
+            s.seconds
+        );
         cost_pts.push((s.seconds, e.max(1e-12)));
     }
 

@@ -67,20 +67,48 @@ fn the_two_quadratures_agree() {
 #[test]
 #[ignore]
 fn explore() {
-    let d: usize = std::env::var("HJB_D").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
-    let n: usize = std::env::var("HJB_N").ok().and_then(|v| v.parse().ok()).unwrap_or(21);
-    let steps: usize = std::env::var("HJB_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
-    let l: f64 = std::env::var("HJB_L").ok().and_then(|v| v.parse().ok()).unwrap_or(8.0);
-    let tol: f64 = std::env::var("HJB_TOL").ok().and_then(|v| v.parse().ok()).unwrap_or(1e-7);
+    let d: usize = std::env::var("HJB_D")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let n: usize = std::env::var("HJB_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(21);
+    let steps: usize = std::env::var("HJB_STEPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let l: f64 = std::env::var("HJB_L")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8.0);
+    let tol: f64 = std::env::var("HJB_TOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1e-7);
     let map: Option<f64> = std::env::var("HJB_MAP").ok().and_then(|v| v.parse().ok());
     let strang = std::env::var("HJB_STRANG").is_ok();
-    let floor: f64 = std::env::var("HJB_FLOOR").ok().and_then(|v| v.parse().ok()).unwrap_or(1e-3);
-    let minf: f64 = std::env::var("HJB_MINF").ok().and_then(|v| v.parse().ok()).unwrap_or(0.25);
-    let scale: f64 = std::env::var("HJB_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let floor: f64 = std::env::var("HJB_FLOOR")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1e-3);
+    let minf: f64 = std::env::var("HJB_MINF")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.25);
+    let scale: f64 = std::env::var("HJB_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
     let weighting = if std::env::var("HJB_UNIFORM").is_ok() {
         qtt::parabolic::Weighting::Uniform
     } else {
-        qtt::parabolic::Weighting::HeatKernel { scale, min_fraction: minf, floor }
+        qtt::parabolic::Weighting::HeatKernel {
+            scale,
+            min_fraction: minf,
+            floor,
+        }
     };
     let p = HjbProblem::han_jentzen_e(d, 1.0).unwrap();
     let opts = SolverOptions {
@@ -89,7 +117,11 @@ fn explore() {
         steps,
         tol,
         map,
-        stepper: if strang { Stepper::Strang } else { Stepper::Lawson4 },
+        stepper: if strang {
+            Stepper::Strang
+        } else {
+            Stepper::Lawson4
+        },
         weighting,
         ..SolverOptions::default()
     };
@@ -125,12 +157,18 @@ fn dense_fd(d: usize, l: f64, h: f64, lambda: f64, horizon: f64) -> f64 {
     // Mirror index: -1 -> 1, n -> n - 2.
     let mirror = |k: isize| -> usize {
         let n = n as isize;
-        let k = if k < 0 { -k } else if k >= n { 2 * (n - 1) - k } else { k };
+        let k = if k < 0 {
+            -k
+        } else if k >= n {
+            2 * (n - 1) - k
+        } else {
+            k
+        };
         k as usize
     };
     let rhs = |v: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; len];
-        for p in 0..len {
+        for (p, o) in out.iter_mut().enumerate() {
             let (i, j) = ((p % n) as isize, (p / n) as isize);
             let mut lap = 0.0;
             let mut grad2 = 0.0;
@@ -147,7 +185,7 @@ fn dense_fd(d: usize, l: f64, h: f64, lambda: f64, horizon: f64) -> f64 {
                 let g = (-p2 + 8.0 * p1 - 8.0 * m1 + m2) / (12.0 * h);
                 grad2 += g * g;
             }
-            out[p] = lap - lambda * grad2;
+            *o = lap - lambda * grad2;
         }
         out
     };
@@ -179,7 +217,10 @@ fn low_dimensions_match_a_dense_finite_difference_solution() {
         let fd = dense_fd(d, 8.0, fd_h, 1.0, 1.0);
         // The dense code and the quadrature agree first (checks the oracle).
         let exact = cole_hopf_chi2(d, 1.0, 1.0);
-        assert!(rel(fd, exact) < 2e-4, "d = {d}: FD {fd} vs Cole-Hopf {exact}");
+        assert!(
+            rel(fd, exact) < 2e-4,
+            "d = {d}: FD {fd} vs Cole-Hopf {exact}"
+        );
         let p = HjbProblem::han_jentzen_e(d, 1.0).unwrap();
         let opts = SolverOptions {
             points: 61,
@@ -205,7 +246,11 @@ fn ten_dimensions_match_cole_hopf() {
     let sol = solve(&p, &opts).unwrap();
     let got = sol.value_at(&[0.0; 10]).unwrap();
     let want = cole_hopf_chi2(10, 1.0, 1.0);
-    assert!(rel(got, want) < TEN_D_TOL, "{got} vs {want}: {:.2e}", rel(got, want));
+    assert!(
+        rel(got, want) < TEN_D_TOL,
+        "{got} vs {want}: {:.2e}",
+        rel(got, want)
+    );
 }
 
 /// The relative accuracy reached at d = 10 (see the report in the
@@ -216,7 +261,8 @@ const TEN_D_TOL: f64 = 1e-4;
 fn hundred_dimensions_match_cole_hopf() {
     let p = HjbProblem::han_jentzen_e(100, 1.0).unwrap();
     let mut ranks = Vec::new();
-    let sol = solve_with_progress(&p, &SolverOptions::default(), |r| ranks.push(r.max_rank)).unwrap();
+    let sol =
+        solve_with_progress(&p, &SolverOptions::default(), |r| ranks.push(r.max_rank)).unwrap();
     let got = sol.value_at(&[0.0; 100]).unwrap();
     assert!(rel(got, 4.5901617) < 1e-4, "{got}");
     assert!(rel(got, cole_hopf_chi2(100, 1.0, 1.0)) < 1e-5, "{got}");
@@ -255,7 +301,11 @@ fn anisotropic_non_radial_problem_matches_its_factorised_expectation() {
     };
     let got = solve(&p, &opts).unwrap().value_at(&vec![0.0; d]).unwrap();
     let want = cole_hopf_laplace(&c, &sigma, 1.0);
-    assert!(rel(got, want) < TEN_D_TOL, "{got} vs {want}: {:.2e}", rel(got, want));
+    assert!(
+        rel(got, want) < TEN_D_TOL,
+        "{got} vs {want}: {:.2e}",
+        rel(got, want)
+    );
 }
 
 #[test]
@@ -265,11 +315,19 @@ fn element_wise_hamiltonian_equals_the_quadratic_one() {
         TerminalCost::Function(g) => g.clone(),
         TerminalCost::Train(_) => unreachable!(),
     };
-    let q = HjbProblem::new(5, 1.0, Hamiltonian::element_wise(|_, q| -q), TerminalCost::Function(g))
-        .unwrap()
-        .with_gradient_bound(1.0)
-        .unwrap();
-    let opts = SolverOptions { steps: 8, ..SolverOptions::default() };
+    let q = HjbProblem::new(
+        5,
+        1.0,
+        Hamiltonian::element_wise(|_, q| -q),
+        TerminalCost::Function(g),
+    )
+    .unwrap()
+    .with_gradient_bound(1.0)
+    .unwrap();
+    let opts = SolverOptions {
+        steps: 8,
+        ..SolverOptions::default()
+    };
     let a = solve(&p, &opts).unwrap().value_at(&[0.0; 5]).unwrap();
     let b = solve(&q, &opts).unwrap().value_at(&[0.0; 5]).unwrap();
     assert!((a - b).abs() < 1e-12, "{a} {b}");
@@ -290,21 +348,50 @@ fn bad_input_is_an_error() {
     assert!(p.clone().with_diffusion(vec![1.0]).is_err());
     assert!(p.clone().with_gradient_weights(vec![1.0, -2.0]).is_err());
     for opts in [
-        SolverOptions { points: 0, ..SolverOptions::default() },
-        SolverOptions { steps: 0, ..SolverOptions::default() },
-        SolverOptions { half_width: 0.0, ..SolverOptions::default() },
-        SolverOptions { tol: f64::NAN, ..SolverOptions::default() },
-        SolverOptions { max_rank: 0, ..SolverOptions::default() },
+        SolverOptions {
+            points: 0,
+            ..SolverOptions::default()
+        },
+        SolverOptions {
+            steps: 0,
+            ..SolverOptions::default()
+        },
+        SolverOptions {
+            half_width: 0.0,
+            ..SolverOptions::default()
+        },
+        SolverOptions {
+            tol: f64::NAN,
+            ..SolverOptions::default()
+        },
+        SolverOptions {
+            max_rank: 0,
+            ..SolverOptions::default()
+        },
     ] {
         assert!(solve(&p, &opts).is_err(), "{opts:?}");
     }
     // A terminal cost that is not finite, and a Hamiltonian that is not.
-    let bad = HjbProblem::new(2, 1.0, h.clone(), TerminalCost::Function(Arc::new(|_| f64::NAN))).unwrap();
+    let bad = HjbProblem::new(
+        2,
+        1.0,
+        h.clone(),
+        TerminalCost::Function(Arc::new(|_| f64::NAN)),
+    )
+    .unwrap();
     assert!(solve(&bad, &SolverOptions::default()).is_err());
-    let bad = HjbProblem::new(2, 1.0, Hamiltonian::element_wise(|_, _| f64::INFINITY), t()).unwrap();
+    let bad =
+        HjbProblem::new(2, 1.0, Hamiltonian::element_wise(|_, _| f64::INFINITY), t()).unwrap();
     assert!(solve(&bad, &SolverOptions::default()).is_err());
     // Evaluation outside the box or with the wrong dimension.
-    let sol = solve(&p, &SolverOptions { steps: 1, ..SolverOptions::default() }).unwrap();
+    let sol = solve(
+        &p,
+        &SolverOptions {
+            steps: 1,
+            ..SolverOptions::default()
+        },
+    )
+    .unwrap();
     assert!(sol.value_at(&[0.0, 100.0]).is_err());
     assert!(sol.value_at(&[0.0]).is_err());
 }

@@ -112,8 +112,8 @@ impl ChebyshevAxis {
         };
         axis.nodes = xi.iter().map(|&s| axis.map(s)).collect();
         // d/dx = (dxi/dx) d/dxi; the flux is zero in the wall rows.
-        for i in 0..n {
-            let scale = axis.dxi_dx(xi[i]);
+        for (i, &s) in xi.iter().enumerate() {
+            let scale = axis.dxi_dx(s);
             axis.d1.row_mut(i).scale_mut(scale);
         }
         let mut flux = axis.d1.clone();

@@ -114,15 +114,21 @@ struct RightStates {
 }
 
 /// The right interface of `(i, J)` from that of `J` through core `k`.
-fn right_child(chain: &Chain, k: usize, i: usize, psi: &[f64], quad: &[f64]) -> (DVector<f64>, DMatrix<f64>) {
+fn right_child(
+    chain: &Chain,
+    k: usize,
+    i: usize,
+    psi: &[f64],
+    quad: &[f64],
+) -> (DVector<f64>, DMatrix<f64>) {
     let g = chain.g[k].slice(i);
     let dg = chain.dg[k].slice(i);
     let r = psi.len();
     let psi = DVector::from_column_slice(psi);
     let nq = DMatrix::from_column_slice(r, r, quad);
-    let p = &g * &psi;
-    let t = &dg * &psi;
-    let mut n = &g * nq * g.transpose();
+    let p = g * &psi;
+    let t = dg * &psi;
+    let mut n = g * nq * g.transpose();
     n.ger(chain.w[k], &t, &t, 1.0);
     (p, n)
 }
@@ -288,7 +294,12 @@ fn half_sweep(
             }
         }
         let u = matmul(ell.as_view(), Transpose::No, psi.as_view(), Transpose::No);
-        let q = matmul(left.as_view(), Transpose::Yes, right.as_view(), Transpose::No);
+        let q = matmul(
+            left.as_view(),
+            Transpose::Yes,
+            right.as_view(),
+            Transpose::No,
+        );
         let mut samples = DMatrix::zeros(p * n, nc);
         for (j, out) in samples.iter_mut().enumerate() {
             let v = h.eval(u[j], q[j].clamp(0.0, s.q_max));
@@ -324,9 +335,9 @@ fn half_sweep(
         let rank = svd.s.len();
         let piv = maxvol(&svd.u, 1e-2, 4 * p * n);
         let sub = DMatrix::from_fn(rank, rank, |a, b| svd.u[(piv[a], b)]);
-        let inv = sub
-            .try_inverse()
-            .ok_or_else(|| Error::Numerical("Hamiltonian cross: singular maxvol submatrix".into()))?;
+        let inv = sub.try_inverse().ok_or_else(|| {
+            Error::Numerical("Hamiltonian cross: singular maxvol submatrix".into())
+        })?;
         cores.push(Core::new(p, n, rank, (&svd.u * inv).as_slice().to_vec())?);
         sets.left[k + 1] = piv.iter().map(|&row| (row / p, row % p)).collect();
         let mut next_phi = DMatrix::zeros(rank, rp);
@@ -354,7 +365,9 @@ pub(crate) fn scale_mode(c: &Core, f: &[f64]) -> Core {
     for b in 0..rr {
         for (i, fi) in f.iter().enumerate().take(n) {
             let start = rl * (i + n * b);
-            out.data_mut()[start..start + rl].iter_mut().for_each(|v| *v *= fi);
+            out.data_mut()[start..start + rl]
+                .iter_mut()
+                .for_each(|v| *v *= fi);
         }
     }
     out
@@ -464,10 +477,18 @@ mod tests {
         let rho: Vec<Vec<f64>> = modes
             .iter()
             .enumerate()
-            .map(|(k, &n)| (0..n).map(|i| 0.3 + ((i * 5 + k) % 7) as f64 / 3.0).collect())
+            .map(|(k, &n)| {
+                (0..n)
+                    .map(|i| 0.3 + ((i * 5 + k) % 7) as f64 / 3.0)
+                    .collect()
+            })
             .collect();
         let weighted = TensorTrain::new(
-            v.cores().iter().zip(&rho).map(|(c, r)| scale_mode(c, r)).collect(),
+            v.cores()
+                .iter()
+                .zip(&rho)
+                .map(|(c, r)| scale_mode(c, r))
+                .collect(),
         )
         .unwrap();
         let mut sets = IndexSets::random(&rho, 4, 1);
@@ -479,8 +500,7 @@ mod tests {
             seed: 3,
             q_max: f64::INFINITY,
         };
-        let (x, stats) =
-            hamiltonian_cross(&weighted, &rho, &ders, &w, &h, &mut sets, &s).unwrap();
+        let (x, stats) = hamiltonian_cross(&weighted, &rho, &ders, &w, &h, &mut sets, &s).unwrap();
         let dense_v = v.to_dense().unwrap();
         let grads: Vec<Vec<f64>> = (0..4)
             .map(|k| {
@@ -499,13 +519,30 @@ mod tests {
             })
             .collect();
         let got = x.to_dense().unwrap();
-        let err: f64 = got.iter().zip(&want).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        let err: f64 = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
         let norm: f64 = want.iter().map(|a| a * a).sum::<f64>().sqrt();
         assert!(err < 1e-9 * norm, "{err} {norm} {stats:?}");
         // d = 1: plain sampling.
         let v1 = TensorTrain::random(&[7], 1, 2).unwrap();
         let mut sets1 = IndexSets::random(&[vec![1.0; 7]], 4, 1);
-        let (x1, _) = hamiltonian_cross(&v1, &[vec![1.0; 7]], &ders[..1].iter().map(|_| DMatrix::identity(7, 7)).collect::<Vec<_>>(), &[1.0], &h, &mut sets1, &s).unwrap();
+        let (x1, _) = hamiltonian_cross(
+            &v1,
+            &[vec![1.0; 7]],
+            &ders[..1]
+                .iter()
+                .map(|_| DMatrix::identity(7, 7))
+                .collect::<Vec<_>>(),
+            &[1.0],
+            &h,
+            &mut sets1,
+            &s,
+        )
+        .unwrap();
         let d1 = v1.to_dense().unwrap();
         for (a, b) in x1.to_dense().unwrap().iter().zip(&d1) {
             assert!((a - h.eval(*b, b * b)).abs() < 1e-13);

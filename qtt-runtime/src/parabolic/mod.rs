@@ -30,7 +30,7 @@ pub use axis::ChebyshevAxis;
 pub use grid::TensorGrid;
 pub use hamiltonian::Hamiltonian;
 pub use operator::{Diffusion, Propagator};
-pub use problem::{HjbProblem, SolverOptions, TerminalCost, Weighting};
+pub use problem::{HjbProblem, SolverOptions, TerminalCost, TerminalFn, Weighting};
 pub use report::{Solution, StepReport, WeightProfile};
 pub use solver::{
     domain_error, grid_for, solve, solve_with_progress, terminal_train, weight_profile,

@@ -227,7 +227,11 @@ mod tests {
         let want = expm(&(&a * h)) * &xv;
         let got = diff.propagator(h).unwrap().apply(&x).unwrap();
         let got = nalgebra::DVector::from_vec(got.to_dense().unwrap());
-        assert!((&got - &want).norm() < 1e-10 * want.norm(), "{}", (&got - &want).norm());
+        assert!(
+            (&got - &want).norm() < 1e-10 * want.norm(),
+            "{}",
+            (&got - &want).norm()
+        );
         // exp of a scalar-like matrix.
         let e = expm(&DMatrix::from_element(1, 1, -3.0));
         assert!((e[(0, 0)] - (-3.0f64).exp()).abs() < 1e-15);

@@ -6,12 +6,15 @@ use crate::error::{check_finite, check_nonneg, Error, Result};
 use crate::tt::TensorTrain;
 use std::sync::Arc;
 
+/// A terminal cost `g(x)` as a shareable closure.
+pub type TerminalFn = Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>;
+
 /// The terminal condition `g = u(T, .)`.
 #[derive(Clone)]
 pub enum TerminalCost {
     /// A function of the point `x` (length `d`), sampled by cross
     /// approximation on the grid; it must return finite values.
-    Function(Arc<dyn Fn(&[f64]) -> f64 + Send + Sync>),
+    Function(TerminalFn),
     /// Values at the grid nodes, already a tensor train.
     Train(TensorTrain),
 }

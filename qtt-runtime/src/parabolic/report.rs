@@ -101,7 +101,11 @@ impl Solution {
         // Interpolate the smooth weighted function, then divide: the
         // unweighted train may carry amplified noise near the walls.
         let w = self.grid.evaluate(&self.weighted, x)?;
-        let rho: f64 = x.iter().enumerate().map(|(k, &xk)| self.weight.at(k, xk)).product();
+        let rho: f64 = x
+            .iter()
+            .enumerate()
+            .map(|(k, &xk)| self.weight.at(k, xk))
+            .product();
         Ok(w / rho)
     }
 

@@ -2,10 +2,12 @@
 //! down to 0, progress reported through a caller's callback.
 
 use super::hamiltonian_cross::{scale_mode, CrossSettings, IndexSets};
-use super::{WeightProfile, Weighting};
 use super::operator::Diffusion;
 use super::stepper::Integrator;
-use super::{ChebyshevAxis, HjbProblem, Solution, SolverOptions, StepReport, TensorGrid, TerminalCost};
+use super::{
+    ChebyshevAxis, HjbProblem, Solution, SolverOptions, StepReport, TensorGrid, TerminalCost,
+};
+use super::{WeightProfile, Weighting};
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
 use crate::tt::{cross, CrossOptions, TensorTrain};
@@ -87,7 +89,8 @@ pub fn terminal_train(
                 .zip(rho)
                 .map(|(c, r)| scale_mode(c, r))
                 .collect();
-            TensorTrain::new(cores)?.round(&Truncation::tol(opts.tol)?.with_max_rank(opts.max_rank)?)
+            TensorTrain::new(cores)?
+                .round(&Truncation::tol(opts.tol)?.with_max_rank(opts.max_rank)?)
         }
     }
 }
@@ -120,7 +123,12 @@ pub fn solve_with_progress(
         extra: opts.cross_extra,
         seed: opts.seed,
         q_max: problem.gradient_bound().map_or(f64::INFINITY, |b| {
-            b * b * problem.gradient_weights().iter().copied().fold(0.0, f64::max)
+            b * b
+                * problem
+                    .gradient_weights()
+                    .iter()
+                    .copied()
+                    .fold(0.0, f64::max)
         }),
     };
     let sets = IndexSets::random(&rho0, g.max_rank() + 2, opts.seed);
