@@ -15,6 +15,20 @@
 //!
 //! The method never uses the Cole–Hopf transform: it works for any
 //! Hamiltonian; tests use Cole–Hopf only as the reference.
+//!
+//! Accuracy (measured, `tests/hjb_100d.rs`, `bench-results/hjb_100d.jsonl`):
+//! Han, Jentzen and E's problem at d = 100 reaches `2.4e-7` relative error
+//! with the defaults (21 points per axis, 16 Lawson steps, tolerance
+//! `1e-7`, ranks <= 10) in about 15 CPU seconds; with 4 and 8 steps it
+//! is `2.7e-4` and `1.1e-4`, so the time error is no clean power law
+//! (Lawson methods lose order with the stiff, wall-bounded diffusion) and
+//! part of the 16-step figure is cancellation. At d = 30 Strang splitting
+//! converges faster than Lawson RK4 (`4e-5` at 4 steps). At d = 10 the same
+//! settings stop near `1e-4`: there the spectral resolution of the
+//! terminal cost near the origin (21 points for a singularity at distance
+//! ~3) and the noise floor of the weighted crosses, not the time step,
+//! dominate; 41 points and tolerance `1e-8` give ~`7e-5`. At d = 1 the
+//! grid converges geometrically (`8e-4` at 41 points, `8e-5` at 61).
 
 mod axis;
 mod grid;
