@@ -64,6 +64,10 @@ fn the_two_quadratures_agree() {
     assert!((u100 - 4.5901617).abs() < 1e-7, "{u100}");
 }
 
+/// Exploration, not a check: one solve with settings from `HJB_D`, `HJB_N`,
+/// `HJB_STEPS`, `HJB_L`, `HJB_TOL`, `HJB_MAP`, `HJB_STRANG`, `HJB_FLOOR`,
+/// `HJB_MINF`, `HJB_SCALE`, `HJB_UNIFORM`, printed against Cole–Hopf
+/// (`cargo test --release --test hjb_100d explore -- --ignored --nocapture`).
 #[test]
 #[ignore]
 fn explore() {
