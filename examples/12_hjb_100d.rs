@@ -141,7 +141,8 @@ fn main() -> Result<()> {
 
     println!("\n== 4. beside Deep BSDE (Han, Jentzen, E, PNAS 115(34) 2018, HJB example) ==");
     println!("  method                      rel. error   time      hardware");
-    println!("  Deep BSDE (published)       1.7e-3       330 s     MacBook Pro, TensorFlow");
+    println!("  Deep BSDE (as recalled*)    1.7e-3       330 s     MacBook Pro, TensorFlow");
+    println!("  * not yet checked against the paper's HJB section: quote with care");
     println!(
         "  qtt::parabolic (this run)   {:.1e}      {:5.1} s   one core of this machine",
         rel(got, want),
