@@ -14,13 +14,16 @@
 //! - [`solve`]: the algorithms: operator sums to MPO, DMRG (dense and U(1)
 //!   block-sparse), AMEn for eigenproblems and linear systems, their Krylov
 //!   solvers;
+//! - [`learn`]: a dense ReLU network with hand-written backpropagation
+//!   and the Adam optimiser, for the deep-learning solvers;
 //! - [`models`]: problems posed on grids and solved by those algorithms
 //!   (two-point boundary-value problems);
 //! - [`parabolic`]: parabolic HJB equations in hundreds of dimensions (one
 //!   TT core per dimension, exact diffusion, Hamiltonian by cross);
 //! - [`econ`]: heterogeneous-agent economies in continuous time (seed 000):
 //!   HJB, Kolmogorov forward equation and general equilibrium, on QTT grids
-//!   and by a banded finite-difference oracle;
+//!   and by a banded finite-difference oracle; and the discrete-time
+//!   consumption-saving model solved by deep learning (seed 001);
 //! - [`qregion`]: constrained MPS: QRegion automata, exact counting, perfect
 //!   sampling, Born-machine training, the quadratic knapsack;
 //! - [`quantum`]: circuits, the state-vector simulator, distribution and
@@ -30,6 +33,7 @@
 pub mod econ;
 pub mod error;
 pub mod grid;
+pub mod learn;
 pub mod linalg;
 mod memory;
 pub mod models;

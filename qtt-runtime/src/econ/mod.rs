@@ -16,8 +16,13 @@
 //!   starts), the excess-supply curve;
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
 //!   residuals, reports).
+//!
+//! Beside them, in discrete time, [`consumption_saving`]: Maliar, Maliar and
+//! Winant's consumption-saving model with four AR(1) shocks, solved by a
+//! neural network trained on the all-in-one Euler loss (seed 001).
 
 pub mod calibrations;
+pub mod consumption_saving;
 pub mod equilibrium;
 pub mod finite_difference;
 pub mod model;
@@ -26,6 +31,7 @@ pub mod scheme;
 pub mod solution;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
+pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};
 pub use equilibrium::{Backend, EquilibriumOptions, ExcessPoint, Progress, SolveOptions};
 pub use model::{Model, Prices, Utility};
 pub use solution::{Equilibrium, Field, HouseholdSolution, IterationReport};

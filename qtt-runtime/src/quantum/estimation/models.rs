@@ -1,8 +1,10 @@
-//! The models of seed 001 as estimation problems.
+//! The models of seed 001 as estimation problems: the Gaussian example, the
+//! bank stress test, the neoclassical model and the consumption-saving loss.
 
 use super::problem::{EstimationProblem, Normalization};
+use crate::econ::consumption_saving::{ConsumptionSaving, Draws, Shock, State};
 use crate::quantum::loading::distribution::{Discretized, SupportGrid};
-use crate::Result;
+use crate::{Error, Result};
 
 /// `E[sin^2 x]`, `x ~ N(0, 1)` on `2^m` equally spaced points of `[-pi, pi]`
 /// (section 4.4; PennyLane's `QuantumMonteCarlo` example). The payoff is in
@@ -61,4 +63,72 @@ pub fn neoclassical(dist: &Discretized, loading: PayoffLoading) -> Result<Estima
 /// `2^m` equally spaced points of `[0.94, 1.06]`.
 pub fn neoclassical_productivity(m: usize) -> Result<Discretized> {
     Discretized::normal(1.0, 0.02, 0.94, 1.06, m, SupportGrid::Endpoints)
+}
+
+/// Which random variables of the consumption-saving loss are discretised and
+/// loaded (seed 001, figures 11 and 12). The other states sit at their mean
+/// 0; innovations that are not loaded are 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LossVariables {
+    /// Cash on hand `w`, uniform on `[w_min, w_max]`, and the interest-rate
+    /// state `r`, ergodic normal on +-3 standard deviations (figure 11: two
+    /// variables, no innovations).
+    CashAndRate,
+    /// The interest-rate state `r` and its two innovations `e1_r`, `e2_r`
+    /// (normal on +-3 standard deviations) at cash on hand `cash` (figure 12).
+    RateAndShocks {
+        /// Cash on hand, in `[w_min, w_max]`.
+        cash: f64,
+    },
+}
+
+/// The all-in-one loss `E[R1(e1) R1(e2) + R2^2]` of the consumption-saving
+/// model's current network over the variables `vars`, each on `m` qubits
+/// (`2^m` equally spaced points), the integrand min-max normalised and loaded
+/// by the exact multiplexed rotation; the readout gives the loss itself.
+pub fn consumption_saving_loss(
+    model: &ConsumptionSaving,
+    vars: LossVariables,
+    m: usize,
+) -> Result<EstimationProblem> {
+    let p = model.params();
+    let sd = p.ergodic_sd();
+    let grid = SupportGrid::Endpoints;
+    let rate = Discretized::normal(0.0, sd[0], -3.0 * sd[0], 3.0 * sd[0], m, grid)?;
+    let integrand = |s: State, e1: Shock, e2: Shock| -> f64 {
+        Draws::new(vec![s], vec![e1], vec![e2])
+            .and_then(|d| model.integrand(&d))
+            .map_or(f64::NAN, |v| v[0])
+    };
+    match vars {
+        LossVariables::CashAndRate => {
+            let cash = Discretized::uniform(p.w_min, p.w_max, m, grid)?;
+            EstimationProblem::from_distributions(
+                &[cash, rate],
+                |x| integrand([x[1], 0.0, 0.0, 0.0, x[0]], [0.0; 4], [0.0; 4]),
+                Normalization::MinMax,
+            )
+        }
+        LossVariables::RateAndShocks { cash } => {
+            if !(cash >= p.w_min && cash <= p.w_max) {
+                return Err(Error::invalid(format!(
+                    "cash on hand {cash}, expected a number in [{}, {}]",
+                    p.w_min, p.w_max
+                )));
+            }
+            let s = p.sigma[0];
+            let shock = Discretized::normal(0.0, s, -3.0 * s, 3.0 * s, m, grid)?;
+            EstimationProblem::from_distributions(
+                &[rate, shock.clone(), shock],
+                |x| {
+                    integrand(
+                        [x[0], 0.0, 0.0, 0.0, cash],
+                        [x[1], 0.0, 0.0, 0.0],
+                        [x[2], 0.0, 0.0, 0.0],
+                    )
+                },
+                Normalization::MinMax,
+            )
+        }
+    }
 }

@@ -8,6 +8,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::learn::Adam;
 use crate::quantum::circuits::circuit::Circuit;
 use crate::quantum::simulation::state::StateVector;
 use crate::{Error, Result};
@@ -81,22 +82,12 @@ impl VariationalLoader {
             )));
         }
         crate::error::check_finite("target pmf", target)?;
-        let np = self.params.len();
-        let (mut m, mut v) = (vec![0.0; np], vec![0.0; np]);
-        let (b1, b2, eps) = (0.9, 0.999, 1e-8);
-        let mut step = 0i32;
+        let mut adam = Adam::new(self.params.len());
         let mut history = vec![];
         for &(lr, epochs) in &opts.schedule {
             for _ in 0..epochs {
                 let g = self.gradient(target)?;
-                step += 1;
-                for j in 0..np {
-                    m[j] = b1 * m[j] + (1.0 - b1) * g[j];
-                    v[j] = b2 * v[j] + (1.0 - b2) * g[j] * g[j];
-                    let mh = m[j] / (1.0 - b1.powi(step));
-                    let vh = v[j] / (1.0 - b2.powi(step));
-                    self.params[j] -= lr * mh / (vh.sqrt() + eps);
-                }
+                adam.step(&mut self.params, &g, lr)?;
                 history.push(l1(&self.probabilities()?, target));
             }
         }
