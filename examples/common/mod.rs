@@ -1,6 +1,8 @@
 //! Shared by the examples (each includes it with `mod common;`): the SVG
-//! plotter. A folder, not `examples/common.rs`, so cargo does not take it
-//! for an example.
+//! plotter and the error-against-calls measurements of quantum Monte Carlo.
+//! A folder, not `examples/common.rs`, so cargo does not take it for an
+//! example.
 #![allow(dead_code)]
 
 pub mod plot;
+pub mod qmc;
