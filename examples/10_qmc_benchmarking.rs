@@ -17,9 +17,8 @@ use common::plot::Plot;
 use std::time::Instant;
 
 use qtt::quantum::{
-    classical_monte_carlo, models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange,
-    Backend, CanonicalQae, Discretized, IntervalEstimator, IterativeQae, MaximumLikelihoodQae,
-    SupportGrid,
+    models, models::PayoffLoading, payoff::linear_scale, AmplitudeRange, Backend, CanonicalQae,
+    Discretized, SupportGrid,
 };
 
 fn main() -> qtt::Result<()> {
@@ -32,17 +31,10 @@ fn main() -> qtt::Result<()> {
     println!("target E[30 - 29 z'] = {exact:.10} (z' ~ N(1.01, 0.02^2) on 32 points)");
 
     // (a) error vs oracle calls (applications of the Grover iterate G; Q = G^2).
-    let mut canon = vec![];
+    let canon = common::qmc::canonical(&problem, exact, 3..=16)?;
     let mut lin = vec![];
     for n in 3..=16 {
         // phase estimation on the invariant subspace of Q: exact, fast at every n
-        let backend = Backend::InvariantSubspace;
-        let r = CanonicalQae {
-            backend,
-            ..CanonicalQae::new(n)
-        }
-        .run(&problem)?;
-        canon.push((r.oracle_calls as f64, (r.estimate - exact).abs().max(1e-16)));
         let lp = models::neoclassical(&z, PayoffLoading::LinearApprox(linear_scale(n)))?;
         let range = if lp.amplitude()? <= 0.5 {
             AmplitudeRange::AtMostHalf
@@ -50,7 +42,7 @@ fn main() -> qtt::Result<()> {
             AmplitudeRange::AtLeastHalf
         };
         let rl = CanonicalQae {
-            backend,
+            backend: Backend::InvariantSubspace,
             range,
             ..CanonicalQae::new(n)
         }
@@ -61,49 +53,12 @@ fn main() -> qtt::Result<()> {
         ));
     }
     let seeds = 8;
-    let mut iqae = vec![];
-    for k in 1..=5 {
-        let eps = 10f64.powi(-k) / 2.0;
-        let (mut err, mut calls) = (0.0, 0.0);
-        for seed in 0..seeds {
-            let r = IterativeQae {
-                seed,
-                shots: 100,
-                ..IterativeQae::new(eps, 0.05)
-            }
-            .run(&problem)?;
-            err += (r.estimate - exact).abs();
-            calls += r.oracle_calls as f64;
-        }
-        iqae.push((calls / seeds as f64, err / seeds as f64));
-    }
-    let mut mlae = vec![];
-    for levels in 2..=12 {
-        let (mut err, mut calls) = (0.0, 0.0);
-        for seed in 0..seeds {
-            let r = MaximumLikelihoodQae {
-                seed,
-                shots: 100,
-                ..MaximumLikelihoodQae::new(levels)
-            }
-            .run(&problem)?;
-            err += (r.estimate - exact).abs();
-            calls += r.oracle_calls as f64;
-        }
-        mlae.push((calls / seeds as f64, err / seeds as f64));
-    }
-    let mut mc = vec![];
-    let mut t_sample = 0.0;
-    for k in 2..=6 {
-        let n = 10usize.pow(k);
-        let mut err = 0.0;
-        let t0 = Instant::now();
-        for seed in 0..seeds {
-            err += (classical_monte_carlo(&problem, n, seed)?.estimate - exact).abs();
-        }
-        t_sample = t0.elapsed().as_secs_f64() / (seeds as usize * n) as f64;
-        mc.push((n as f64, err / seeds as f64));
-    }
+    let iqae = common::qmc::iterative(&problem, exact, 1..=5, seeds)?;
+    let mlae = common::qmc::maximum_likelihood(&problem, exact, 2..=12, seeds)?;
+    let t0 = Instant::now();
+    let mc = common::qmc::monte_carlo(&problem, exact, 2..=6, seeds)?;
+    let samples: f64 = mc.iter().map(|&(n, _)| n).sum::<f64>() * seeds as f64;
+    let t_sample = t0.elapsed().as_secs_f64() / samples;
     println!("\n(a) fitted slopes of log error vs log oracle calls");
     type Fit<'a> = (&'a str, &'a Vec<(f64, f64)>, &'a str);
     let fits: Vec<Fit> = vec![

@@ -184,7 +184,7 @@ fn trained_policy_respects_the_constraint_and_solves_the_euler_equation() {
     assert!(abs_max(&res) < abs_max(&res0) / 50.0);
 
     // against the exact policy without shocks (endogenous grid method):
-    // measured 4.7% at worst, near the kink where the constraint starts binding
+    // measured 4.7% at worst after 3000 epochs
     let oracle = deterministic_policy(&p, 2000).unwrap();
     let mean_states: Vec<State> = (0..40).map(|i| [0.0, 0.0, 0.0, 0.0, cash(i)]).collect();
     let c = model.consumption(&mean_states).unwrap();
