@@ -237,16 +237,15 @@ mod tests {
         let mut grad = vec![0.0; net.params().len()];
         let dx = net.backward(&fwd, &c, &mut grad).unwrap();
         let h = 1e-6;
-        for j in 0..net.params().len() {
+        for (j, g) in grad.iter().enumerate() {
             let mut up = net.clone();
             up.params_mut()[j] += h;
             let mut dn = net.clone();
             dn.params_mut()[j] -= h;
             let fd = (scalar(&up, &x, n, &c) - scalar(&dn, &x, n, &c)) / (2.0 * h);
             assert!(
-                (fd - grad[j]).abs() < 1e-6 * (1.0 + fd.abs()),
-                "param {j}: {fd} vs {}",
-                grad[j]
+                (fd - g).abs() < 1e-6 * (1.0 + fd.abs()),
+                "param {j}: {fd} vs {g}"
             );
         }
         for k in 0..x.len() {

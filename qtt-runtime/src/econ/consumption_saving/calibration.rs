@@ -125,12 +125,11 @@ impl ConsumptionSavingParams {
                 )));
             }
         }
-        for k in 0..4 {
+        for (k, name) in EXOGENOUS.iter().enumerate() {
             for (what, v) in [("rho", self.rho[k]), ("sigma", self.sigma[k])] {
                 if !v.is_finite() {
                     return Err(Error::NonFinite(format!(
-                        "{what}_{} = {v}, expected a finite number",
-                        EXOGENOUS[k]
+                        "{what}_{name} = {v}, expected a finite number"
                     )));
                 }
             }
@@ -149,17 +148,17 @@ impl ConsumptionSavingParams {
                 1.0 / self.beta
             ));
         }
-        for k in 0..4 {
+        for (k, name) in EXOGENOUS.iter().enumerate() {
             if self.rho[k].abs() >= 1.0 {
                 return bad(format!(
-                    "rho_{} = {}, expected |rho| < 1 (a stationary AR(1))",
-                    EXOGENOUS[k], self.rho[k]
+                    "rho_{name} = {}, expected |rho| < 1 (a stationary AR(1))",
+                    self.rho[k]
                 ));
             }
             if self.sigma[k] <= 0.0 {
                 return bad(format!(
-                    "sigma_{} = {}, expected sigma > 0",
-                    EXOGENOUS[k], self.sigma[k]
+                    "sigma_{name} = {}, expected sigma > 0",
+                    self.sigma[k]
                 ));
             }
         }

@@ -172,15 +172,14 @@ mod tests {
         let draws = model.params().draw(6, 1).unwrap();
         let (_, grad) = model.loss_and_gradient(&draws).unwrap();
         let h = 1e-6;
-        let np = grad.len();
         let mut worst: f64 = 0.0;
-        for j in 0..np {
+        for (j, g) in grad.iter().enumerate() {
             let mut up = model.clone();
             up.net_mut().params_mut()[j] += h;
             let mut dn = model.clone();
             dn.net_mut().params_mut()[j] -= h;
             let fd = (up.loss(&draws).unwrap() - dn.loss(&draws).unwrap()) / (2.0 * h);
-            worst = worst.max((fd - grad[j]).abs() / (1e-3 + fd.abs()));
+            worst = worst.max((fd - g).abs() / (1e-3 + fd.abs()));
         }
         assert!(worst < 1e-5, "worst relative gradient error {worst:e}");
     }

@@ -125,10 +125,10 @@ impl ConsumptionSaving {
                 let mut e = [0.0; 4];
                 let mut wgt = 1.0;
                 let mut rest = node;
-                for k in 0..4 {
+                for (ek, sigma) in e.iter_mut().zip(p.sigma) {
                     let (x, w) = GAUSS_HERMITE_3[rest % 3];
                     rest /= 3;
-                    e[k] = p.sigma[k] * x;
+                    *ek = sigma * x;
                     wgt *= w;
                 }
                 let x = p.next_exogenous(s, &e);
