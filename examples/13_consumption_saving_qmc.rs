@@ -20,6 +20,8 @@
 //! Run: `cargo run --release --example 13_consumption_saving_qmc` (about
 //! 30 s; writes `out/13_policy.svg`, `out/13_loss.svg`,
 //! `out/13_error_vs_batch.svg`, `out/13_qmc_error_vs_calls.svg`).
+//! Options: `--quiet` (no training progress), `--epochs-per-n E` (default
+//! 1000) and `--max-log2-n K` (default 10) for a longer part 2.
 
 mod common;
 
@@ -49,7 +51,17 @@ const SEED_TABLE_2: [(f64, f64); 13] = [
 
 fn main() -> qtt::Result<()> {
     std::fs::create_dir_all("out").expect("cannot create the out/ folder for plots");
-    let quiet = std::env::args().any(|a| a == "--quiet");
+    let args: Vec<String> = std::env::args().collect();
+    let quiet = args.iter().any(|a| a == "--quiet");
+    let option = |name: &str, default: usize| -> usize {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map_or(default, |v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("{name} takes a whole number, got {v}"))
+            })
+    };
     let start = std::time::Instant::now();
 
     // 1. The model, its exact solution without shocks, and training.
@@ -156,12 +168,12 @@ fn main() -> qtt::Result<()> {
         .write("out/13_policy.svg")?;
 
     // 2. The error left after training, against the draws per epoch.
-    let epochs = 1000;
+    let epochs = option("--epochs-per-n", 1000).max(4);
     println!(
         "\n2. error after training against N: {epochs} more epochs from the trained network at each N;"
     );
     println!("   error = mean epoch loss over the last quarter (seed 001 averages 5000 epochs)");
-    let ks: Vec<u32> = (3..=10).collect();
+    let ks: Vec<u32> = (3..=option("--max-log2-n", 10).clamp(4, 15) as u32).collect();
     let runs: Vec<qtt::Result<(f64, f64, f64, ConsumptionSaving)>> = ks
         .par_iter()
         .map(|&k| {
@@ -200,7 +212,9 @@ fn main() -> qtt::Result<()> {
     let (s_seed_same, _) = loglog_fit(&SEED_TABLE_2[..ks.len()]);
     let (s_tail, _) = loglog_fit(&ours[ours.len() - 4..]);
     println!(
-        "   fitted exponent: ours {s_ours:.3} (accurate loss {s_acc:.3}; N >= 128 only {s_tail:.3}); seed 001 {s_seed:.3} over N = 8..32768, {s_seed_same:.3} over N = 8..1024"
+        "   fitted exponent: ours {s_ours:.3} (accurate loss {s_acc:.3}; N >= {} only {s_tail:.3}); seed 001 {s_seed:.3} over N = 8..32768, {s_seed_same:.3} over N = 8..{}",
+        ours[ours.len() - 4].0,
+        ours[ours.len() - 1].0
     );
     Plot::new("Error after training vs draws per epoch")
         .x_label("draws per epoch N")
