@@ -582,3 +582,45 @@ fn circuit_descriptions_build_the_same_circuit_as_the_builder() {
     });
     assert!(nan.contains("NaN"), "{nan}");
 }
+
+#[test]
+fn state_apply_op_rejects_repeated_qubits_and_bad_blocks() {
+    // Each of these used to reach the raw-pointer kernels: two aliasing
+    // `&mut` for a repeated qubit, a read past a short matrix.
+    let mut s = StateVector::zero(3).unwrap();
+    let swap = Op::Swap {
+        a: 1,
+        b: 1,
+        controls: vec![],
+    };
+    assert!(s.apply_op(&swap).unwrap_err().to_string().contains("twice"));
+    let controlled_on_target = Op::Gate {
+        gate: Gate::X,
+        target: 0,
+        controls: vec![2, 0],
+    };
+    assert!(s.apply_op(&controlled_on_target).is_err());
+    let short = Op::Unitary {
+        qubits: vec![0, 1],
+        matrix: std::sync::Arc::new(vec![C64::new(1.0, 0.0); 4]),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&short).is_err());
+    let repeated_block = Op::Unitary {
+        qubits: vec![2, 2],
+        matrix: std::sync::Arc::new(
+            (0..16)
+                .map(|i| C64::new(f64::from(u8::from(i % 5 == 0)), 0.0))
+                .collect(),
+        ),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&repeated_block).is_err());
+    let empty_block = Op::Unitary {
+        qubits: vec![],
+        matrix: std::sync::Arc::new(vec![C64::new(1.0, 0.0)]),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&empty_block).is_err());
+    assert_eq!(s, StateVector::zero(3).unwrap(), "a rejected op changes nothing");
+}

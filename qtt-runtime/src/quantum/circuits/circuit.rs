@@ -10,6 +10,7 @@ use std::sync::Arc;
 use num_complex::Complex64 as C64;
 
 use super::gate::{unitarity_defect, Gate};
+use super::qubits::check_qubits;
 use crate::{Error, Result};
 
 /// One operation of a circuit. Every operation may carry controls (all on `|1>`).
@@ -76,6 +77,34 @@ impl Op {
                 qubits, controls, ..
             } => f(qubits, controls),
         }
+    }
+
+    /// Checks what the kernels rely on: every qubit below `n_qubits` and
+    /// distinct, a dense block on 1..=[`MAX_UNITARY_QUBITS`] qubits with a
+    /// `2^k x 2^k` matrix; `holder` names the circuit or state in the error.
+    /// Unitarity and finiteness are [`Circuit::push`]'s further checks.
+    pub fn check_shape(&self, n_qubits: usize, holder: &str) -> Result<()> {
+        self.with_qubits(|targets, controls| {
+            check_qubits(|| self.kind(), &[targets, controls], n_qubits, holder)
+        })?;
+        if let Op::Unitary { qubits, matrix, .. } = self {
+            if qubits.is_empty() || qubits.len() > MAX_UNITARY_QUBITS {
+                return Err(Error::invalid(format!(
+                    "a dense block acts on {} qubits, expected 1..={MAX_UNITARY_QUBITS}",
+                    qubits.len()
+                )));
+            }
+            let dim = 1usize << qubits.len();
+            if matrix.len() != dim * dim {
+                return Err(Error::shape(format!(
+                    "a dense block on {} qubits needs {dim}x{dim} = {} entries, got {}",
+                    qubits.len(),
+                    dim * dim,
+                    matrix.len()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Every qubit the operation touches (targets then controls).
@@ -280,26 +309,7 @@ impl Circuit {
     }
 
     fn check(&self, op: &Op) -> Result<()> {
-        op.with_qubits(|targets, controls| {
-            let all = || targets.iter().chain(controls).copied();
-            for (i, q) in all().enumerate() {
-                if q >= self.n_qubits {
-                    return Err(Error::invalid(format!(
-                        "{} acts on qubit {q}, but the circuit has {} qubits (0..{})",
-                        op.kind(),
-                        self.n_qubits,
-                        self.n_qubits
-                    )));
-                }
-                if all().take(i).any(|p| p == q) {
-                    return Err(Error::invalid(format!(
-                        "{} uses qubit {q} twice; a gate's targets and controls must be distinct",
-                        op.kind()
-                    )));
-                }
-            }
-            Ok(())
-        })?;
+        op.check_shape(self.n_qubits, "circuit")?;
         match op {
             Op::Gate { gate, .. } => {
                 if let Some(t) = gate.angle() {
@@ -314,24 +324,7 @@ impl Circuit {
                     check_unitary(m, 2)?;
                 }
             }
-            Op::Unitary { qubits, matrix, .. } => {
-                if qubits.is_empty() || qubits.len() > MAX_UNITARY_QUBITS {
-                    return Err(Error::invalid(format!(
-                        "a dense block acts on {} qubits, expected 1..={MAX_UNITARY_QUBITS}",
-                        qubits.len()
-                    )));
-                }
-                let dim = 1usize << qubits.len();
-                if matrix.len() != dim * dim {
-                    return Err(Error::shape(format!(
-                        "a dense block on {} qubits needs {dim}x{dim} = {} entries, got {}",
-                        qubits.len(),
-                        dim * dim,
-                        matrix.len()
-                    )));
-                }
-                check_unitary(matrix, dim)?;
-            }
+            Op::Unitary { qubits, matrix, .. } => check_unitary(matrix, 1 << qubits.len())?,
             Op::Swap { .. } => {}
         }
         Ok(())
