@@ -71,8 +71,19 @@ impl Grid1d {
     pub fn modes(&self) -> Vec<usize> {
         vec![2; self.bits as usize]
     }
-    /// The weight of bit `k` in the coordinate: `x = lo + sum_k b_k bit_step(k)`.
-    pub fn bit_step(&self, k: usize) -> f64 {
+    /// The weight of bit `k` in the coordinate: `x = lo + sum_k b_k bit_step(k)`;
+    /// an error unless `k < L`.
+    pub fn bit_step(&self, k: usize) -> Result<f64> {
+        if k >= self.bits as usize {
+            return Err(Error::invalid(format!(
+                "bit {k} of a grid of L = {} bits, expected 0..{}",
+                self.bits, self.bits
+            )));
+        }
+        Ok(self.bit_step_unchecked(k))
+    }
+
+    pub(crate) fn bit_step_unchecked(&self, k: usize) -> f64 {
         self.spacing() * ((1u64 << (self.bits as usize - 1 - k)) as f64)
     }
 
@@ -169,7 +180,7 @@ mod tests {
             let b = g.index_to_bits(i).unwrap();
             assert_eq!(g.bits_to_index(&b).unwrap(), i);
             let x = g.coordinate(i).unwrap();
-            let step: f64 = (0..4).map(|k| b[k] as f64 * g.bit_step(k)).sum();
+            let step: f64 = (0..4).map(|k| b[k] as f64 * g.bit_step(k).unwrap()).sum();
             assert!((x - (-1.0 + step)).abs() < 1e-14);
             assert_eq!(g.nearest_index(x).unwrap(), i);
         }
@@ -202,6 +213,8 @@ mod tests {
         assert!(g.coordinate(8).is_err());
         assert!(g.locate(1.5).is_err());
         assert!(g.locate(-0.1).is_err());
+        assert!(g.bit_step(3).is_err() && g.bit_step(usize::MAX).is_err());
+        assert_eq!(g.bit_step(2).unwrap(), g.spacing());
         assert!(g.locate(f64::INFINITY).is_err());
         assert!(g.bits_to_index(&[0, 1]).is_err());
         assert!(g.bits_to_index(&[0, 2, 1]).is_err());
