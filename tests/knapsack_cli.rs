@@ -24,8 +24,8 @@ fn solves_a_file_and_reports_json() {
     std::fs::write(&path, inst.to_text()).unwrap();
     let best = (0..1u32 << 12)
         .map(|v| (0..12).map(|i| ((v >> i) & 1) as u8).collect::<Vec<u8>>())
-        .filter(|x| inst.weight(x) <= inst.capacity)
-        .map(|x| inst.objective(&x))
+        .filter(|x| inst.weight(x).unwrap() <= inst.capacity)
+        .map(|x| inst.objective(&x).unwrap())
         .min()
         .unwrap();
     let p = path.to_str().unwrap();
