@@ -150,11 +150,16 @@ impl Op {
 
     /// The same operation with extra controls and qubits renamed by `map`.
     pub fn remapped(&self, map: &[usize], extra_controls: &[usize]) -> Op {
+        self.mapped(|q| map[q], extra_controls)
+    }
+
+    /// The same operation with extra controls and qubit `q` renamed `map(q)`.
+    pub fn mapped(&self, map: impl Fn(usize) -> usize, extra_controls: &[usize]) -> Op {
         let cs = |c: &[usize]| -> Vec<usize> {
             extra_controls
                 .iter()
                 .copied()
-                .chain(c.iter().map(|&q| map[q]))
+                .chain(c.iter().map(|&q| map(q)))
                 .collect()
         };
         match self {
@@ -164,12 +169,12 @@ impl Op {
                 controls,
             } => Op::Gate {
                 gate: *gate,
-                target: map[*target],
+                target: map(*target),
                 controls: cs(controls),
             },
             Op::Swap { a, b, controls } => Op::Swap {
-                a: map[*a],
-                b: map[*b],
+                a: map(*a),
+                b: map(*b),
                 controls: cs(controls),
             },
             Op::Unitary {
@@ -177,7 +182,7 @@ impl Op {
                 matrix,
                 controls,
             } => Op::Unitary {
-                qubits: qubits.iter().map(|&q| map[q]).collect(),
+                qubits: qubits.iter().map(|&q| map(q)).collect(),
                 matrix: matrix.clone(),
                 controls: cs(controls),
             },
@@ -286,12 +291,18 @@ impl Circuit {
                 "register `{name}` has 0 qubits, expected at least 1"
             )));
         }
+        let total = self.n_qubits.checked_add(len).ok_or_else(|| {
+            Error::invalid(format!(
+                "register `{name}` of {len} qubits after {} qubits overflows the qubit count",
+                self.n_qubits
+            ))
+        })?;
         let r = Register {
             name: name.to_string(),
             start: self.n_qubits,
             len,
         };
-        self.n_qubits += len;
+        self.n_qubits = total;
         self.registers.push(r.clone());
         Ok(r)
     }
@@ -441,8 +452,11 @@ impl Circuit {
 
     /// The quantum Fourier transform `|j> -> 2^{-k/2} sum_y e^{2 pi i j y / 2^k} |y>`
     /// on `qubits` (least significant first), with the final swaps.
+    /// Its `k (k + 1) / 2 + k / 2` operations are counted first: a QFT whose
+    /// operations would not fit in the available memory is an error.
     pub fn qft(&mut self, qubits: &[usize]) -> Result<&mut Self> {
         let k = qubits.len();
+        Self::check_qft_fits(k)?;
         for i in (0..k).rev() {
             self.h(qubits[i])?;
             for j in (0..i).rev() {
@@ -456,11 +470,23 @@ impl Circuit {
         Ok(self)
     }
 
+    /// An error naming the size when the operations of a QFT on `k` qubits
+    /// would not fit in the available memory.
+    pub(crate) fn check_qft_fits(k: usize) -> Result<()> {
+        let ops = (k as u128) * (k as u128 + 1) / 2 + k as u128 / 2;
+        crate::memory::check_fits(
+            &format!("a QFT on {k} qubits ({ops} operations)"),
+            ops * std::mem::size_of::<Op>() as u128,
+        )
+    }
+
     /// The inverse quantum Fourier transform on `qubits`.
     pub fn iqft(&mut self, qubits: &[usize]) -> Result<&mut Self> {
-        let mut f = Circuit::new(self.n_qubits);
-        f.qft(qubits)?;
-        self.append(&f.adjoint(), &(0..self.n_qubits).collect::<Vec<_>>())
+        let k = qubits.len();
+        Self::check_qft_fits(k)?;
+        let mut f = Circuit::new(k);
+        f.qft(&(0..k).collect::<Vec<_>>())?;
+        self.append(&f.adjoint(), qubits)
     }
 
     /// Appends `other` with its qubit `i` mapped to `qubits[i]`.
@@ -484,8 +510,20 @@ impl Circuit {
                 qubits.len()
             )));
         }
+        self.append_mapped(other, |q| qubits[q], controls)
+    }
+
+    /// Appends `other`'s operations with qubit `q` renamed `map(q)` and the
+    /// extra `controls`, each checked; no map over all qubits is built, so a
+    /// circuit of many (idle) qubits costs what its operations cost.
+    fn append_mapped(
+        &mut self,
+        other: &Circuit,
+        map: impl Fn(usize) -> usize,
+        controls: &[usize],
+    ) -> Result<&mut Self> {
         for op in &other.ops {
-            self.push(op.remapped(qubits, controls))?;
+            self.push(op.mapped(&map, controls))?;
         }
         if other.global_phase != 0.0 {
             match controls.split_last() {
@@ -512,7 +550,7 @@ impl Circuit {
     pub fn then(&self, other: &Circuit) -> Result<Circuit> {
         let mut c = self.clone();
         c.widen(other.n_qubits);
-        c.append(other, &(0..other.n_qubits).collect::<Vec<_>>())?;
+        c.append_mapped(other, |q| q, &[])?;
         Ok(c)
     }
 
@@ -538,7 +576,7 @@ impl Circuit {
             .unwrap_or(0)
             .max(self.n_qubits);
         let mut c = Circuit::new(n);
-        c.append_controlled(self, &(0..self.n_qubits).collect::<Vec<_>>(), controls)?;
+        c.append_mapped(self, |q| q, controls)?;
         Ok(c)
     }
 }
