@@ -40,7 +40,15 @@ impl Grid1d {
                 "grid interval [{lo}, {hi}] is empty, expected lo < hi"
             )));
         }
-        Ok(Self { lo, hi, bits })
+        let g = Self { lo, hi, bits };
+        let h = g.spacing();
+        if !(h.is_finite() && h > 0.0) {
+            return Err(Error::invalid(format!(
+                "grid interval [{lo}, {hi}] with 2^{bits} points has spacing {h}, \
+                 expected a finite positive number"
+            )));
+        }
+        Ok(g)
     }
 
     /// Number of bits `L` (= number of QTT sites).
@@ -209,6 +217,9 @@ mod tests {
         assert!(Grid1d::new(1.0, 1.0, 4).is_err());
         assert!(Grid1d::new(2.0, 1.0, 4).is_err());
         assert!(Grid1d::new(f64::NAN, 1.0, 4).is_err());
+        // a spacing that underflows to 0 or overflows to infinity
+        assert!(Grid1d::new(-1.8e-308, -0.0, 53).is_err());
+        assert!(Grid1d::new(-f64::MAX, f64::MAX, 4).is_err());
         let g = Grid1d::new(0.0, 1.0, 3).unwrap();
         assert!(g.coordinate(8).is_err());
         assert!(g.locate(1.5).is_err());
