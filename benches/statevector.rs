@@ -117,14 +117,18 @@ fn main() {
                 let mut dst = vec![C64::new(0.0, 0.0); 1 << n];
                 let copy = timed(1.0, || {
                     use rayon::prelude::*;
-                    dst.par_chunks_mut(1 << 16).zip(src.par_chunks(1 << 16)).for_each(|(d, s)| d.copy_from_slice(s));
+                    dst.par_chunks_mut(1 << 16)
+                        .zip(src.par_chunks(1 << 16))
+                        .for_each(|(d, s)| d.copy_from_slice(s));
                 });
                 drop((src, dst));
                 let copy_gbps = 2.0 * (1u64 << n) as f64 * 16.0 / copy / 1e9;
                 let mut s = StateVector::zero(n).unwrap();
                 let reset = timed(1.0, || s.reset());
                 for fu in &fusions {
-                    let opts = SimOptions { fusion_max_qubits: fu.parse().unwrap() };
+                    let opts = SimOptions {
+                        fusion_max_qubits: fu.parse().unwrap(),
+                    };
                     let load = loadavg();
                     let t = timed(budget, || {
                         s.reset();

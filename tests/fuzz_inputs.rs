@@ -27,7 +27,9 @@ use std::path::Path;
 
 /// The files of `tests/corpus/<name>/`, sorted by name.
 fn corpus(name: &str) -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -138,10 +140,7 @@ fn size() -> impl Strategy<Value = usize> {
 }
 
 fn qubit_ir() -> impl Strategy<Value = QubitIr> + Clone {
-    (
-        0usize..4,
-        prop_oneof![4 => -1i64..5, 1 => any::<i64>()],
-    )
+    (0usize..4, prop_oneof![4 => -1i64..5, 1 => any::<i64>()])
         .prop_map(|(register, index)| QubitIr { register, index })
 }
 
@@ -478,14 +477,16 @@ fn hostile_model() -> impl Strategy<Value = ModelIr> {
                         rates,
                     }]
                 }
-                Hostile::Diffusion(drift, variance, points) => ir.income.push(IncomeIr::Diffusion {
-                    name: "y".into(),
-                    drift,
-                    variance,
-                    lo: ExprIr::Num(0.0),
-                    hi: ExprIr::Num(1.0),
-                    points,
-                }),
+                Hostile::Diffusion(drift, variance, points) => {
+                    ir.income.push(IncomeIr::Diffusion {
+                        name: "y".into(),
+                        drift,
+                        variance,
+                        lo: ExprIr::Num(0.0),
+                        hi: ExprIr::Num(1.0),
+                        points,
+                    })
+                }
                 Hostile::NoIncome => ir.income.clear(),
                 Hostile::Utility(k, utility, marginal, consumption) => {
                     ir.utility = match k {

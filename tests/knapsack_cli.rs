@@ -20,7 +20,9 @@ fn qtt_code(args: &[&str]) -> (i32, String, String) {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!err.contains("panicked"), "qtt {args:?} panicked: {err}");
     (
-        out.status.code().expect("qtt exited, not killed by a signal"),
+        out.status
+            .code()
+            .expect("qtt exited, not killed by a signal"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         err,
     )
@@ -76,7 +78,13 @@ fn solves_a_file_and_reports_json() {
 #[test]
 fn global_quiet_runs_the_named_command() {
     let f = instance_file("quiet", "q.txt");
-    let (code, out, err) = qtt_code(&["--quiet", "knapsack", f.to_str().unwrap(), "--iterations", "2"]);
+    let (code, out, err) = qtt_code(&[
+        "--quiet",
+        "knapsack",
+        f.to_str().unwrap(),
+        "--iterations",
+        "2",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("best objective"), "{out}");
     assert!(!out.contains("iter "), "--quiet hides progress: {out}");
@@ -122,7 +130,10 @@ fn failures_of_the_command_exit_with_1() {
 fn every_command_has_help() {
     let (code, out, _) = qtt_code(&["--help"]);
     assert_eq!(code, 0);
-    assert!(out.contains("knapsack") && out.contains("tour") && out.contains("exit codes"), "{out}");
+    assert!(
+        out.contains("knapsack") && out.contains("tour") && out.contains("exit codes"),
+        "{out}"
+    );
     for args in [
         vec!["knapsack", "--help"],
         vec!["help", "knapsack"],
@@ -130,18 +141,30 @@ fn every_command_has_help() {
     ] {
         let (code, out, _) = qtt_code(&args);
         assert_eq!(code, 0);
-        assert!(out.starts_with("usage: qtt knapsack FILE"), "{args:?}: {out}");
+        assert!(
+            out.starts_with("usage: qtt knapsack FILE"),
+            "{args:?}: {out}"
+        );
         assert!(out.contains("--seconds"), "{out}");
     }
     let (code, out, _) = qtt_code(&["tour", "--help"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("usage: qtt tour") && out.contains("--dims"), "{out}");
+    assert!(
+        out.starts_with("usage: qtt tour") && out.contains("--dims"),
+        "{out}"
+    );
 }
 
 #[test]
 fn json_output_escapes_the_file_name() {
     let f = instance_file("json", "we\"ird\\name\u{1}.txt");
-    let (code, out, err) = qtt_code(&["knapsack", f.to_str().unwrap(), "--iterations", "2", "--json"]);
+    let (code, out, err) = qtt_code(&[
+        "knapsack",
+        f.to_str().unwrap(),
+        "--iterations",
+        "2",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
     assert_eq!(v["instance"], "we\"ird\\name\u{1}");

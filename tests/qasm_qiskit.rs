@@ -218,10 +218,16 @@ fn export_and_import_match_qiskits_stored_unitaries() {
         );
         let theirs = read_unitary(&dir.join(format!("{name}.unitary")));
         let ours = max_diff(&circuit_unitary(&c).unwrap(), &theirs);
-        assert!(ours < 1e-10, "{name}: our unitary differs from Qiskit's by {ours:e}");
+        assert!(
+            ours < 1e-10,
+            "{name}: our unitary differs from Qiskit's by {ours:e}"
+        );
         let imported = from_qasm(&qasm, &format!("{name}.qasm")).unwrap();
         let back = max_diff(&circuit_unitary(&imported).unwrap(), &theirs);
-        assert!(back < 1e-10, "{name}: the imported unitary differs from Qiskit's by {back:e}");
+        assert!(
+            back < 1e-10,
+            "{name}: the imported unitary differs from Qiskit's by {back:e}"
+        );
     }
 }
 
@@ -240,5 +246,9 @@ fn write_qiskit_fixtures() {
         .output()
         .unwrap();
     println!("{}", String::from_utf8_lossy(&out.stdout));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// `qtt knapsack --help`.
-pub const HELP: &str = "usage: qtt knapsack FILE [--seconds S] [--seed K] [--iterations N] [--json] [--quiet]
+pub const HELP: &str =
+    "usage: qtt knapsack FILE [--seconds S] [--seed K] [--iterations N] [--json] [--quiet]
 
 Solves the quadratic knapsack instance in FILE (minimise x^T Q x subject to
 w^T x <= c over binary x) with the constrained-MPS optimiser.

@@ -43,12 +43,9 @@ impl IntBox {
 
     /// Number of lattice points (saturating).
     pub fn volume(&self) -> u128 {
-        self.lo
-            .iter()
-            .zip(&self.hi)
-            .fold(1u128, |v, (&a, &b)| {
-                v.saturating_mul((b as i128 - a as i128) as u128 + 1)
-            })
+        self.lo.iter().zip(&self.hi).fold(1u128, |v, (&a, &b)| {
+            v.saturating_mul((b as i128 - a as i128) as u128 + 1)
+        })
     }
 
     /// Whether `p` lies in the box.

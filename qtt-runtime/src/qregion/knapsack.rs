@@ -75,7 +75,10 @@ impl KnapsackInstance {
                 n as u128 * n as u128
             )));
         }
-        for (what, v) in [("the weights", &self.weights), ("the entries of Q", &self.q)] {
+        for (what, v) in [
+            ("the weights", &self.weights),
+            ("the entries of Q", &self.q),
+        ] {
             let total: i128 = v.iter().map(|&x| (x as i128).abs()).sum();
             if total > i64::MAX as i128 {
                 return Err(Error::invalid(format!(

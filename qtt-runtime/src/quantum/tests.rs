@@ -269,7 +269,10 @@ fn multi_controlled_x_is_exact_and_linear_with_a_borrowed_qubit() {
     // the count is linear, its second differences vanish.
     assert_eq!(cnots[0], 4 * 6, "{cnots:?}");
     let steps: Vec<u64> = cnots[2..].windows(2).map(|w| w[1] - w[0]).collect();
-    assert!(steps.iter().all(|&s| s == 8 * 6), "{cnots:?}: steps {steps:?}");
+    assert!(
+        steps.iter().all(|&s| s == 8 * 6),
+        "{cnots:?}: steps {steps:?}"
+    );
     // with no idle qubit at all it is still exact
     let mut c = Circuit::new(5);
     c.mcx(&[0, 1, 2, 3], 4).unwrap();
@@ -625,5 +628,9 @@ fn state_apply_op_rejects_repeated_qubits_and_bad_blocks() {
         controls: vec![],
     };
     assert!(s.apply_op(&empty_block).is_err());
-    assert_eq!(s, StateVector::zero(3).unwrap(), "a rejected op changes nothing");
+    assert_eq!(
+        s,
+        StateVector::zero(3).unwrap(),
+        "a rejected op changes nothing"
+    );
 }

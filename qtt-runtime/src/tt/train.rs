@@ -39,10 +39,17 @@ fn check_cores_fit(modes: &[usize], ranks: &[usize]) -> Result<()> {
     let entries = modes
         .iter()
         .enumerate()
-        .map(|(k, &n)| rank(k).saturating_mul(n as u128).saturating_mul(rank(k + 1)))
+        .map(|(k, &n)| {
+            rank(k)
+                .saturating_mul(n as u128)
+                .saturating_mul(rank(k + 1))
+        })
         .fold(0u128, u128::saturating_add);
     crate::memory::check_fits(
-        &format!("a tensor train of {} cores ({entries} entries)", modes.len()),
+        &format!(
+            "a tensor train of {} cores ({entries} entries)",
+            modes.len()
+        ),
         entries.saturating_mul(std::mem::size_of::<f64>() as u128),
     )
 }

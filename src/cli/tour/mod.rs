@@ -46,7 +46,9 @@ pub fn run(p: &mut lexopt::Parser, mut quiet: bool) -> Result<(), CliError> {
         return Err(CliError::Usage(format!("--dims {d}: expected 2..=64")));
     }
     if !(tol.is_finite() && tol > 0.0) {
-        return Err(CliError::Usage(format!("--tol {tol}: expected a number > 0")));
+        return Err(CliError::Usage(format!(
+            "--tol {tol}: expected a number > 0"
+        )));
     }
     println!("qtt tour: what the library does, on built-in defaults (--quiet hides progress)\n");
     tensor_trains::run(d, 16, tol, quiet)?;

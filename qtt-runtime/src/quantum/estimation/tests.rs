@@ -370,7 +370,10 @@ fn hostile_sizes_are_errors_before_anything_is_allocated() {
         }
         .run(&p)
         .unwrap_err();
-        assert!(matches!(e, crate::Error::TooLarge { .. }), "{backend:?}: {e}");
+        assert!(
+            matches!(e, crate::Error::TooLarge { .. }),
+            "{backend:?}: {e}"
+        );
     }
     assert!(CanonicalQae::new(40).circuit(&p).is_err());
     assert!(matches!(
@@ -395,5 +398,8 @@ fn degenerate_inputs_of_the_building_blocks_are_errors() {
     assert_eq!(oracle::normal_quantile(1.0), f64::INFINITY);
     // the upper tail mirrors the lower one
     let (lo, hi) = (oracle::normal_quantile(0.01), oracle::normal_quantile(0.99));
-    assert!((lo + hi).abs() < 1e-12 && (hi - 2.326347874).abs() < 1e-8, "{lo} {hi}");
+    assert!(
+        (lo + hi).abs() < 1e-12 && (hi - 2.326347874).abs() < 1e-8,
+        "{lo} {hi}"
+    );
 }
