@@ -2,7 +2,8 @@
 //!
 //! The U(1) open-chain test runs in seconds; the dense and periodic runs
 //! take minutes on 2 cores and are `#[ignore]`d: run them with
-//! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`.
+//! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`
+//! (or `bash .ci/ignored`; the README has their last measured times).
 //! `benches/dmrg.rs` and `examples/05_spin1_heisenberg.rs` report the same runs.
 
 use qtt::solve::{dmrg, neel_state, DmrgOptions, SweepStage, Symmetry};

@@ -21,7 +21,7 @@ Monte Carlo.
 
 options:
   --dims D     dimensions of the cross-approximation example, 2..=64 (default 10)
-  --tol T      its tolerance, a number > 0 (default 1e-10)
+  --tol T      its tolerance, a number >= 0 (default 1e-10)
   --quiet      no progress output
   -h, --help   this text
 ";
@@ -45,9 +45,9 @@ pub fn run(p: &mut lexopt::Parser, mut quiet: bool) -> Result<(), CliError> {
     if !(2..=64).contains(&d) {
         return Err(CliError::Usage(format!("--dims {d}: expected 2..=64")));
     }
-    if !(tol.is_finite() && tol > 0.0) {
+    if !(tol.is_finite() && tol >= 0.0) {
         return Err(CliError::Usage(format!(
-            "--tol {tol}: expected a number > 0"
+            "--tol {tol}: expected a number >= 0"
         )));
     }
     println!("qtt tour: what the library does, on built-in defaults (--quiet hides progress)\n");
