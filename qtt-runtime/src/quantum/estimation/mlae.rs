@@ -4,7 +4,7 @@
 //! `t in [0, pi/2]` (`a = sin^2 t`), and a Fisher-information confidence interval.
 
 use super::interval::{finish, IntervalEstimate, IntervalEstimator};
-use super::oracle::{check_alpha, normal_quantile, GroverOracle};
+use super::oracle::{check_alpha, check_shots, normal_quantile, GroverOracle};
 use super::problem::EstimationProblem;
 use crate::{Error, Result};
 
@@ -63,10 +63,11 @@ impl IntervalEstimator for MaximumLikelihoodQae {
         oracle: &mut GroverOracle,
     ) -> Result<IntervalEstimate> {
         check_alpha(self.alpha)?;
-        if self.levels == 0 || self.levels > 40 || self.shots == 0 {
+        check_shots(self.shots)?;
+        if self.levels == 0 || self.levels > 40 {
             return Err(Error::invalid(format!(
-                "levels = {}, shots = {}, expected 1..=40 levels and at least 1 shot",
-                self.levels, self.shots
+                "levels = {}, expected 1..=40",
+                self.levels
             )));
         }
         let powers = self.powers();

@@ -117,6 +117,20 @@ pub fn normal_quantile(p: f64) -> f64 {
     }
 }
 
+/// The most shots one measurement simulates: each is one random draw, so
+/// 2^32 take seconds and more would make a run hang.
+pub const MAX_SHOTS: u64 = 1 << 32;
+
+/// Checks a number of shots: `1..=`[`MAX_SHOTS`].
+pub fn check_shots(shots: u64) -> Result<()> {
+    if !(1..=MAX_SHOTS).contains(&shots) {
+        return Err(Error::invalid(format!(
+            "shots = {shots}, expected 1..={MAX_SHOTS}"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks a confidence level `alpha` (the probability the interval may miss).
 pub fn check_alpha(alpha: f64) -> Result<()> {
     if !(alpha > 0.0 && alpha < 1.0) {

@@ -385,6 +385,17 @@ fn hostile_sizes_are_errors_before_anything_is_allocated() {
     assert!(CanonicalQae::new(40).resources(&p).is_ok());
     let e = MaximumLikelihoodQae::new(40).run(&p).unwrap_err();
     assert!(e.to_string().contains("levels"), "{e}");
+    // one random draw per shot: 2^64 - 1 shots would never finish
+    let many = MaximumLikelihoodQae {
+        shots: u64::MAX,
+        ..MaximumLikelihoodQae::new(3)
+    };
+    assert!(many.run(&p).unwrap_err().to_string().contains("shots"));
+    let many = IterativeQae {
+        shots: u64::MAX,
+        ..IterativeQae::new(1e-2, 0.05)
+    };
+    assert!(many.run(&p).unwrap_err().to_string().contains("shots"));
 }
 
 #[test]
