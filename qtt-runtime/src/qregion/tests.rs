@@ -308,4 +308,10 @@ fn hostile_knapsack_input_is_an_error_not_an_abort() {
     assert!(wraps.objective(&[1, 1]).is_err());
     assert!(wraps.weight(&[1, 1]).is_err());
     assert!(wraps.constraints().is_err());
+    // a sample count beyond memory is an error, not an abort
+    let set = inst.constraints().unwrap();
+    assert!(matches!(
+        set.uniform_mps().sample(usize::MAX, 0),
+        Err(crate::Error::TooLarge { .. })
+    ));
 }

@@ -633,4 +633,9 @@ fn state_apply_op_rejects_repeated_qubits_and_bad_blocks() {
         StateVector::zero(3).unwrap(),
         "a rejected op changes nothing"
     );
+    // a shot count beyond memory is an error, not a capacity-overflow panic
+    assert!(matches!(
+        s.sample(&[0], usize::MAX, 0),
+        Err(crate::Error::TooLarge { .. })
+    ));
 }

@@ -357,6 +357,10 @@ impl StateVector {
 /// `shots` seeded draws from a probability vector (inverse-CDF on sorted uniforms).
 pub fn sample_pmf(p: &[f64], shots: usize, seed: u64) -> Result<Vec<usize>> {
     crate::error::check_finite("probabilities", p)?;
+    crate::memory::check_fits(
+        &format!("{shots} samples"),
+        (shots as u128) * std::mem::size_of::<usize>() as u128,
+    )?;
     let total: f64 = p.iter().sum();
     if total <= 0.0 {
         return Err(Error::invalid(
