@@ -117,7 +117,7 @@ fn usage_errors_exit_with_2_and_name_the_argument() {
 fn failures_of_the_command_exit_with_1() {
     let dir = instance_file("fail", "unused.txt");
     let huge = dir.with_file_name("huge.txt");
-    std::fs::write(&huge, "1000000 0\n").unwrap();
+    std::fs::write(&huge, format!("1000000 0\n{}\n", "0 ".repeat(1_000_000))).unwrap();
     let (code, _, err) = qtt_code(&["knapsack", huge.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("huge.txt:1"), "{err}");
