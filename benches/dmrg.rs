@@ -34,6 +34,9 @@ fn main() {
     // `--noise 0`: start from the plain Neel state.
     let noise: f64 = arg("--noise", 1e-3);
     let verbose: usize = arg("--verbose", 0);
+    if verbose > 0 {
+        qtt::progress::log_to_stderr();
+    }
     let d = 100;
     let h = qtt::mpo! { sites d of spin(1); sum i in 0..d-1 { Sx[i]*Sx[i+1] + Sy[i]*Sy[i+1] + Sz[i]*Sz[i+1] } }
         .expect("Heisenberg MPO");

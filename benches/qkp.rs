@@ -53,19 +53,22 @@ fn main() {
             let sol = inst.solve(&config, |_| ()).expect("solve");
             let wall = t.elapsed().as_secs_f64();
             let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-            println!(
-                "{{\"bench\":\"qkp\",\"params\":{{\"n\":{n},\"seed\":{seed},\"time_limit\":{seconds}}},\
-                 \"instance\":\"qkp_n{n}_s{seed}\",\"solver\":\"qtt-cmps\",\"objective\":{},\"feasible_check\":{},\
-                 \"seconds_median\":{wall:.3},\"mps_build_seconds\":{build:.6},\"mps_blocks\":{},\
-                 \"charge_complexity\":{},\"iterations\":{},\"resets\":{},\"loadavg\":\"{}\"}}",
-                sol.objective,
-                sol.weight <= inst.capacity,
-                mps.automaton().block_count(),
-                cc.max(),
-                sol.run.iterations,
-                sol.run.resets,
-                load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
-            );
+            let line = serde_json::json!({
+                "bench": "qkp",
+                "params": {"n": n, "seed": seed, "time_limit": seconds},
+                "instance": format!("qkp_n{n}_s{seed}"),
+                "solver": "qtt-cmps",
+                "objective": sol.objective,
+                "feasible_check": sol.weight <= inst.capacity,
+                "seconds_median": wall,
+                "mps_build_seconds": build,
+                "mps_blocks": mps.automaton().block_count(),
+                "charge_complexity": cc.max(),
+                "iterations": sol.run.iterations,
+                "resets": sol.run.resets,
+                "loadavg": load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+            });
+            println!("{line}");
         }
     }
 }

@@ -124,7 +124,12 @@ fn bench_cross(peer_python: &str) -> Option<()> {
     let out = match peer {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
         _ => {
-            println!("{{\"bench\": \"qtt_cross_kink\", \"peer\": \"teneva\", \"skipped\": \"{peer_python} benches/peers/qtt_cross_kink.py did not run\"}}");
+            let skipped = serde_json::json!({
+                "bench": "qtt_cross_kink",
+                "peer": "teneva",
+                "skipped": format!("{peer_python} benches/peers/qtt_cross_kink.py did not run"),
+            });
+            println!("{skipped}");
             return None;
         }
     };

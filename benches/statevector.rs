@@ -117,14 +117,18 @@ fn main() {
                 let mut dst = vec![C64::new(0.0, 0.0); 1 << n];
                 let copy = timed(1.0, || {
                     use rayon::prelude::*;
-                    dst.par_chunks_mut(1 << 16).zip(src.par_chunks(1 << 16)).for_each(|(d, s)| d.copy_from_slice(s));
+                    dst.par_chunks_mut(1 << 16)
+                        .zip(src.par_chunks(1 << 16))
+                        .for_each(|(d, s)| d.copy_from_slice(s));
                 });
                 drop((src, dst));
                 let copy_gbps = 2.0 * (1u64 << n) as f64 * 16.0 / copy / 1e9;
                 let mut s = StateVector::zero(n).unwrap();
                 let reset = timed(1.0, || s.reset());
                 for fu in &fusions {
-                    let opts = SimOptions { fusion_max_qubits: fu.parse().unwrap() };
+                    let opts = SimOptions {
+                        fusion_max_qubits: fu.parse().unwrap(),
+                    };
                     let load = loadavg();
                     let t = timed(budget, || {
                         s.reset();
@@ -134,10 +138,23 @@ fn main() {
                     let bw = 2.0 * (1u64 << n) as f64 * 16.0 / spg / 1e9;
                     let a0 = s.amplitudes()[0];
                     let al = s.amplitudes()[(1 << n) - 1];
-                    println!(
-                        "{{\"bench\": \"statevector_gates\", \"params\": {{\"n_qubits\": {n}, \"layers\": {layers}, \"n_gates\": {n_gates}, \"threads\": \"{th}\", \"rayon_threads\": {nt}, \"fusion_max_qubits\": {fu}}}, \"seconds_median\": {t:.6e}, \"results\": {{\"seconds_per_gate\": {spg:.6e}, \"seconds_reset\": {reset:.3e}, \"eff_bw_GBps_rw\": {bw:.3}, \"memcpy_GBps_rw\": {copy_gbps:.3}, \"bw_fraction_of_memcpy\": {:.3}, \"loadavg1_before\": {load}, \"amp0\": [{}, {}], \"amp_last\": [{}, {}]}}}}",
-                        bw / copy_gbps, a0.re, a0.im, al.re, al.im
-                    );
+                    let line = serde_json::json!({
+                        "bench": "statevector_gates",
+                        "params": {
+                            "n_qubits": n, "layers": layers, "n_gates": n_gates,
+                            "threads": th, "rayon_threads": nt,
+                            "fusion_max_qubits": fu.parse::<usize>().unwrap(),
+                        },
+                        "seconds_median": t,
+                        "results": {
+                            "seconds_per_gate": spg, "seconds_reset": reset,
+                            "eff_bw_GBps_rw": bw, "memcpy_GBps_rw": copy_gbps,
+                            "bw_fraction_of_memcpy": bw / copy_gbps,
+                            "loadavg1_before": load,
+                            "amp0": [a0.re, a0.im], "amp_last": [al.re, al.im],
+                        },
+                    });
+                    println!("{line}");
                 }
             });
         }

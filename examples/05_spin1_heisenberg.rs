@@ -32,6 +32,8 @@ const LAMBDA_STAR: f64 = -140.14840390392;
 const TWO_SITE_MIXING: f64 = 1e-3;
 
 fn main() -> Result<(), qtt::Error> {
+    // the sweeps' progress lines (`verbose` below) go through `log`
+    qtt::progress::log_to_stderr();
     std::fs::create_dir_all("out")?;
     let args: Vec<String> = std::env::args().collect();
     let ranks: Vec<usize> = args

@@ -1,15 +1,15 @@
 //! The `qtt` command-line tool: `qtt tour` (the default) and the workload
-//! commands. `qtt help` lists them.
+//! commands. `qtt --help` lists them; exit code 0 on success, 1 when the
+//! command fails, 2 on a usage error.
 
 mod cli;
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match cli::run(&args) {
+    match cli::run(std::env::args_os().skip(1).collect()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("qtt: {msg}");
-            std::process::ExitCode::FAILURE
+        Err(e) => {
+            eprintln!("qtt: {}", e.message());
+            e.exit_code()
         }
     }
 }

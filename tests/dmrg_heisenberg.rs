@@ -2,7 +2,8 @@
 //!
 //! The U(1) open-chain test runs in seconds; the dense and periodic runs
 //! take minutes on 2 cores and are `#[ignore]`d: run them with
-//! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`.
+//! `cargo test --release --test dmrg_heisenberg -- --ignored --nocapture`
+//! (or `bash .ci/ignored`; the README has their last measured times).
 //! `benches/dmrg.rs` and `examples/05_spin1_heisenberg.rs` report the same runs.
 
 use qtt::solve::{dmrg, neel_state, DmrgOptions, SweepStage, Symmetry};
@@ -43,6 +44,7 @@ fn ring_reaches_1e_minus_3(x0: &TensorTrain, mut o: DmrgOptions, schedule: Vec<S
     o.schedule = schedule;
     o.energy_tol = 0.0;
     o.verbose = true;
+    qtt::progress::log_to_stderr();
     let gs = dmrg(&ring(100), x0, &o).unwrap();
     assert!(
         gs.energy - LAMBDA_STAR <= 1e-3,
@@ -84,6 +86,7 @@ fn open_chain_of_100_dense_matches_tenpy_at_chi_128() {
     let mut o = DmrgOptions::two_site(128);
     o.symmetry = Symmetry::Off;
     o.verbose = true;
+    qtt::progress::log_to_stderr();
     let gs = dmrg(&h, &neel_state(d, 3).unwrap(), &o).unwrap();
     assert!(
         (gs.energy - TENPY_CHI_128).abs() < 1e-8,

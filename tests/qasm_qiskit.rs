@@ -11,12 +11,20 @@
 //! with ours entry-wise (global phase from the `// qtt-global-phase` comment).
 //!
 //! `cargo test --release --test qasm_qiskit -- --ignored --nocapture`
+//!
+//! Without Python, CI compares against what Qiskit computed once: the
+//! exported QASM of each circuit and Qiskit's unitary of it are committed in
+//! `tests/fixtures/qasm_qiskit/` (`<name>.qasm`, `<name>.unitary`). The
+//! export must equal the committed text (else the fixtures are stale), and
+//! both our unitary and that of our QASM import must equal Qiskit's. After
+//! changing the export, regenerate them with the ignored
+//! `write_qiskit_fixtures` (it needs Qiskit, as above).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use qtt::quantum::grover::grover_operator;
-use qtt::quantum::{circuit_unitary, models, to_qasm, CanonicalQae, Circuit, Gate};
+use qtt::quantum::{circuit_unitary, from_qasm, models, to_qasm, CanonicalQae, Circuit, Gate};
 
 /// One circuit of every gate kind the IR has, on 4 qubits.
 fn every_gate() -> Circuit {
@@ -167,5 +175,80 @@ fn exported_qasm_runs_in_qiskit_with_the_same_unitary() {
             .filter(|l| l.contains("\"ok\": true"))
             .count(),
         8
+    );
+}
+
+/// The committed fixtures' folder.
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qasm_qiskit")
+}
+
+/// A `<name>.unitary` file: a `#` header, then row-major `re im` lines.
+fn read_unitary(path: &Path) -> Vec<num_complex::Complex64> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let mut it = l.split_whitespace().map(|v| v.parse::<f64>().unwrap());
+            num_complex::Complex64::new(it.next().unwrap(), it.next().unwrap())
+        })
+        .collect()
+}
+
+/// The largest entry-wise difference between a dense unitary and row-major entries.
+fn max_diff(u: &nalgebra::DMatrix<num_complex::Complex64>, rows: &[num_complex::Complex64]) -> f64 {
+    assert_eq!(u.len(), rows.len(), "sizes differ");
+    let n = u.nrows();
+    (0..n)
+        .flat_map(|r| (0..n).map(move |c| (r, c)))
+        .map(|(r, c)| (u[(r, c)] - rows[r * n + c]).norm())
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn export_and_import_match_qiskits_stored_unitaries() {
+    let dir = fixtures();
+    for (name, c) in circuits() {
+        let qasm = std::fs::read_to_string(dir.join(format!("{name}.qasm"))).unwrap();
+        assert_eq!(
+            to_qasm(&c).unwrap(),
+            qasm,
+            "{name}: the export changed; regenerate the fixtures (write_qiskit_fixtures)"
+        );
+        let theirs = read_unitary(&dir.join(format!("{name}.unitary")));
+        let ours = max_diff(&circuit_unitary(&c).unwrap(), &theirs);
+        assert!(
+            ours < 1e-10,
+            "{name}: our unitary differs from Qiskit's by {ours:e}"
+        );
+        let imported = from_qasm(&qasm, &format!("{name}.qasm")).unwrap();
+        let back = max_diff(&circuit_unitary(&imported).unwrap(), &theirs);
+        assert!(
+            back < 1e-10,
+            "{name}: the imported unitary differs from Qiskit's by {back:e}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs Python with Qiskit (QTT_PEER_PY); rewrites tests/fixtures/qasm_qiskit"]
+fn write_qiskit_fixtures() {
+    let dir = fixtures();
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, c) in circuits() {
+        std::fs::write(dir.join(format!("{name}.qasm")), to_qasm(&c).unwrap()).unwrap();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(python())
+        .arg(root.join("benches/peers/qasm_fixtures.py"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

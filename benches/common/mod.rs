@@ -47,7 +47,8 @@ pub struct Timing {
     pub reps: usize,
 }
 
-/// A JSON value, enough for benchmark lines.
+/// A JSON value, enough for benchmark lines: objects keep their field
+/// order; strings are escaped by `serde_json`.
 pub enum J {
     N(f64),
     I(i64),
@@ -62,7 +63,7 @@ impl J {
             J::N(v) if v.is_finite() => format!("{v:e}"),
             J::N(_) => "null".into(),
             J::I(v) => v.to_string(),
-            J::S(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+            J::S(s) => serde_json::Value::from(s.as_str()).to_string(),
             J::A(items) => format!(
                 "[{}]",
                 items.iter().map(J::render).collect::<Vec<_>>().join(", ")
@@ -71,7 +72,7 @@ impl J {
                 "{{{}}}",
                 fields
                     .iter()
-                    .map(|(k, v)| format!("\"{k}\": {}", v.render()))
+                    .map(|(k, v)| format!("{}: {}", J::S(k.to_string()).render(), v.render()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

@@ -27,7 +27,9 @@
 //! - [`qregion`]: constrained MPS: QRegion automata, exact counting, perfect
 //!   sampling, Born-machine training, the quadratic knapsack;
 //! - [`quantum`]: circuits, the state-vector simulator, distribution and
-//!   payoff loading, amplitude estimation (seed 001).
+//!   payoff loading, amplitude estimation (seed 001);
+//! - [`progress`]: where progress lines go (the `log` crate; the library
+//!   never prints).
 #![warn(missing_docs)]
 
 pub mod econ;
@@ -38,6 +40,7 @@ pub mod linalg;
 mod memory;
 pub mod models;
 pub mod parabolic;
+pub mod progress;
 pub mod qregion;
 pub mod quantum;
 pub mod solve;

@@ -1,57 +1,91 @@
-//! Subcommand dispatch. Each subcommand is one module with a `run` function
-//! taking its own arguments; this file only routes and prints help.
+//! Subcommand dispatch with `lexopt`. Each subcommand is one module with a
+//! `run` function reading its own options from the parser; this file reads
+//! the global options, routes, and prints the command list.
 
-mod args;
+mod error;
 mod knapsack;
 mod tour;
 
-pub use args::Args;
+pub use error::CliError;
 
-/// One subcommand: its name, a one-line summary and its entry point.
+use lexopt::prelude::*;
+use std::ffi::OsString;
+
+/// One subcommand: its name, a one-line summary, its help and its entry point.
 struct Command {
     name: &'static str,
     summary: &'static str,
-    run: fn(&mut Args) -> Result<(), String>,
+    help: &'static str,
+    run: fn(&mut lexopt::Parser, bool) -> Result<(), CliError>,
 }
 
 const COMMANDS: &[Command] = &[
     Command {
         name: "tour",
         summary: "a guided run through what qtt can do, on built-in defaults (the default command)",
+        help: tour::HELP,
         run: tour::run,
     },
     Command {
         name: "knapsack",
         summary: "solve a quadratic knapsack file with the constrained-MPS optimiser",
+        help: knapsack::HELP,
         run: knapsack::run,
     },
 ];
 
 fn help() -> String {
-    let mut s = String::from("usage: qtt [COMMAND] [OPTIONS]\n\ncommands:\n");
+    let mut s = String::from(
+        "usage: qtt [--quiet] [COMMAND] [OPTIONS]\n\n\
+         Without a command, qtt runs the tour.\n\ncommands:\n",
+    );
     for c in COMMANDS {
         s.push_str(&format!("  {:<12} {}\n", c.name, c.summary));
     }
-    s.push_str("  help         this list\n\nglobal option: --quiet (no progress output)\n");
+    s.push_str(
+        "  help [CMD]   this list, or the options of CMD (as 'qtt CMD --help')\n\n\
+         global options:\n  --quiet      no progress output\n  -h, --help   this list\n\n\
+         exit codes: 0 success, 1 the command failed, 2 a usage error\n",
+    );
     s
 }
 
-/// Runs the command line `args` (without the program name).
-pub fn run(args: &[String]) -> Result<(), String> {
-    let (name, rest) = match args.split_first() {
-        None => ("tour", &[][..]),
-        Some((first, rest)) if !first.starts_with('-') => (first.as_str(), rest),
-        Some(_) => ("tour", args),
-    };
-    if matches!(name, "help" | "--help" | "-h") {
-        print!("{}", help());
-        return Ok(());
-    }
-    let cmd = COMMANDS
+fn find(name: &str) -> Result<&'static Command, CliError> {
+    COMMANDS
         .iter()
         .find(|c| c.name == name)
-        .ok_or_else(|| format!("unknown command '{name}'\n\n{}", help()))?;
-    let mut args = Args::new(rest);
-    (cmd.run)(&mut args)?;
-    args.finish()
+        .ok_or_else(|| CliError::Usage(format!("unknown command '{name}'")))
+}
+
+/// Runs the command line `args` (without the program name).
+pub fn run(args: Vec<OsString>) -> Result<(), CliError> {
+    // Progress lines of the library's solvers (asked for unless --quiet)
+    // arrive as `log` records.
+    qtt::progress::log_to_stderr();
+    let mut p = lexopt::Parser::from_args(args);
+    let mut quiet = false;
+    let name = loop {
+        match p.next()? {
+            Some(Long("quiet")) => quiet = true,
+            Some(Short('h') | Long("help")) => {
+                print!("{}", help());
+                return Ok(());
+            }
+            Some(Value(v)) => break v.string()?,
+            None => break "tour".to_string(),
+            Some(arg) => return Err(arg.unexpected().into()),
+        }
+    };
+    if name == "help" {
+        match p.next()? {
+            None => print!("{}", help()),
+            Some(Value(v)) => print!("{}", find(&v.string()?)?.help),
+            Some(arg) => return Err(arg.unexpected().into()),
+        }
+        if let Some(arg) = p.next()? {
+            return Err(arg.unexpected().into());
+        }
+        return Ok(());
+    }
+    (find(&name)?.run)(&mut p, quiet)
 }

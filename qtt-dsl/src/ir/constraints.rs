@@ -18,20 +18,21 @@ pub struct LinearConstraint {
 }
 
 impl LinearConstraint {
-    /// `a . x` for a binary configuration `x` (entries 0 or 1).
-    pub fn activity(&self, x: &[u8]) -> i64 {
+    /// `a . x` for a binary configuration `x` (entries 0 or 1), exact: in
+    /// `i128`, which no sum of fewer than 2^64 `i64` values leaves.
+    pub fn activity(&self, x: &[u8]) -> i128 {
         self.coeffs
             .iter()
             .zip(x)
             .filter(|(_, &b)| b != 0)
-            .map(|(a, _)| *a)
+            .map(|(&a, _)| a as i128)
             .sum()
     }
 
     /// Whether `x` satisfies this row.
     pub fn is_satisfied(&self, x: &[u8]) -> bool {
         let v = self.activity(x);
-        self.lo.is_none_or(|lo| v >= lo) && self.hi.is_none_or(|hi| v <= hi)
+        self.lo.is_none_or(|lo| v >= lo as i128) && self.hi.is_none_or(|hi| v <= hi as i128)
     }
 }
 
@@ -234,5 +235,10 @@ mod tests {
         assert!(s.is_feasible(&[1, 0, 1]));
         assert!(!s.is_feasible(&[1, 1, 1]));
         assert!(s.add(vec![1], None, None, None).is_err());
+        // sums past i64 are compared exactly, not wrapped
+        let mut big = LinearSystem::new(2);
+        big.le(vec![i64::MAX, i64::MAX], 0).unwrap();
+        assert!(!big.is_feasible(&[1, 1]));
+        assert!(big.is_feasible(&[0, 0]));
     }
 }

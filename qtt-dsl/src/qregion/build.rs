@@ -13,30 +13,39 @@
 //! only reached regions; with the backward sweep this leaves no dead end.
 
 use super::bounds::{column, cumulative_bounds};
+use super::intbox::checked_sum;
 use super::{ConstraintAutomaton, ConstraintError, FluxSite, IntBox, QRegion};
 use crate::ir::constraints::LinearSystem;
 
 /// Runs both sweeps on `system` read in site order (flux at the last site).
 pub(crate) fn build_last(system: &LinearSystem) -> Result<ConstraintAutomaton, ConstraintError> {
     system.validate()?;
-    match sweep(system) {
+    match sweep(system)? {
         Some((links, transitions)) => Ok(ConstraintAutomaton::from_parts(
             system.num_rows(),
             FluxSite::Last,
             links,
             transitions,
         )),
-        None => Err(explain_infeasible(system)),
+        None => Err(explain_infeasible(system)?),
     }
 }
 
 type Sweep = (Vec<Vec<QRegion>>, Vec<Vec<[Option<u32>; 2]>>);
 
-/// Both sweeps; `None` when the system is infeasible.
-fn sweep(system: &LinearSystem) -> Option<Sweep> {
+/// The most QRegions one link of an automaton may hold. The backward sweep
+/// refines pairs of regions (quadratic in their number), and coefficients
+/// with many distinct partial sums (a subset-sum equality with large
+/// generic weights) double the count at every site: past this limit the
+/// build stops with an error instead of running out of time or memory.
+pub const MAX_LINK_REGIONS: usize = 1 << 12;
+
+/// Both sweeps; `Ok(None)` when the system is infeasible, an error when a
+/// link would exceed [`MAX_LINK_REGIONS`] or a charge leaves `i64`.
+fn sweep(system: &LinearSystem) -> Result<Option<Sweep>, ConstraintError> {
     let n = system.num_vars();
     let m = system.num_rows();
-    let bounds = cumulative_bounds(system);
+    let bounds = cumulative_bounds(system)?;
     let flux = {
         let last = &bounds[n];
         let lo: Vec<i64> = (0..m)
@@ -53,7 +62,10 @@ fn sweep(system: &LinearSystem) -> Option<Sweep> {
                     .map_or(last.hi()[k], |v| v.min(last.hi()[k]))
             })
             .collect();
-        IntBox::new(lo, hi)?
+        match IntBox::new(lo, hi) {
+            Some(b) => b,
+            None => return Ok(None),
+        }
     };
     // Backward sweep.
     let mut back: Vec<Vec<QRegion>> = vec![Vec::new(); n + 1];
@@ -70,20 +82,34 @@ fn sweep(system: &LinearSystem) -> Option<Sweep> {
             back[i - 1] = old;
             continue;
         }
-        let neg: Vec<i64> = a.iter().map(|v| -v).collect();
-        let shifted: Vec<QRegion> = back[i]
-            .iter()
-            .map(|r| r.shift(&neg).clip(clip))
-            .filter(|r| !r.is_empty())
-            .collect();
+        let neg = negated(&a)?;
+        let mut shifted: Vec<QRegion> = Vec::with_capacity(back[i].len());
+        for r in &back[i] {
+            let s = r.shift(&neg)?.clip(clip);
+            if !s.is_empty() {
+                shifted.push(s);
+            }
+        }
         back[i - 1] = refine(&old, &shifted);
         if back[i - 1].is_empty() {
-            return None;
+            return Ok(None);
+        }
+        if back[i - 1].len() > MAX_LINK_REGIONS {
+            return Err(ConstraintError::Invalid(format!(
+                "link {} of the constraint automaton needs more than {} QRegions \
+                 (limit {MAX_LINK_REGIONS}): the coefficients take too many distinct \
+                 partial sums for an exact automaton; use smaller or fewer distinct \
+                 coefficients",
+                i - 1,
+                back[i - 1].len()
+            )));
         }
     }
     // Forward validation sweep.
     let origin = vec![0i64; m];
-    let start = back[0].iter().position(|r| r.contains_point(&origin))?;
+    let Some(start) = back[0].iter().position(|r| r.contains_point(&origin)) else {
+        return Ok(None);
+    };
     let mut links: Vec<Vec<QRegion>> = Vec::with_capacity(n + 1);
     links.push(vec![back[0][start].clone()]);
     let mut transitions = Vec::with_capacity(n);
@@ -96,7 +122,11 @@ fn sweep(system: &LinearSystem) -> Option<Sweep> {
             let p = r.representative().expect("regions are never empty");
             let mut t = [None, None];
             for (x, slot) in t.iter_mut().enumerate() {
-                let q: Vec<i64> = p.iter().zip(&a).map(|(p, a)| p + a * x as i64).collect();
+                let q = if x == 0 {
+                    p.to_vec()
+                } else {
+                    checked_sum(p, &a)?
+                };
                 if let Some(j) = back[i].iter().position(|r| r.contains_point(&q)) {
                     let id = *kept[j].get_or_insert_with(|| {
                         next.push(back[i][j].clone());
@@ -110,7 +140,18 @@ fn sweep(system: &LinearSystem) -> Option<Sweep> {
         links.push(next);
         transitions.push(site);
     }
-    Some((links, transitions))
+    Ok(Some((links, transitions)))
+}
+
+/// `-a`, or an error for `i64::MIN` (which has no negation in `i64`).
+fn negated(a: &[i64]) -> Result<Vec<i64>, ConstraintError> {
+    a.iter()
+        .map(|&v| {
+            v.checked_neg().ok_or_else(|| {
+                ConstraintError::Invalid(format!("the coefficient {v} has no negation in i64"))
+            })
+        })
+        .collect()
 }
 
 /// The common refinement of `old` and `shifted` (each a list of disjoint
@@ -147,7 +188,7 @@ fn refine(old: &[QRegion], shifted: &[QRegion]) -> Vec<QRegion> {
 /// Finds the constraint that makes `system` infeasible: a row that cannot
 /// be met on its own, or else the first row that cannot be met together with
 /// the rows before it.
-fn explain_infeasible(system: &LinearSystem) -> ConstraintError {
+fn explain_infeasible(system: &LinearSystem) -> Result<ConstraintError, ConstraintError> {
     let n = system.num_vars();
     for (k, row) in system.rows.iter().enumerate() {
         let min: i64 = row.coeffs.iter().map(|a| (*a).min(0)).sum();
@@ -164,41 +205,41 @@ fn explain_infeasible(system: &LinearSystem) -> ConstraintError {
             _ => None,
         };
         if let Some(reason) = reason {
-            return ConstraintError::Infeasible {
+            return Ok(ConstraintError::Infeasible {
                 constraint: k,
                 label: row.label.clone(),
                 reason,
-            };
+            });
         }
         let single = LinearSystem {
             var_names: system.var_names.clone(),
             rows: vec![row.clone()],
         };
-        if sweep(&single).is_none() {
-            return ConstraintError::Infeasible {
+        if sweep(&single)?.is_none() {
+            return Ok(ConstraintError::Infeasible {
                 constraint: k,
                 label: row.label.clone(),
                 reason: format!(
                     "has no solution in binary variables (its bounds fall between the values \
                      the {n} coefficients can sum to)"
                 ),
-            };
+            });
         }
     }
     for k in 1..system.num_rows() {
-        if sweep(&system.prefix(k + 1)).is_none() {
+        if sweep(&system.prefix(k + 1))?.is_none() {
             let row = &system.rows[k];
             let before = if k == 1 {
                 "constraint 1".to_string()
             } else {
                 format!("constraints 1..={k}")
             };
-            return ConstraintError::Infeasible {
+            return Ok(ConstraintError::Infeasible {
                 constraint: k,
                 label: row.label.clone(),
                 reason: format!("cannot be satisfied together with {before}"),
-            };
+            });
         }
     }
-    ConstraintError::Invalid("the system is infeasible".into())
+    Ok(ConstraintError::Invalid("the system is infeasible".into()))
 }

@@ -1,5 +1,6 @@
 //! Axis-aligned integer boxes in `Z^m`, the building block of a QRegion.
 
+use super::ConstraintError;
 use std::fmt;
 
 /// The integer box `[lo_1, hi_1] x ... x [lo_m, hi_m]` (inclusive corners).
@@ -42,10 +43,9 @@ impl IntBox {
 
     /// Number of lattice points (saturating).
     pub fn volume(&self) -> u128 {
-        self.lo
-            .iter()
-            .zip(&self.hi)
-            .fold(1u128, |v, (a, b)| v.saturating_mul((b - a) as u128 + 1))
+        self.lo.iter().zip(&self.hi).fold(1u128, |v, (&a, &b)| {
+            v.saturating_mul((b as i128 - a as i128) as u128 + 1)
+        })
     }
 
     /// Whether `p` lies in the box.
@@ -106,20 +106,21 @@ impl IntBox {
         out
     }
 
-    /// The box translated by `v`.
-    pub fn shift(&self, v: &[i64]) -> IntBox {
-        IntBox {
-            lo: self.lo.iter().zip(v).map(|(a, b)| a + b).collect(),
-            hi: self.hi.iter().zip(v).map(|(a, b)| a + b).collect(),
-        }
+    /// The box translated by `v`; an error if a corner leaves `i64`.
+    pub fn shift(&self, v: &[i64]) -> Result<IntBox, ConstraintError> {
+        Ok(IntBox {
+            lo: checked_sum(&self.lo, v)?,
+            hi: checked_sum(&self.hi, v)?,
+        })
     }
 
-    /// Box addition (the fusion rule): `[a1,b1] + [a2,b2] = [a1+a2, b1+b2]`.
-    pub fn add(&self, other: &IntBox) -> IntBox {
-        IntBox {
-            lo: self.lo.iter().zip(&other.lo).map(|(a, b)| a + b).collect(),
-            hi: self.hi.iter().zip(&other.hi).map(|(a, b)| a + b).collect(),
-        }
+    /// Box addition (the fusion rule): `[a1,b1] + [a2,b2] = [a1+a2, b1+b2]`;
+    /// an error if a corner leaves `i64`.
+    pub fn add(&self, other: &IntBox) -> Result<IntBox, ConstraintError> {
+        Ok(IntBox {
+            lo: checked_sum(&self.lo, &other.lo)?,
+            hi: checked_sum(&self.hi, &other.hi)?,
+        })
     }
 
     /// If the two boxes are disjoint and their union is a box, that box.
@@ -135,7 +136,8 @@ impl IntBox {
             axis = Some(k);
         }
         let k = axis?;
-        if self.hi[k] + 1 == other.lo[k] || other.hi[k] + 1 == self.lo[k] {
+        let touches = |a: i64, b: i64| a.checked_add(1) == Some(b);
+        if touches(self.hi[k], other.lo[k]) || touches(other.hi[k], self.lo[k]) {
             let mut m = self.clone();
             m.lo[k] = self.lo[k].min(other.lo[k]);
             m.hi[k] = self.hi[k].max(other.hi[k]);
@@ -144,6 +146,21 @@ impl IntBox {
             None
         }
     }
+}
+
+/// `a + b` entry by entry, or an error naming the first sum that leaves `i64`.
+pub(crate) fn checked_sum(a: &[i64], b: &[i64]) -> Result<Vec<i64>, ConstraintError> {
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| {
+            x.checked_add(y).ok_or_else(|| {
+                ConstraintError::Invalid(format!(
+                    "the charge {x} + {y} overflows i64: coefficients and bounds must \
+                     stay well inside the 64-bit range"
+                ))
+            })
+        })
+        .collect()
 }
 
 impl fmt::Display for IntBox {
@@ -192,9 +209,22 @@ mod tests {
 
     #[test]
     fn fusion_adds_corners() {
-        let s = b(&[1, -2], &[3, 0]).add(&b(&[0, 5], &[2, 5]));
+        let s = b(&[1, -2], &[3, 0]).add(&b(&[0, 5], &[2, 5])).unwrap();
         assert_eq!(s, b(&[1, 3], &[5, 5]));
         assert_eq!(b(&[0], &[2]).merge(&b(&[3], &[4])), Some(b(&[0], &[4])));
         assert_eq!(b(&[0], &[2]).merge(&b(&[4], &[4])), None);
+    }
+
+    #[test]
+    fn arithmetic_at_the_ends_of_i64_is_checked() {
+        let top = b(&[i64::MAX - 1], &[i64::MAX]);
+        assert!(top.shift(&[1]).is_err());
+        assert!(top.shift(&[-1]).is_ok());
+        assert!(top.add(&b(&[0], &[1])).is_err());
+        let all = b(&[i64::MIN], &[i64::MAX]);
+        assert_eq!(all.volume(), 1u128 << 64);
+        let (lo, hi) = (b(&[i64::MIN], &[i64::MIN]), b(&[i64::MAX], &[i64::MAX]));
+        assert_eq!(hi.merge(&lo), None);
+        assert_eq!(lo.merge(&hi), None);
     }
 }

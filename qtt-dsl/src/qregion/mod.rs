@@ -16,6 +16,7 @@ pub use automaton::{
     AutomatonTables, ChargeComplexity, ConstraintAutomaton, FluxSite, OwnedTables, NO_TRANSITION,
 };
 pub use bounds::cumulative_bounds;
+pub use build::MAX_LINK_REGIONS;
 pub use error::ConstraintError;
 pub use intbox::IntBox;
 pub use region::QRegion;

@@ -1,6 +1,6 @@
 //! QRegions: finite unions of disjoint integer boxes, and their algebra.
 
-use super::IntBox;
+use super::{ConstraintError, IntBox};
 use std::fmt;
 
 /// A quantum region: a set of charges in `Z^m` stored as disjoint boxes.
@@ -130,21 +130,26 @@ impl QRegion {
         other.difference(self).is_empty()
     }
 
-    /// The region translated by `v`.
-    pub fn shift(&self, v: &[i64]) -> QRegion {
-        QRegion {
-            boxes: self.boxes.iter().map(|b| b.shift(v)).collect(),
-        }
+    /// The region translated by `v`; an error if a corner leaves `i64`.
+    pub fn shift(&self, v: &[i64]) -> Result<QRegion, ConstraintError> {
+        Ok(QRegion {
+            boxes: self
+                .boxes
+                .iter()
+                .map(|b| b.shift(v))
+                .collect::<Result<_, _>>()?,
+        })
     }
 
-    /// Minkowski sum `{p + q}` (box fusion applied pairwise, made disjoint).
-    pub fn add(&self, other: &QRegion) -> QRegion {
+    /// Minkowski sum `{p + q}` (box fusion applied pairwise, made disjoint);
+    /// an error if a corner leaves `i64`.
+    pub fn add(&self, other: &QRegion) -> Result<QRegion, ConstraintError> {
         let sums = self
             .boxes
             .iter()
             .flat_map(|a| other.boxes.iter().map(move |b| a.add(b)))
-            .collect();
-        QRegion::from_boxes(sums)
+            .collect::<Result<_, _>>()?;
+        Ok(QRegion::from_boxes(sums))
     }
 
     /// Merges boxes whose union is a box, so that regions stay small.
@@ -200,8 +205,8 @@ mod tests {
         assert!(sd.contains(&iv(6, 8)) && !sd.contains_point(&[4]));
         assert!(a.contains(&iv(1, 2)) && !a.contains(&b));
         assert_eq!(iv(0, 1).disjoint_union(&iv(2, 4)), iv(0, 4));
-        assert_eq!(iv(0, 1).add(&iv(10, 12)), iv(10, 13));
-        assert_eq!(a.shift(&[-2]), iv(-2, 3));
+        assert_eq!(iv(0, 1).add(&iv(10, 12)).unwrap(), iv(10, 13));
+        assert_eq!(a.shift(&[-2]).unwrap(), iv(-2, 3));
     }
 
     #[test]

@@ -264,3 +264,31 @@ fn infeasible_names_the_failing_row() {
         .to_string()
         .contains("exceeds"));
 }
+
+#[test]
+fn region_count_is_capped_with_a_clear_error() {
+    // A subset-sum equality with large generic weights: every partial sum
+    // has its own future, so the regions double at every site.
+    let mut rng = Lcg(7);
+    let n = 30;
+    let w: Vec<i64> = (0..n).map(|_| rng.range(1 << 30, 1 << 40)).collect();
+    let target: i64 = w.iter().step_by(2).sum();
+    let mut s = LinearSystem::new(n);
+    s.equal(w, target).unwrap();
+    let e = ConstraintAutomaton::build(&s).unwrap_err();
+    assert!(
+        e.to_string().contains("QRegions") && e.to_string().contains("limit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn systems_near_the_ends_of_i64_are_errors_not_wrapped() {
+    let mut s = LinearSystem::new(3);
+    s.le(vec![i64::MAX / 2, i64::MAX / 2, 1], 0).unwrap();
+    assert!(ConstraintAutomaton::build(&s).is_err());
+    let mut s = LinearSystem::new(2);
+    s.ge(vec![i64::MIN, 0], i64::MIN).unwrap();
+    assert!(ConstraintAutomaton::build(&s).is_err());
+    assert!(ChargeComplexity::of(&s).is_err());
+}

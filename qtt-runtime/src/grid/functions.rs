@@ -26,7 +26,7 @@ fn transfer_train(
 ) -> Result<TensorTrain> {
     let l = g.bits() as usize;
     if l == 1 {
-        let data = vec![single(0.0), single(g.bit_step(0))];
+        let data = vec![single(0.0), single(g.bit_step_unchecked(0))];
         return TensorTrain::new(vec![Core::new(1, 2, 1, data)?]);
     }
     let mut cores = Vec::with_capacity(l);
@@ -38,7 +38,7 @@ fn transfer_train(
         };
         let mut c = Core::zeros(rl, 2, rr);
         for b in 0..2 {
-            let t = b as f64 * g.bit_step(k);
+            let t = b as f64 * g.bit_step_unchecked(k);
             let m = match k {
                 0 => start(t),
                 _ if k == l - 1 => end(t),
@@ -80,7 +80,7 @@ pub fn coordinate(g: &Grid1d) -> Result<TensorTrain> {
 pub fn exp(g: &Grid1d, a: f64) -> Result<TensorTrain> {
     check_finite("exponential rate", &[a])?;
     let mut factors: Vec<Vec<f64>> = (0..g.bits() as usize)
-        .map(|k| vec![1.0, (a * g.bit_step(k)).exp()])
+        .map(|k| vec![1.0, (a * g.bit_step_unchecked(k)).exp()])
         .collect();
     let base = (a * g.lo()).exp();
     factors[0].iter_mut().for_each(|v| *v *= base);

@@ -40,7 +40,15 @@ impl Grid1d {
                 "grid interval [{lo}, {hi}] is empty, expected lo < hi"
             )));
         }
-        Ok(Self { lo, hi, bits })
+        let g = Self { lo, hi, bits };
+        let h = g.spacing();
+        if !(h.is_finite() && h > 0.0) {
+            return Err(Error::invalid(format!(
+                "grid interval [{lo}, {hi}] with 2^{bits} points has spacing {h}, \
+                 expected a finite positive number"
+            )));
+        }
+        Ok(g)
     }
 
     /// Number of bits `L` (= number of QTT sites).
@@ -71,8 +79,19 @@ impl Grid1d {
     pub fn modes(&self) -> Vec<usize> {
         vec![2; self.bits as usize]
     }
-    /// The weight of bit `k` in the coordinate: `x = lo + sum_k b_k bit_step(k)`.
-    pub fn bit_step(&self, k: usize) -> f64 {
+    /// The weight of bit `k` in the coordinate: `x = lo + sum_k b_k bit_step(k)`;
+    /// an error unless `k < L`.
+    pub fn bit_step(&self, k: usize) -> Result<f64> {
+        if k >= self.bits as usize {
+            return Err(Error::invalid(format!(
+                "bit {k} of a grid of L = {} bits, expected 0..{}",
+                self.bits, self.bits
+            )));
+        }
+        Ok(self.bit_step_unchecked(k))
+    }
+
+    pub(crate) fn bit_step_unchecked(&self, k: usize) -> f64 {
         self.spacing() * ((1u64 << (self.bits as usize - 1 - k)) as f64)
     }
 
@@ -169,7 +188,7 @@ mod tests {
             let b = g.index_to_bits(i).unwrap();
             assert_eq!(g.bits_to_index(&b).unwrap(), i);
             let x = g.coordinate(i).unwrap();
-            let step: f64 = (0..4).map(|k| b[k] as f64 * g.bit_step(k)).sum();
+            let step: f64 = (0..4).map(|k| b[k] as f64 * g.bit_step(k).unwrap()).sum();
             assert!((x - (-1.0 + step)).abs() < 1e-14);
             assert_eq!(g.nearest_index(x).unwrap(), i);
         }
@@ -198,10 +217,15 @@ mod tests {
         assert!(Grid1d::new(1.0, 1.0, 4).is_err());
         assert!(Grid1d::new(2.0, 1.0, 4).is_err());
         assert!(Grid1d::new(f64::NAN, 1.0, 4).is_err());
+        // a spacing that underflows to 0 or overflows to infinity
+        assert!(Grid1d::new(-1.8e-308, -0.0, 53).is_err());
+        assert!(Grid1d::new(-f64::MAX, f64::MAX, 4).is_err());
         let g = Grid1d::new(0.0, 1.0, 3).unwrap();
         assert!(g.coordinate(8).is_err());
         assert!(g.locate(1.5).is_err());
         assert!(g.locate(-0.1).is_err());
+        assert!(g.bit_step(3).is_err() && g.bit_step(usize::MAX).is_err());
+        assert_eq!(g.bit_step(2).unwrap(), g.spacing());
         assert!(g.locate(f64::INFINITY).is_err());
         assert!(g.bits_to_index(&[0, 1]).is_err());
         assert!(g.bits_to_index(&[0, 2, 1]).is_err());

@@ -50,24 +50,54 @@ impl KnapsackInstance {
         self.weights.is_empty()
     }
 
-    /// Checks shapes.
+    /// Checks shapes, and that the weights and the entries of `Q` each sum to
+    /// at most `i64::MAX` in absolute value (so no objective or weight wraps).
     pub fn new(capacity: i64, weights: Vec<i64>, q: Vec<i64>) -> Result<Self> {
-        let n = weights.len();
-        if q.len() != n * n {
-            return Err(Error::shape(format!(
-                "Q has {} entries, expected n^2 = {} for n = {n} weights",
-                q.len(),
-                n * n
-            )));
-        }
-        if n == 0 {
-            return Err(Error::invalid("a knapsack instance needs at least 1 item"));
-        }
-        Ok(Self {
+        let inst = Self {
             capacity,
             weights,
             q,
-        })
+        };
+        inst.check()?;
+        Ok(inst)
+    }
+
+    /// The checks of [`new`](Self::new), for an instance built field by field.
+    pub fn check(&self) -> Result<()> {
+        let n = self.len();
+        if n == 0 {
+            return Err(Error::invalid("a knapsack instance needs at least 1 item"));
+        }
+        if Some(self.q.len()) != n.checked_mul(n) {
+            return Err(Error::shape(format!(
+                "Q has {} entries, expected n^2 = {} for n = {n} weights",
+                self.q.len(),
+                n as u128 * n as u128
+            )));
+        }
+        for (what, v) in [
+            ("the weights", &self.weights),
+            ("the entries of Q", &self.q),
+        ] {
+            let total: i128 = v.iter().map(|&x| (x as i128).abs()).sum();
+            if total > i64::MAX as i128 {
+                return Err(Error::invalid(format!(
+                    "{what} sum to {total} in absolute value, above i64::MAX = {}: \
+                     objectives and weights would overflow",
+                    i64::MAX
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// An error naming the size when the `n^2` entries of `Q` would not fit
+    /// in the available memory.
+    fn check_q_fits(n: usize) -> Result<()> {
+        crate::memory::check_fits(
+            &format!("Q of a knapsack instance with n = {n} items"),
+            n as u128 * n as u128 * std::mem::size_of::<i64>() as u128,
+        )
     }
 
     /// Parses the plain text format; errors name `source_name` and the line.
@@ -119,8 +149,11 @@ impl KnapsackInstance {
             ));
         }
         let n = head[0] as usize;
+        Self::check_q_fits(n).map_err(|e| err(no, e.to_string()))?;
         let (_, weights) = ints("the weights", Some(n))?;
-        let mut q = Vec::with_capacity(n * n);
+        // Each entry takes at least two bytes of text ("0 "): reserve no more
+        // than the file can hold, whatever the header claims.
+        let mut q = Vec::with_capacity((n * n).min(text.len() / 2 + 1));
         for i in 0..n {
             let (_, row) = ints(&format!("row {} of Q", i + 1), Some(n))?;
             q.extend(row);
@@ -161,29 +194,55 @@ impl KnapsackInstance {
         if n == 0 {
             return Err(Error::invalid("n = 0, expected at least 1 item"));
         }
+        Self::check_q_fits(n)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let weights = (0..n).map(|_| rng.random_range(0..=5)).collect();
         let q = (0..n * n).map(|_| rng.random_range(-5..=5)).collect();
         Self::new((n / 4) as i64, weights, q)
     }
 
-    /// `x^T Q x` (cost `O(k^2)` for `k` selected items).
-    pub fn objective(&self, x: &[u8]) -> i64 {
-        let n = self.len();
+    /// `x^T Q x` (cost `O(k^2)` for `k` selected items); an error unless `x`
+    /// has one entry per item, or if the sum leaves `i64`.
+    pub fn objective(&self, x: &[u8]) -> Result<i64> {
+        let n = self.check_selection(x)?;
         let ones: Vec<usize> = (0..n).filter(|&i| x[i] != 0).collect();
-        ones.iter()
-            .map(|&i| ones.iter().map(|&j| self.q[i * n + j]).sum::<i64>())
-            .sum()
+        let total: i128 = ones
+            .iter()
+            .flat_map(|&i| ones.iter().map(move |&j| self.q[i * n + j] as i128))
+            .sum();
+        to_i64("x^T Q x", total)
     }
 
-    /// `w^T x`.
-    pub fn weight(&self, x: &[u8]) -> i64 {
-        self.weights
+    /// `w^T x`; an error unless `x` has one entry per item, or if the sum leaves `i64`.
+    pub fn weight(&self, x: &[u8]) -> Result<i64> {
+        self.check_selection(x)?;
+        let total: i128 = self
+            .weights
             .iter()
             .zip(x)
             .filter(|(_, &b)| b != 0)
-            .map(|(w, _)| w)
-            .sum()
+            .map(|(&w, _)| w as i128)
+            .sum();
+        to_i64("w^T x", total)
+    }
+
+    /// The number of items, checked against the length of a selection `x`
+    /// and against `Q` (whose fields are public).
+    fn check_selection(&self, x: &[u8]) -> Result<usize> {
+        let n = self.len();
+        if x.len() != n {
+            return Err(Error::shape(format!(
+                "a selection of {} entries for {n} items, expected one 0/1 entry per item",
+                x.len()
+            )));
+        }
+        if Some(self.q.len()) != n.checked_mul(n) {
+            return Err(Error::shape(format!(
+                "Q has {} entries, expected n^2 for n = {n} weights",
+                self.q.len()
+            )));
+        }
+        Ok(n)
     }
 
     /// The capacity constraint as a linear system.
@@ -204,24 +263,32 @@ impl KnapsackInstance {
         config: &OptimizeConfig,
         progress: impl FnMut(&Progress),
     ) -> Result<KnapsackSolution> {
+        self.check()?;
         let t = Instant::now();
         let set = self.constraints()?;
         let charge_complexity = set.charge_complexity()?.max();
         let build_seconds = t.elapsed().as_secs_f64();
+        // `check` bounds every sum and the optimiser's samples have n entries,
+        // so the objective cannot fail here; +inf would rank a failure last.
         let run = optimize(
             set.automaton_arc(),
-            |x| self.objective(x) as f64,
+            |x| self.objective(x).map_or(f64::INFINITY, |v| v as f64),
             config,
             progress,
         )?;
         let x = run.best.clone();
         Ok(KnapsackSolution {
-            objective: self.objective(&x),
-            weight: self.weight(&x),
+            objective: self.objective(&x)?,
+            weight: self.weight(&x)?,
             x,
             build_seconds,
             charge_complexity,
             run,
         })
     }
+}
+
+/// `v` as an `i64`, or an error naming the sum that overflowed.
+fn to_i64(what: &str, v: i128) -> Result<i64> {
+    i64::try_from(v).map_err(|_| Error::invalid(format!("{what} = {v} overflows i64")))
 }

@@ -26,6 +26,10 @@ impl ConstrainedMps {
             )));
         }
         let n = self.num_sites();
+        crate::memory::check_fits(
+            &format!("{count} samples of {n} variables"),
+            (count as u128) * (n as u128 + std::mem::size_of::<Vec<u8>>() as u128),
+        )?;
         let a = &self.automaton;
         let mut out = Vec::with_capacity(count);
         // Reused buffers: the running row vector and both candidates; no

@@ -214,8 +214,8 @@ fn optimiser_finds_the_small_knapsack_optimum() {
     let n = inst.len();
     let best = (0..1usize << n)
         .map(|v| bits(v, n))
-        .filter(|x| inst.weight(x) <= inst.capacity)
-        .map(|x| inst.objective(&x))
+        .filter(|x| inst.weight(x).unwrap() <= inst.capacity)
+        .map(|x| inst.objective(&x).unwrap())
         .min()
         .unwrap();
     let cfg = OptimizeConfig {
@@ -276,4 +276,43 @@ fn infeasible_systems_are_errors_naming_the_row() {
         "{e}"
     );
     let _ = Arc::new(0);
+}
+
+#[test]
+fn hostile_knapsack_input_is_an_error_not_an_abort() {
+    // n^2 = 10^12 entries of Q were reserved once the weights were read.
+    let text = format!("1000000 0\n{}\n", "0 ".repeat(1_000_000));
+    let e = KnapsackInstance::parse(&text, "huge.txt").unwrap_err();
+    assert!(e.to_string().contains("huge.txt:1"), "{e}");
+    // A header that fits in memory but not in the text is not reserved either.
+    let e = KnapsackInstance::parse("3000 0\n", "short.txt").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("short.txt:2: file ends before the weights"),
+        "{e}"
+    );
+    let inst = KnapsackInstance::generate(5, 1).unwrap();
+    assert!(inst.objective(&[1, 0]).is_err());
+    assert!(inst.weight(&[1, 0, 1]).is_err());
+    assert!(inst.objective(&[1, 0, 1, 1, 0, 1]).is_err());
+    // sums that would wrap around in i64 are errors
+    let big = i64::MAX / 2 + 1;
+    let e = KnapsackInstance::new(0, vec![big, big], vec![0; 4]).unwrap_err();
+    assert!(e.to_string().contains("weights"), "{e}");
+    let e = KnapsackInstance::new(0, vec![1, 1], vec![big, big, 0, 0]).unwrap_err();
+    assert!(e.to_string().contains("Q"), "{e}");
+    let wraps = KnapsackInstance {
+        capacity: 0,
+        weights: vec![big, big],
+        q: vec![big, big, big, big],
+    };
+    assert!(wraps.objective(&[1, 1]).is_err());
+    assert!(wraps.weight(&[1, 1]).is_err());
+    assert!(wraps.constraints().is_err());
+    // a sample count beyond memory is an error, not an abort
+    let set = inst.constraints().unwrap();
+    assert!(matches!(
+        set.uniform_mps().sample(usize::MAX, 0),
+        Err(crate::Error::TooLarge { .. })
+    ));
 }

@@ -3,7 +3,8 @@
 //! One folder per group:
 //! - [`circuits`], the circuit IR: [`gate`], [`circuit`] (and [`from_ir`] for
 //!   `qtt_dsl::ir::circuit`), [`decompose`](mod@decompose), [`resources`], [`qasm`];
-//! - [`simulation`]: [`state`] (amplitudes, sampling), [`kernels`], [`fusion`], [`unitary`];
+//! - [`simulation`]: [`state`] (amplitudes, sampling, the checked entry to the
+//!   kernels), [`unitary`];
 //! - [`loading`]: [`multiplexor`], [`distribution`], [`payoff`], [`variational`];
 //! - [`estimation`]: [`problem`], [`grover`], [`canonical`] (with [`subspace`],
 //!   [`dense_grover`]), [`oracle`], [`interval`], [`iterative`], [`mlae`],
@@ -28,7 +29,7 @@ pub use estimation::{
     subspace,
 };
 pub use loading::{distribution, multiplexor, payoff, variational};
-pub use simulation::{fusion, kernels, state, unitary};
+pub use simulation::{state, unitary};
 
 pub use canonical::{AmplitudeRange, Backend, CanonicalQae, QaeResult};
 pub use circuit::{Circuit, Op, Register};

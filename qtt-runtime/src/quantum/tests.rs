@@ -263,10 +263,16 @@ fn multi_controlled_x_is_exact_and_linear_with_a_borrowed_qubit() {
         }
         cnots.push(Resources::of(&d).cnots);
     }
-    // second differences vanish for a linear count (8 Toffolis ~ 48 CNOTs per control)
-    for w in cnots.windows(2) {
-        assert!(w[1] - w[0] <= 60, "{cnots:?}");
-    }
+    // k = 3: one idle qubit suffices for Barenco's lemma 7.2, 4 Toffolis of
+    // 6 CNOTs. From k = 4 the one borrowed qubit splits the controls (lemma
+    // 7.3); from k = 5 on each further control adds 8 Toffolis = 48 CNOTs:
+    // the count is linear, its second differences vanish.
+    assert_eq!(cnots[0], 4 * 6, "{cnots:?}");
+    let steps: Vec<u64> = cnots[2..].windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        steps.iter().all(|&s| s == 8 * 6),
+        "{cnots:?}: steps {steps:?}"
+    );
     // with no idle qubit at all it is still exact
     let mut c = Circuit::new(5);
     c.mcx(&[0, 1, 2, 3], 4).unwrap();
@@ -581,4 +587,55 @@ fn circuit_descriptions_build_the_same_circuit_as_the_builder() {
         target: q(a, 0),
     });
     assert!(nan.contains("NaN"), "{nan}");
+}
+
+#[test]
+fn state_apply_op_rejects_repeated_qubits_and_bad_blocks() {
+    // Each of these used to reach the raw-pointer kernels: two aliasing
+    // `&mut` for a repeated qubit, a read past a short matrix.
+    let mut s = StateVector::zero(3).unwrap();
+    let swap = Op::Swap {
+        a: 1,
+        b: 1,
+        controls: vec![],
+    };
+    assert!(s.apply_op(&swap).unwrap_err().to_string().contains("twice"));
+    let controlled_on_target = Op::Gate {
+        gate: Gate::X,
+        target: 0,
+        controls: vec![2, 0],
+    };
+    assert!(s.apply_op(&controlled_on_target).is_err());
+    let short = Op::Unitary {
+        qubits: vec![0, 1],
+        matrix: std::sync::Arc::new(vec![C64::new(1.0, 0.0); 4]),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&short).is_err());
+    let repeated_block = Op::Unitary {
+        qubits: vec![2, 2],
+        matrix: std::sync::Arc::new(
+            (0..16)
+                .map(|i| C64::new(f64::from(u8::from(i % 5 == 0)), 0.0))
+                .collect(),
+        ),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&repeated_block).is_err());
+    let empty_block = Op::Unitary {
+        qubits: vec![],
+        matrix: std::sync::Arc::new(vec![C64::new(1.0, 0.0)]),
+        controls: vec![],
+    };
+    assert!(s.apply_op(&empty_block).is_err());
+    assert_eq!(
+        s,
+        StateVector::zero(3).unwrap(),
+        "a rejected op changes nothing"
+    );
+    // a shot count beyond memory is an error, not a capacity-overflow panic
+    assert!(matches!(
+        s.sample(&[0], usize::MAX, 0),
+        Err(crate::Error::TooLarge { .. })
+    ));
 }

@@ -48,7 +48,8 @@ pub struct AmenOptions {
     pub direct_limit: usize,
     /// Seed of the random start of `z`.
     pub seed: u64,
-    /// Print one line per sweep to stderr.
+    /// Send one line per sweep as a `log` record (see [`crate::progress`]);
+    /// the library never prints it itself.
     pub verbose: bool,
 }
 
@@ -509,7 +510,7 @@ pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<Gr
             matvecs: s.matvecs,
         };
         if opts.verbose {
-            eprintln!("{report}");
+            log::info!(target: "qtt::amen", "{report}");
         }
         reports.push(report);
         if (s.lambda - prev).abs() < opts.energy_tol {
@@ -523,6 +524,8 @@ pub fn amen_eig(h: &TtMatrix, x0: &TensorTrain, opts: &AmenOptions) -> Result<Gr
         energy: s.lambda,
         state,
         sweeps: reports,
+        sector: None,
+        warning: None,
     })
 }
 
@@ -565,7 +568,7 @@ pub fn amen_solve(
             seconds: start.elapsed().as_secs_f64(),
         };
         if opts.verbose {
-            eprintln!("{report}");
+            log::info!(target: "qtt::amen", "{report}");
         }
         reports.push(report);
         if s.local_residual <= opts.tol || s.local_change <= opts.tol {

@@ -53,12 +53,43 @@ impl std::fmt::Display for SweepReport {
 /// The result of a ground-state search.
 #[derive(Debug, Clone)]
 pub struct GroundState {
-    /// The lowest eigenvalue found.
+    /// The lowest eigenvalue found (within [`sector`](Self::sector) when set).
     pub energy: f64,
     /// The normalised state (orthogonality centre at site 0).
     pub state: TensorTrain,
     /// One report per sweep.
     pub sweeps: Vec<SweepReport>,
+    /// The U(1) charge sector the search was restricted to; `None` when it
+    /// searched the whole space.
+    pub sector: Option<ChargeSector>,
+    /// Set when the search was restricted without being asked to
+    /// ([`Symmetry::Auto`]): the energy is the lowest of one sector, which
+    /// need not be the global minimum.
+    pub warning: Option<String>,
+}
+
+/// The charge sector of a charge-conserving search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChargeSector {
+    /// The conserved total charge (for spins `2 S_z`, summed over the sites).
+    pub charge: i32,
+    /// Whether [`Symmetry::Auto`] took it from the start state (`false`: the
+    /// caller asked for it with [`Symmetry::U1`] or `dmrg_u1`).
+    pub automatic: bool,
+}
+
+impl ChargeSector {
+    /// The warning of an automatic restriction to this sector.
+    pub(crate) fn auto_warning(&self) -> String {
+        format!(
+            "Symmetry::Auto searched only the charge sector {} of the start state (the \
+             operator conserves the spin charges 2 S_z and the start state has a definite \
+             charge); the energy is that sector's minimum, not necessarily the global one: \
+             use Symmetry::Off, or start from a state spanning several sectors, to search \
+             them all",
+            self.charge
+        )
+    }
 }
 
 /// Checks that `h` is square with the state's local dimensions.
@@ -179,7 +210,7 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
             matvecs: stats.matvecs,
         };
         if opts.verbose {
-            eprintln!("{report}");
+            log::info!(target: "qtt::dmrg", "{report}");
         }
         reports.push(report);
         if report.seconds > opts.max_seconds {
@@ -195,6 +226,8 @@ pub fn dmrg(h: &TtMatrix, x0: &TensorTrain, opts: &DmrgOptions) -> Result<Ground
         energy,
         state,
         sweeps: reports,
+        sector: None,
+        warning: None,
     })
 }
 
@@ -218,7 +251,14 @@ fn symmetric_run(
             let Some((cores, charge, outside)) = from_dense(x0, &q, None, 1e-24)? else {
                 return Ok(None);
             };
-            Ok(Some(run(&ops, cores, charge, outside, opts)?.0))
+            let mut gs = run(&ops, cores, charge, outside, opts)?.0;
+            let sector = ChargeSector {
+                charge,
+                automatic: true,
+            };
+            gs.warning = Some(sector.auto_warning());
+            gs.sector = Some(sector);
+            Ok(Some(gs))
         }
     }
 }
@@ -539,6 +579,48 @@ pub(crate) mod tests {
                 mixed.energy
             );
         }
+    }
+
+    #[test]
+    fn auto_symmetry_reports_the_sector_it_searched() {
+        // A charge-diagonal cost, sum_i S_z(i) on spin-1/2, from the all-up
+        // basis state: Auto stays in that state's sector (charge 2 S_z = 4,
+        // one state, energy +2) although the global minimum is -2.
+        let d = 4;
+        let mut op = OpSum::new(d, LocalSpace::spin(1).unwrap()).unwrap();
+        for i in 0..d {
+            op.add(1.0, &[("Sz", i)]).unwrap();
+        }
+        let h = op.to_mpo().unwrap();
+        let up = TensorTrain::basis_state(&[2; 4], &[0; 4]).unwrap();
+        let auto = dmrg(&h, &up, &DmrgOptions::two_site(4)).unwrap();
+        assert!((auto.energy - 2.0).abs() < 1e-10, "{}", auto.energy);
+        assert_eq!(
+            auto.sector,
+            Some(ChargeSector {
+                charge: 4,
+                automatic: true
+            })
+        );
+        let w = auto.warning.expect("an automatic restriction warns");
+        assert!(w.contains("sector 4") && w.contains("Symmetry::Off"), "{w}");
+        let mut off = DmrgOptions::two_site(4);
+        off.symmetry = Symmetry::Off;
+        let random = TensorTrain::random(&[2; 4], 2, 3).unwrap();
+        let global = dmrg(&h, &random, &off).unwrap();
+        assert!((global.energy + 2.0).abs() < 1e-10, "{}", global.energy);
+        assert_eq!((global.sector, global.warning), (None, None));
+        // asked-for charges are reported, without a warning
+        let q = vec![crate::solve::spin_charges(2); d];
+        let (asked, _) = crate::solve::dmrg_u1(&h, &up, &q, &DmrgOptions::two_site(4)).unwrap();
+        assert_eq!(
+            asked.sector,
+            Some(ChargeSector {
+                charge: 4,
+                automatic: false
+            })
+        );
+        assert_eq!(asked.warning, None);
     }
 
     #[test]

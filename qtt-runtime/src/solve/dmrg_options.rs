@@ -36,7 +36,10 @@ pub enum Symmetry {
     /// Conserve the spin charges `2 S_z` ([`spin_charges`](super::spin_charges))
     /// when the MPO conserves them and the start state lies in one charge
     /// sector (where a conserving operator keeps the dense iteration too, up
-    /// to round-off); otherwise run dense.
+    /// to round-off); otherwise run dense. The search then covers only the
+    /// start state's sector: the result reports it
+    /// ([`GroundState::sector`](super::GroundState::sector)) with a
+    /// [`warning`](super::GroundState::warning).
     #[default]
     Auto,
     /// Always dense.
@@ -63,7 +66,8 @@ pub struct DmrgOptions {
     pub lanczos: LanczosOptions,
     /// Stop after the first sweep that ends later than this many seconds.
     pub max_seconds: f64,
-    /// Print one line per sweep to stderr.
+    /// Send one line per sweep as a `log` record (see [`crate::progress`]);
+    /// the library never prints it itself.
     pub verbose: bool,
     /// Charge conservation (two-site only).
     pub symmetry: Symmetry,

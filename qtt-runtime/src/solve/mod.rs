@@ -26,7 +26,7 @@ pub mod opsum;
 pub mod symmetric;
 
 pub use amen::{amen_eig, amen_solve, AmenOptions, LinearSolution, SolveReport};
-pub use dmrg::{dmrg, GroundState, SweepReport};
+pub use dmrg::{dmrg, ChargeSector, GroundState, SweepReport};
 pub use dmrg_options::{DmrgMethod, DmrgOptions, SweepStage, Symmetry};
 pub use krylov::{lanczos, Eigenpair, LanczosOptions};
 pub use local_space::LocalSpace;

@@ -33,7 +33,8 @@ pub struct CrossOptions {
     pub initial_rank: usize,
     /// Seed of the initial index sets.
     pub seed: u64,
-    /// Print one progress line per half-sweep to stderr.
+    /// Send one progress line per half-sweep as a `log` record (see
+    /// [`crate::progress`]); the library never prints it itself.
     pub verbose: bool,
     /// Which samples each bond update uses.
     pub method: CrossMethod,
@@ -416,7 +417,8 @@ where
             change = x.sub(p)?.norm() / x.norm().max(f64::MIN_POSITIVE);
         }
         if opts.verbose {
-            eprintln!(
+            log::info!(
+                target: "qtt::cross",
                 "cross sweep {sweeps}: max rank {}, evaluations {}, change {change:.2e}",
                 x.max_rank(),
                 sampler.evaluations

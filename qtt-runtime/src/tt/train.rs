@@ -23,7 +23,35 @@ pub(crate) fn check_modes(modes: &[usize]) -> Result<()> {
     if let Some(k) = modes.iter().position(|&n| n == 0) {
         return Err(Error::shape(format!("mode {k} has size 0, expected >= 1")));
     }
-    Ok(())
+    check_cores_fit(modes, &vec![1; modes.len() - 1])
+}
+
+/// An error naming the size when cores of `modes` and interior `ranks`
+/// (`r_0 = r_d = 1`) would not fit in the available memory.
+fn check_cores_fit(modes: &[usize], ranks: &[usize]) -> Result<()> {
+    let rank = |k: usize| -> u128 {
+        if k == 0 || k == modes.len() {
+            1
+        } else {
+            ranks[k - 1] as u128
+        }
+    };
+    let entries = modes
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            rank(k)
+                .saturating_mul(n as u128)
+                .saturating_mul(rank(k + 1))
+        })
+        .fold(0u128, u128::saturating_add);
+    crate::memory::check_fits(
+        &format!(
+            "a tensor train of {} cores ({entries} entries)",
+            modes.len()
+        ),
+        entries.saturating_mul(std::mem::size_of::<f64>() as u128),
+    )
 }
 
 impl TensorTrain {
@@ -149,6 +177,7 @@ impl TensorTrain {
         if let Some(k) = ranks.iter().position(|&r| r == 0) {
             return Err(Error::shape(format!("rank {} is 0, expected >= 1", k + 1)));
         }
+        check_cores_fit(modes, ranks)?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let mut full = vec![1];
         full.extend_from_slice(ranks);

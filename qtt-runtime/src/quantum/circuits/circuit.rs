@@ -10,6 +10,7 @@ use std::sync::Arc;
 use num_complex::Complex64 as C64;
 
 use super::gate::{unitarity_defect, Gate};
+use super::qubits::check_qubits;
 use crate::{Error, Result};
 
 /// One operation of a circuit. Every operation may carry controls (all on `|1>`).
@@ -78,6 +79,34 @@ impl Op {
         }
     }
 
+    /// Checks what the kernels rely on: every qubit below `n_qubits` and
+    /// distinct, a dense block on 1..=[`MAX_UNITARY_QUBITS`] qubits with a
+    /// `2^k x 2^k` matrix; `holder` names the circuit or state in the error.
+    /// Unitarity and finiteness are [`Circuit::push`]'s further checks.
+    pub fn check_shape(&self, n_qubits: usize, holder: &str) -> Result<()> {
+        self.with_qubits(|targets, controls| {
+            check_qubits(|| self.kind(), &[targets, controls], n_qubits, holder)
+        })?;
+        if let Op::Unitary { qubits, matrix, .. } = self {
+            if qubits.is_empty() || qubits.len() > MAX_UNITARY_QUBITS {
+                return Err(Error::invalid(format!(
+                    "a dense block acts on {} qubits, expected 1..={MAX_UNITARY_QUBITS}",
+                    qubits.len()
+                )));
+            }
+            let dim = 1usize << qubits.len();
+            if matrix.len() != dim * dim {
+                return Err(Error::shape(format!(
+                    "a dense block on {} qubits needs {dim}x{dim} = {} entries, got {}",
+                    qubits.len(),
+                    dim * dim,
+                    matrix.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Every qubit the operation touches (targets then controls).
     pub fn qubits(&self) -> Vec<usize> {
         let mut q = self.targets();
@@ -121,11 +150,16 @@ impl Op {
 
     /// The same operation with extra controls and qubits renamed by `map`.
     pub fn remapped(&self, map: &[usize], extra_controls: &[usize]) -> Op {
+        self.mapped(|q| map[q], extra_controls)
+    }
+
+    /// The same operation with extra controls and qubit `q` renamed `map(q)`.
+    pub fn mapped(&self, map: impl Fn(usize) -> usize, extra_controls: &[usize]) -> Op {
         let cs = |c: &[usize]| -> Vec<usize> {
             extra_controls
                 .iter()
                 .copied()
-                .chain(c.iter().map(|&q| map[q]))
+                .chain(c.iter().map(|&q| map(q)))
                 .collect()
         };
         match self {
@@ -135,12 +169,12 @@ impl Op {
                 controls,
             } => Op::Gate {
                 gate: *gate,
-                target: map[*target],
+                target: map(*target),
                 controls: cs(controls),
             },
             Op::Swap { a, b, controls } => Op::Swap {
-                a: map[*a],
-                b: map[*b],
+                a: map(*a),
+                b: map(*b),
                 controls: cs(controls),
             },
             Op::Unitary {
@@ -148,7 +182,7 @@ impl Op {
                 matrix,
                 controls,
             } => Op::Unitary {
-                qubits: qubits.iter().map(|&q| map[q]).collect(),
+                qubits: qubits.iter().map(|&q| map(q)).collect(),
                 matrix: matrix.clone(),
                 controls: cs(controls),
             },
@@ -257,12 +291,18 @@ impl Circuit {
                 "register `{name}` has 0 qubits, expected at least 1"
             )));
         }
+        let total = self.n_qubits.checked_add(len).ok_or_else(|| {
+            Error::invalid(format!(
+                "register `{name}` of {len} qubits after {} qubits overflows the qubit count",
+                self.n_qubits
+            ))
+        })?;
         let r = Register {
             name: name.to_string(),
             start: self.n_qubits,
             len,
         };
-        self.n_qubits += len;
+        self.n_qubits = total;
         self.registers.push(r.clone());
         Ok(r)
     }
@@ -280,26 +320,7 @@ impl Circuit {
     }
 
     fn check(&self, op: &Op) -> Result<()> {
-        op.with_qubits(|targets, controls| {
-            let all = || targets.iter().chain(controls).copied();
-            for (i, q) in all().enumerate() {
-                if q >= self.n_qubits {
-                    return Err(Error::invalid(format!(
-                        "{} acts on qubit {q}, but the circuit has {} qubits (0..{})",
-                        op.kind(),
-                        self.n_qubits,
-                        self.n_qubits
-                    )));
-                }
-                if all().take(i).any(|p| p == q) {
-                    return Err(Error::invalid(format!(
-                        "{} uses qubit {q} twice; a gate's targets and controls must be distinct",
-                        op.kind()
-                    )));
-                }
-            }
-            Ok(())
-        })?;
+        op.check_shape(self.n_qubits, "circuit")?;
         match op {
             Op::Gate { gate, .. } => {
                 if let Some(t) = gate.angle() {
@@ -314,24 +335,7 @@ impl Circuit {
                     check_unitary(m, 2)?;
                 }
             }
-            Op::Unitary { qubits, matrix, .. } => {
-                if qubits.is_empty() || qubits.len() > MAX_UNITARY_QUBITS {
-                    return Err(Error::invalid(format!(
-                        "a dense block acts on {} qubits, expected 1..={MAX_UNITARY_QUBITS}",
-                        qubits.len()
-                    )));
-                }
-                let dim = 1usize << qubits.len();
-                if matrix.len() != dim * dim {
-                    return Err(Error::shape(format!(
-                        "a dense block on {} qubits needs {dim}x{dim} = {} entries, got {}",
-                        qubits.len(),
-                        dim * dim,
-                        matrix.len()
-                    )));
-                }
-                check_unitary(matrix, dim)?;
-            }
+            Op::Unitary { qubits, matrix, .. } => check_unitary(matrix, 1 << qubits.len())?,
             Op::Swap { .. } => {}
         }
         Ok(())
@@ -448,8 +452,11 @@ impl Circuit {
 
     /// The quantum Fourier transform `|j> -> 2^{-k/2} sum_y e^{2 pi i j y / 2^k} |y>`
     /// on `qubits` (least significant first), with the final swaps.
+    /// Its `k (k + 1) / 2 + k / 2` operations are counted first: a QFT whose
+    /// operations would not fit in the available memory is an error.
     pub fn qft(&mut self, qubits: &[usize]) -> Result<&mut Self> {
         let k = qubits.len();
+        Self::check_qft_fits(k)?;
         for i in (0..k).rev() {
             self.h(qubits[i])?;
             for j in (0..i).rev() {
@@ -463,11 +470,23 @@ impl Circuit {
         Ok(self)
     }
 
+    /// An error naming the size when the operations of a QFT on `k` qubits
+    /// would not fit in the available memory.
+    pub(crate) fn check_qft_fits(k: usize) -> Result<()> {
+        let ops = (k as u128) * (k as u128 + 1) / 2 + k as u128 / 2;
+        crate::memory::check_fits(
+            &format!("a QFT on {k} qubits ({ops} operations)"),
+            ops * std::mem::size_of::<Op>() as u128,
+        )
+    }
+
     /// The inverse quantum Fourier transform on `qubits`.
     pub fn iqft(&mut self, qubits: &[usize]) -> Result<&mut Self> {
-        let mut f = Circuit::new(self.n_qubits);
-        f.qft(qubits)?;
-        self.append(&f.adjoint(), &(0..self.n_qubits).collect::<Vec<_>>())
+        let k = qubits.len();
+        Self::check_qft_fits(k)?;
+        let mut f = Circuit::new(k);
+        f.qft(&(0..k).collect::<Vec<_>>())?;
+        self.append(&f.adjoint(), qubits)
     }
 
     /// Appends `other` with its qubit `i` mapped to `qubits[i]`.
@@ -491,8 +510,20 @@ impl Circuit {
                 qubits.len()
             )));
         }
+        self.append_mapped(other, |q| qubits[q], controls)
+    }
+
+    /// Appends `other`'s operations with qubit `q` renamed `map(q)` and the
+    /// extra `controls`, each checked; no map over all qubits is built, so a
+    /// circuit of many (idle) qubits costs what its operations cost.
+    fn append_mapped(
+        &mut self,
+        other: &Circuit,
+        map: impl Fn(usize) -> usize,
+        controls: &[usize],
+    ) -> Result<&mut Self> {
         for op in &other.ops {
-            self.push(op.remapped(qubits, controls))?;
+            self.push(op.mapped(&map, controls))?;
         }
         if other.global_phase != 0.0 {
             match controls.split_last() {
@@ -519,7 +550,7 @@ impl Circuit {
     pub fn then(&self, other: &Circuit) -> Result<Circuit> {
         let mut c = self.clone();
         c.widen(other.n_qubits);
-        c.append(other, &(0..other.n_qubits).collect::<Vec<_>>())?;
+        c.append_mapped(other, |q| q, &[])?;
         Ok(c)
     }
 
@@ -545,7 +576,7 @@ impl Circuit {
             .unwrap_or(0)
             .max(self.n_qubits);
         let mut c = Circuit::new(n);
-        c.append_controlled(self, &(0..self.n_qubits).collect::<Vec<_>>(), controls)?;
+        c.append_mapped(self, |q| q, controls)?;
         Ok(c)
     }
 }

@@ -71,7 +71,10 @@ impl Circuit {
                     register: k,
                     inverse,
                 } => {
-                    let qs = register(*k)?.qubits();
+                    let r = register(*k)?;
+                    // before the register's qubit list is collected
+                    Circuit::check_qft_fits(r.len)?;
+                    let qs = r.qubits();
                     if *inverse {
                         c.iqft(&qs)?
                     } else {

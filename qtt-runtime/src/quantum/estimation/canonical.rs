@@ -95,6 +95,8 @@ impl CanonicalQae {
 
     /// The full gate-level circuit: problem qubits first, then the estimation
     /// register `est` (qubit `k` controls `Q^{2^k}`), inverse QFT on it.
+    /// Its `2^n - 1` controlled-Q blocks are counted first: a circuit whose
+    /// operations would not fit in the available memory is an error.
     pub fn circuit(&self, problem: &EstimationProblem) -> Result<Circuit> {
         self.check()?;
         let t = problem.n_qubits();
@@ -102,6 +104,16 @@ impl CanonicalQae {
         let tgt = c.add_register("target", t)?;
         let est = c.add_register("est", self.n_est)?;
         let targets = tgt.qubits();
+        let mut one = Circuit::new(c.n_qubits());
+        append_controlled_q(&mut one, problem, &targets, est.start)?;
+        let ops = (one.ops().len() as u128) << self.n_est;
+        crate::memory::check_fits(
+            &format!(
+                "a phase-estimation circuit of {} estimation qubits ({ops} operations)",
+                self.n_est
+            ),
+            ops * std::mem::size_of::<crate::quantum::Op>() as u128,
+        )?;
         c.append(&problem.prep, &targets)?;
         for q in est.qubits() {
             c.h(q)?;
@@ -118,6 +130,7 @@ impl CanonicalQae {
     /// The outcome distribution of the estimation register.
     pub fn distribution(&self, problem: &EstimationProblem) -> Result<Vec<f64>> {
         self.check()?;
+        check_distribution_fits(self.n_est)?;
         let t = problem.n_qubits();
         let est: Vec<usize> = (t..t + self.n_est).collect();
         match self.backend {
@@ -134,7 +147,7 @@ impl CanonicalQae {
                 InvariantSubspace::arnoldi(&g, &psi, InvariantSubspace::tolerance(&g))?
                     .phase_estimation(2, self.n_est)
             }
-            Backend::Analytic => Ok(qpe_distribution(problem.amplitude()?, self.n_est)),
+            Backend::Analytic => qpe_distribution(problem.amplitude()?, self.n_est),
         }
     }
 
@@ -189,8 +202,10 @@ impl CanonicalQae {
 
 /// The exact phase-estimation outcome distribution for amplitude `a`: half the
 /// weight on each eigenphase `+-theta`, `a = sin^2(pi theta / 2)`, spread by the
-/// Fejer kernel `sin^2(pi N d) / (N sin(pi d))^2`.
-pub fn qpe_distribution(a: f64, n_est: usize) -> Vec<f64> {
+/// Fejer kernel `sin^2(pi N d) / (N sin(pi d))^2`. An error when its `2^n_est`
+/// values would not fit in the available memory.
+pub fn qpe_distribution(a: f64, n_est: usize) -> Result<Vec<f64>> {
+    check_distribution_fits(n_est)?;
     let big_n = (1u64 << n_est) as f64;
     let theta = 2.0 * a.clamp(0.0, 1.0).sqrt().asin() / std::f64::consts::PI;
     let fejer = |d: f64| {
@@ -201,10 +216,24 @@ pub fn qpe_distribution(a: f64, n_est: usize) -> Vec<f64> {
             ((std::f64::consts::PI * big_n * d).sin() / (big_n * s)).powi(2)
         }
     };
-    (0..1usize << n_est)
+    Ok((0..1usize << n_est)
         .map(|y| {
             let x = y as f64 / big_n;
             0.5 * (fejer(theta - x) + fejer(-theta - x))
         })
-        .collect()
+        .collect())
+}
+
+/// An error naming the size when the `2^n_est` outcome probabilities of an
+/// estimation register would not fit in the available memory.
+fn check_distribution_fits(n_est: usize) -> Result<()> {
+    if n_est >= 64 {
+        return Err(Error::invalid(format!(
+            "{n_est} estimation qubits, expected fewer than 64"
+        )));
+    }
+    crate::memory::check_fits(
+        &format!("the outcome distribution of {n_est} estimation qubits"),
+        (std::mem::size_of::<f64>() as u128) << n_est,
+    )
 }

@@ -10,14 +10,19 @@
 use super::problem::EstimationProblem;
 use crate::quantum::circuits::circuit::Circuit;
 use crate::quantum::circuits::gate::Gate;
-use crate::Result;
+use crate::{Error, Result};
 
 /// Appends `I - 2|0><0|` on `qubits`, controlled by `controls` (appendix D, fig. 19).
+/// An empty `qubits` is an error (the reflection needs a qubit to act on).
 pub fn append_zero_reflection(c: &mut Circuit, qubits: &[usize], controls: &[usize]) -> Result<()> {
+    let Some((&w, others)) = qubits.split_first() else {
+        return Err(Error::invalid(
+            "a reflection about |0> on no qubits, expected at least one qubit",
+        ));
+    };
     for &q in qubits {
         c.x(q)?;
     }
-    let (&w, others) = qubits.split_first().expect("at least one qubit");
     let mut cs: Vec<usize> = others.to_vec();
     cs.extend_from_slice(controls);
     if cs.is_empty() {

@@ -4,7 +4,7 @@
 //! into intervals by the Chernoff-Hoeffding bound.
 
 use super::interval::{finish, IntervalEstimate, IntervalEstimator};
-use super::oracle::{check_alpha, GroverOracle};
+use super::oracle::{check_alpha, check_shots, GroverOracle};
 use super::problem::EstimationProblem;
 use crate::{Error, Result};
 
@@ -50,9 +50,7 @@ impl IntervalEstimator for IterativeQae {
                 self.epsilon
             )));
         }
-        if self.shots == 0 {
-            return Err(Error::invalid("shots = 0, expected at least 1"));
-        }
+        check_shots(self.shots)?;
         let pi = std::f64::consts::PI;
         // theta here is theta_a / (2 pi) in [0, 1/4], a = sin^2(2 pi theta).
         let mut interval = (0.0f64, 0.25f64);

@@ -4,9 +4,21 @@
 //! `t in [0, pi/2]` (`a = sin^2 t`), and a Fisher-information confidence interval.
 
 use super::interval::{finish, IntervalEstimate, IntervalEstimator};
-use super::oracle::{check_alpha, normal_quantile, GroverOracle};
+use super::oracle::{check_alpha, check_shots, normal_quantile, GroverOracle};
 use super::problem::EstimationProblem;
 use crate::{Error, Result};
+
+/// The largest likelihood grid scanned (about a second per level on one core).
+pub const MAX_LIKELIHOOD_GRID: usize = 1 << 24;
+
+/// The most levels whose likelihood grid stays within [`MAX_LIKELIHOOD_GRID`].
+fn max_levels() -> usize {
+    // levels L has largest power 2^(L-2) and a grid of (2^(L-1) + 1) * 50 points
+    (2..64)
+        .take_while(|&l| ((1u64 << (l - 1)) + 1) * 50 <= MAX_LIKELIHOOD_GRID as u64)
+        .last()
+        .unwrap_or(1)
+}
 
 /// MLAE settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,13 +63,31 @@ impl IntervalEstimator for MaximumLikelihoodQae {
         oracle: &mut GroverOracle,
     ) -> Result<IntervalEstimate> {
         check_alpha(self.alpha)?;
-        if self.levels == 0 || self.levels > 40 || self.shots == 0 {
+        check_shots(self.shots)?;
+        if self.levels == 0 || self.levels > 40 {
             return Err(Error::invalid(format!(
-                "levels = {}, shots = {}, expected 1..=40 levels and at least 1 shot",
-                self.levels, self.shots
+                "levels = {}, expected 1..=40",
+                self.levels
             )));
         }
         let powers = self.powers();
+        let m_max = *powers.last().expect("one power") as f64;
+        // The likelihood oscillates with period ~ pi / (2 m_max + 1) in t: the
+        // grid resolves each period with 50 points, so its size (and the time
+        // to scan it) doubles with every level.
+        let grid_points = ((2.0 * m_max + 1.0) * 50.0).max(200.0);
+        if grid_points > MAX_LIKELIHOOD_GRID as f64 {
+            return Err(Error::TooLarge {
+                what: format!(
+                    "maximum-likelihood QAE with levels = {} (largest Grover power {m_max}): \
+                     a likelihood grid of {grid_points:.3e} points; at most {} levels fit",
+                    self.levels,
+                    max_levels()
+                ),
+                needed: grid_points as u128,
+                limit: MAX_LIKELIHOOD_GRID as u128,
+            });
+        }
         let hits: Vec<u64> = powers
             .iter()
             .map(|&m| oracle.measure(m, self.shots))
@@ -75,8 +105,7 @@ impl IntervalEstimator for MaximumLikelihoodQae {
                 .sum()
         };
         let half_pi = std::f64::consts::FRAC_PI_2;
-        let m_max = *powers.last().expect("one power") as f64;
-        let grid = ((2.0 * m_max + 1.0) * 50.0).max(200.0) as usize;
+        let grid = grid_points as usize;
         let mut best = (0.0, f64::NEG_INFINITY);
         for i in 0..=grid {
             let t = half_pi * i as f64 / grid as f64;

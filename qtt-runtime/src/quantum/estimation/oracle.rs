@@ -57,8 +57,24 @@ impl GroverOracle {
     }
 }
 
-/// The standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9).
+/// The standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9):
+/// `-inf` at `p = 0`, `+inf` at `p = 1`, and NaN for a NaN `p` or one outside `[0, 1]`.
 pub fn normal_quantile(p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 || p == 1.0 {
+        return if p == 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    if p > 0.5 {
+        // The upper half by symmetry; `1 - p` lies in the lower half, so this
+        // recurses once.
+        return -normal_quantile(1.0 - p);
+    }
     const A: [f64; 6] = [
         -3.969683028665376e1,
         2.209460984245205e2,
@@ -93,14 +109,26 @@ pub fn normal_quantile(p: f64) -> f64 {
         let q = (-2.0 * p.ln()).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    } else if p <= 1.0 - pl {
+    } else {
         let q = p - 0.5;
         let r = q * q;
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    } else {
-        -normal_quantile(1.0 - p)
     }
+}
+
+/// The most shots one measurement simulates: each is one random draw, so
+/// 2^32 take seconds and more would make a run hang.
+pub const MAX_SHOTS: u64 = 1 << 32;
+
+/// Checks a number of shots: `1..=`[`MAX_SHOTS`].
+pub fn check_shots(shots: u64) -> Result<()> {
+    if !(1..=MAX_SHOTS).contains(&shots) {
+        return Err(Error::invalid(format!(
+            "shots = {shots}, expected 1..={MAX_SHOTS}"
+        )));
+    }
+    Ok(())
 }
 
 /// Checks a confidence level `alpha` (the probability the interval may miss).

@@ -100,7 +100,7 @@ fn gaussian_sin2_with_ten_estimation_qubits_gives_pennylanes_value() {
     assert!((r.probabilities[468] - 0.49684).abs() < 1e-5);
     assert_eq!(r.q_calls, 1023);
     // the analytic distribution agrees with the simulated one
-    let an = qpe_distribution(p.amplitude().unwrap(), 10);
+    let an = qpe_distribution(p.amplitude().unwrap(), 10).unwrap();
     let d = max_prob_diff(&an, &r.probabilities);
     assert!(d < 1e-11, "{d}");
     // n = 6: twin peaks at 29 and 35
@@ -353,4 +353,64 @@ fn classical_monte_carlo_is_seeded_and_unbiased() {
     );
     let bare = EstimationProblem::new(Circuit::new(1), 0).unwrap();
     assert!(classical_monte_carlo(&bare, 10, 0).is_err());
+}
+
+#[test]
+fn hostile_sizes_are_errors_before_anything_is_allocated() {
+    let p = gaussian_sin2(2).unwrap();
+    for backend in [
+        Backend::Analytic,
+        Backend::GateByGate,
+        Backend::DenseGrover,
+        Backend::InvariantSubspace,
+    ] {
+        let e = CanonicalQae {
+            backend,
+            ..CanonicalQae::new(40)
+        }
+        .run(&p)
+        .unwrap_err();
+        assert!(
+            matches!(e, crate::Error::TooLarge { .. }),
+            "{backend:?}: {e}"
+        );
+    }
+    assert!(CanonicalQae::new(40).circuit(&p).is_err());
+    assert!(matches!(
+        qpe_distribution(0.3, 40),
+        Err(crate::Error::TooLarge { .. })
+    ));
+    assert!(qpe_distribution(0.3, 200).is_err());
+    // the resource count needs no allocation and still works at 40
+    assert!(CanonicalQae::new(40).resources(&p).is_ok());
+    let e = MaximumLikelihoodQae::new(40).run(&p).unwrap_err();
+    assert!(e.to_string().contains("levels"), "{e}");
+    // one random draw per shot: 2^64 - 1 shots would never finish
+    let many = MaximumLikelihoodQae {
+        shots: u64::MAX,
+        ..MaximumLikelihoodQae::new(3)
+    };
+    assert!(many.run(&p).unwrap_err().to_string().contains("shots"));
+    let many = IterativeQae {
+        shots: u64::MAX,
+        ..IterativeQae::new(1e-2, 0.05)
+    };
+    assert!(many.run(&p).unwrap_err().to_string().contains("shots"));
+}
+
+#[test]
+fn degenerate_inputs_of_the_building_blocks_are_errors() {
+    let mut c = Circuit::new(2);
+    assert!(grover::append_zero_reflection(&mut c, &[], &[]).is_err());
+    assert!(grover::append_zero_reflection(&mut c, &[], &[1]).is_err());
+    assert!(oracle::normal_quantile(f64::NAN).is_nan());
+    assert!(oracle::normal_quantile(1.5).is_nan() && oracle::normal_quantile(-0.1).is_nan());
+    assert_eq!(oracle::normal_quantile(0.0), f64::NEG_INFINITY);
+    assert_eq!(oracle::normal_quantile(1.0), f64::INFINITY);
+    // the upper tail mirrors the lower one
+    let (lo, hi) = (oracle::normal_quantile(0.01), oracle::normal_quantile(0.99));
+    assert!(
+        (lo + hi).abs() < 1e-12 && (hi - 2.326347874).abs() < 1e-8,
+        "{lo} {hi}"
+    );
 }

@@ -25,7 +25,7 @@ struct Block {
 }
 
 /// Fuses `ops` into blocks acting on at most `max_qubits` qubits each.
-pub fn fuse(ops: &[Op], max_qubits: usize) -> Vec<Op> {
+pub(crate) fn fuse(ops: &[Op], max_qubits: usize) -> Vec<Op> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut last: Vec<Option<usize>> = Vec::new();
     for op in ops {

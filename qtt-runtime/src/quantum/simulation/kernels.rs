@@ -16,9 +16,10 @@ use rayon::prelude::*;
 use crate::quantum::circuits::circuit::Op;
 use crate::quantum::circuits::gate::{classify, GateClass, Mat2};
 
-/// Applies one operation by its kernel; its qubits must lie in the state
-/// (the caller checks them).
-pub fn apply_op(amps: &mut [C64], op: &Op) {
+/// Applies one operation by its kernel. Its qubits must lie in the state and
+/// be distinct, and a dense block's matrix must be `2^k x 2^k`
+/// ([`Op::check_shape`], which every public caller runs first).
+pub(crate) fn apply_op(amps: &mut [C64], op: &Op) {
     match op {
         Op::Gate {
             gate,
@@ -38,7 +39,7 @@ pub fn apply_op(amps: &mut [C64], op: &Op) {
 const SHORT_RUN: usize = 8;
 
 /// Smallest number of work items (amplitude pairs or groups) given to one rayon task.
-pub const PAR_MIN_ITEMS: usize = 1 << 13;
+pub(crate) const PAR_MIN_ITEMS: usize = 1 << 13;
 
 #[derive(Clone, Copy)]
 struct SendPtr(*mut C64);
@@ -48,7 +49,7 @@ unsafe impl Sync for SendPtr {}
 
 /// Inserts a zero bit at each of `sorted` (ascending) positions of `i`.
 #[inline(always)]
-pub fn insert_zero_bits(mut i: usize, sorted: &[usize]) -> usize {
+pub(crate) fn insert_zero_bits(mut i: usize, sorted: &[usize]) -> usize {
     for &p in sorted {
         let low = i & ((1usize << p) - 1);
         i = ((i >> p) << (p + 1)) | low;
@@ -181,7 +182,7 @@ where
 
 /// Applies a 2x2 matrix `m` to `target` where all `controls` are 1, choosing the
 /// diagonal, phase, permutation or general kernel from the matrix structure.
-pub fn apply_1q(amps: &mut [C64], m: &Mat2, target: usize, controls: &[usize]) {
+pub(crate) fn apply_1q(amps: &mut [C64], m: &Mat2, target: usize, controls: &[usize]) {
     let (fixed, cmask) = positions(controls.iter().copied().chain([target]));
     let cmask = cmask & !(1 << target);
     let (lo, hi) = (cmask, cmask | (1 << target));
@@ -223,7 +224,7 @@ pub fn apply_1q(amps: &mut [C64], m: &Mat2, target: usize, controls: &[usize]) {
 }
 
 /// Exchanges qubits `qa` and `qb` where all `controls` are 1.
-pub fn apply_swap(amps: &mut [C64], qa: usize, qb: usize, controls: &[usize]) {
+pub(crate) fn apply_swap(amps: &mut [C64], qa: usize, qb: usize, controls: &[usize]) {
     let (fixed, mask) = positions(controls.iter().copied().chain([qa, qb]));
     let cmask = mask & !(1 << qa) & !(1 << qb);
     for_each_pair(
@@ -238,7 +239,7 @@ pub fn apply_swap(amps: &mut [C64], qa: usize, qb: usize, controls: &[usize]) {
 /// Applies a dense row-major `2^k x 2^k` matrix to `qubits` (bit `j` of the block
 /// index is `qubits[j]`) where all `controls` are 1. Each group of `2^k`
 /// amplitudes is gathered, multiplied and scattered back.
-pub fn apply_dense(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &[usize]) {
+pub(crate) fn apply_dense(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &[usize]) {
     match qubits.len() {
         1 => {
             let m = [matrix[0], matrix[1], matrix[2], matrix[3]];
@@ -370,7 +371,7 @@ fn dense_dynamic(amps: &mut [C64], matrix: &[C64], qubits: &[usize], controls: &
 /// butterflies instead of `k (k+1) / 2` passes over the state. Each block of
 /// the qubits above the register is a column-major `2^start x 2^k` matrix; the
 /// FFT runs along its rows with whole contiguous columns as the unit of work.
-pub fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: bool) {
+pub(crate) fn apply_qft_contiguous(amps: &mut [C64], start: usize, k: usize, inverse: bool) {
     let n_len = 1usize << k;
     let low = 1usize << start;
     let block = low * n_len;

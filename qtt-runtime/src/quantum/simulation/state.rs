@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::fusion::fuse;
 use super::kernels::apply_op;
 use crate::quantum::circuits::circuit::{Circuit, Op};
+use crate::quantum::circuits::qubits::check_qubits;
 use crate::{Error, Result};
 
 /// Bytes per amplitude (Complex64).
@@ -144,22 +145,10 @@ impl StateVector {
         &mut self.amps
     }
 
-    /// Applies one operation (no fusion).
+    /// Applies one operation (no fusion); its qubits must lie in the state
+    /// and be distinct, and a dense block must have the matrix its qubits need.
     pub fn apply_op(&mut self, op: &Op) -> Result<()> {
-        let outside = op.with_qubits(|targets, controls| {
-            targets
-                .iter()
-                .chain(controls)
-                .copied()
-                .find(|&q| q >= self.n_qubits)
-        });
-        if let Some(q) = outside {
-            return Err(Error::invalid(format!(
-                "{} acts on qubit {q}, but the state has {} qubits",
-                op.kind(),
-                self.n_qubits
-            )));
-        }
+        op.check_shape(self.n_qubits, "state")?;
         apply_op(&mut self.amps, op);
         Ok(())
     }
@@ -211,7 +200,7 @@ impl StateVector {
     /// [`Circuit::qft`] / [`Circuit::iqft`]; as one FFT per fibre when the qubits are
     /// contiguous and ascending, gate by gate otherwise.
     pub fn apply_qft(&mut self, qubits: &[usize], inverse: bool) -> Result<()> {
-        self.check_qubits(qubits)?;
+        self.check_qubits("the QFT", qubits)?;
         let contiguous = qubits.windows(2).all(|w| w[1] == w[0] + 1);
         if contiguous && !qubits.is_empty() {
             super::kernels::apply_qft_contiguous(&mut self.amps, qubits[0], qubits.len(), inverse);
@@ -235,21 +224,13 @@ impl StateVector {
             .collect()
     }
 
-    fn check_qubits(&self, qubits: &[usize]) -> Result<()> {
-        for (i, &q) in qubits.iter().enumerate() {
-            if q >= self.n_qubits || qubits[..i].contains(&q) {
-                return Err(Error::invalid(format!(
-                    "qubit {q} is out of range or repeated: the state has {} qubits",
-                    self.n_qubits
-                )));
-            }
-        }
-        Ok(())
+    fn check_qubits(&self, what: &str, qubits: &[usize]) -> Result<()> {
+        check_qubits(|| what.to_string(), &[qubits], self.n_qubits, "state")
     }
 
     /// Marginal distribution of `qubits` (bit `j` of the outcome is `qubits[j]`).
     pub fn marginal(&self, qubits: &[usize]) -> Result<Vec<f64>> {
-        self.check_qubits(qubits)?;
+        self.check_qubits("the marginal", qubits)?;
         let k = qubits.len();
         let top = qubits.first().is_some_and(|&q0| {
             qubits.iter().enumerate().all(|(j, &q)| q == q0 + j) && q0 + k == self.n_qubits
@@ -305,7 +286,7 @@ impl StateVector {
     /// `<psi| P |psi>` for a Pauli string given as `(qubit, 'X'|'Y'|'Z')` pairs.
     pub fn expectation_pauli(&self, paulis: &[(usize, char)]) -> Result<f64> {
         let qs: Vec<usize> = paulis.iter().map(|p| p.0).collect();
-        self.check_qubits(&qs)?;
+        self.check_qubits("the Pauli string", &qs)?;
         let mut flip = 0usize;
         let mut zmask = 0usize;
         let mut n_y = 0u32;
@@ -376,6 +357,10 @@ impl StateVector {
 /// `shots` seeded draws from a probability vector (inverse-CDF on sorted uniforms).
 pub fn sample_pmf(p: &[f64], shots: usize, seed: u64) -> Result<Vec<usize>> {
     crate::error::check_finite("probabilities", p)?;
+    crate::memory::check_fits(
+        &format!("{shots} samples"),
+        (shots as u128) * std::mem::size_of::<usize>() as u128,
+    )?;
     let total: f64 = p.iter().sum();
     if total <= 0.0 {
         return Err(Error::invalid(

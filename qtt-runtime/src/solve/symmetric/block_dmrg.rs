@@ -9,7 +9,7 @@ use super::block_mixer::perturbation;
 use super::charges::{charged_mpo, SparseOp};
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
-use crate::solve::dmrg::{check_operator, GroundState, SweepReport};
+use crate::solve::dmrg::{check_operator, ChargeSector, GroundState, SweepReport};
 use crate::solve::dmrg_options::DmrgOptions;
 use crate::solve::krylov::lanczos;
 use crate::tt::{TensorTrain, TtMatrix};
@@ -125,7 +125,8 @@ pub(crate) fn run(
         stats.matvec_flops.push(st.flops);
         stats.matvec_seconds.push(st.matvec_seconds);
         if opts.verbose {
-            eprintln!(
+            log::info!(
+                target: "qtt::dmrg",
                 "{report}  [U(1) {} sectors, {:.1} GFLOP/s in matvecs]",
                 cores.iter().map(|c| c.right.len()).max().unwrap_or(1),
                 st.flops / st.matvec_seconds.max(1e-9) * 1e-9
@@ -147,6 +148,11 @@ pub(crate) fn run(
             energy,
             state,
             sweeps: reports,
+            sector: Some(ChargeSector {
+                charge,
+                automatic: false,
+            }),
+            warning: None,
         },
         stats,
     ))
