@@ -24,9 +24,12 @@
 //! - [`qregion`]: constrained MPS: QRegion automata, exact counting, perfect
 //!   sampling, Born-machine training, the quadratic knapsack;
 //! - [`quantum`]: circuits, the state-vector simulator, distribution and
-//!   payoff loading, amplitude estimation (seed 001).
+//!   payoff loading, amplitude estimation (seed 001);
+//! - [`distributed`]: a communicator (serial, or MPI with the `mpi` feature),
+//!   parameter sweeps over ranks and the state vector split over ranks.
 #![warn(missing_docs)]
 
+pub mod distributed;
 pub mod econ;
 pub mod error;
 pub mod grid;

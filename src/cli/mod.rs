@@ -3,6 +3,7 @@
 
 mod args;
 mod knapsack;
+mod sweep;
 mod tour;
 
 pub use args::Args;
@@ -24,6 +25,11 @@ const COMMANDS: &[Command] = &[
         name: "knapsack",
         summary: "solve a quadratic knapsack file with the constrained-MPS optimiser",
         run: knapsack::run,
+    },
+    Command {
+        name: "sweep",
+        summary: "equilibrium r* along a parameter grid, spread over MPI ranks under mpirun",
+        run: sweep::run,
     },
 ];
 

@@ -15,7 +15,8 @@
 //! - [`equilibrium`]: the price that clears the market (Brent with warm
 //!   starts), the excess-supply curve;
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
-//!   residuals, reports).
+//!   residuals, reports);
+//! - [`sweeps`]: `r*` of Huggett's economy along one parameter, for sweeps over ranks.
 
 pub mod calibrations;
 pub mod equilibrium;
@@ -24,6 +25,7 @@ pub mod model;
 pub mod quantized;
 pub mod scheme;
 pub mod solution;
+pub mod sweeps;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use equilibrium::{Backend, EquilibriumOptions, ExcessPoint, Progress, SolveOptions};
