@@ -240,11 +240,21 @@ impl<'c> DistributedState<'c> {
         let mut recv = vec![C64::new(0.0, 0.0); chunk];
         let amps = self.local.amplitudes_mut();
         let at = |j: usize| insert_zero_bits(j, &[l]) | off;
+        // The top local qubit (the usual choice) splits the partition into
+        // two contiguous halves: no gather or scatter, one copy back.
+        let contiguous = l + 1 == self.n_local;
         for start in (0..half).step_by(chunk) {
             let end = (start + chunk).min(half);
+            let recv = &mut recv[..end - start];
+            if contiguous {
+                send.clear();
+                send.extend_from_slice(&amps[off + start..off + end]);
+                self.comm.exchange(partner, &send, recv);
+                amps[off + start..off + end].copy_from_slice(recv);
+                continue;
+            }
             send.clear();
             send.extend((start..end).map(|j| amps[at(j)]));
-            let recv = &mut recv[..end - start];
             self.comm.exchange(partner, &send, recv);
             for (j, &v) in (start..end).zip(recv.iter()) {
                 amps[at(j)] = v;
