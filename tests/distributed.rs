@@ -45,3 +45,24 @@ fn layouts_that_cannot_split_are_errors() {
     let odd = run_on_threads(3, |c| DistributedState::zero(c, 4).is_err());
     assert!(odd.iter().all(|&e| e));
 }
+
+#[test]
+fn a_gate_with_more_global_qubits_than_free_local_ones_is_an_error() {
+    use qtt::distributed::DistributedState;
+    use qtt::quantum::circuits::circuit::Op;
+    let ops = run_on_threads(4, |c| {
+        let mut d = DistributedState::zero(c, 3).unwrap();
+        let one = num_complex::Complex64::new(1.0, 0.0);
+        let zero = num_complex::Complex64::new(0.0, 0.0);
+        let id: Vec<_> = (0..64)
+            .map(|i| if i % 9 == 0 { one } else { zero })
+            .collect();
+        let op = Op::Unitary {
+            qubits: vec![2, 1, 0],
+            matrix: std::sync::Arc::new(id),
+            controls: vec![],
+        };
+        d.apply_op(&op).unwrap_err().to_string()
+    });
+    assert!(ops[0].contains("free local qubits"), "{}", ops[0]);
+}

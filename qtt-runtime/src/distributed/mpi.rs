@@ -50,7 +50,12 @@ pub fn abort_on_panic() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         default(info);
-        // SAFETY: MPI is initialised (the hook is installed by `MpiWorld::init`).
+        // After MPI_Finalize the other ranks wait for nothing: a plain panic.
+        if mpi::environment::is_finalized() {
+            return;
+        }
+        // SAFETY: MPI is initialised (the hook is installed by `MpiWorld::init`)
+        // and not finalised.
         unsafe {
             mpi::ffi::MPI_Abort(mpi::ffi::RSMPI_COMM_WORLD, 101);
         }
