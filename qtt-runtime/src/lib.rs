@@ -30,8 +30,11 @@
 //!   payoff loading, amplitude estimation (seed 001);
 //! - [`progress`]: where progress lines go (the `log` crate; the library
 //!   never prints).
+//! - [`distributed`]: a communicator (serial, or MPI with the `mpi` feature),
+//!   parameter sweeps over ranks and the state vector split over ranks.
 #![warn(missing_docs)]
 
+pub mod distributed;
 pub mod econ;
 pub mod error;
 pub mod grid;

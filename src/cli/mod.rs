@@ -4,6 +4,7 @@
 
 mod error;
 mod knapsack;
+mod sweep;
 mod tour;
 
 pub use error::CliError;
@@ -31,6 +32,12 @@ const COMMANDS: &[Command] = &[
         summary: "solve a quadratic knapsack file with the constrained-MPS optimiser",
         help: knapsack::HELP,
         run: knapsack::run,
+    },
+    Command {
+        name: "sweep",
+        summary: "equilibrium r* along a parameter grid, spread over MPI ranks under mpirun",
+        help: sweep::HELP,
+        run: sweep::run,
     },
 ];
 

@@ -15,7 +15,9 @@
 //! - [`equilibrium`]: the price that clears the market (Brent with warm
 //!   starts), the excess-supply curve;
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
-//!   residuals, reports).
+//!   residuals, reports);
+//! - [`sweeps`]: `r*` of Huggett's economy along one parameter, for sweeps over ranks.
+//!
 //!
 //! Beside them, in discrete time, [`consumption_saving`]: Maliar, Maliar and
 //! Winant's consumption-saving model with four AR(1) shocks, solved by a
@@ -29,6 +31,7 @@ pub mod model;
 pub mod quantized;
 pub mod scheme;
 pub mod solution;
+pub mod sweeps;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};
