@@ -301,10 +301,13 @@ fn anisotropic_non_radial_problem_matches_its_factorised_expectation() {
     .unwrap()
     .with_gradient_weights(sigma.clone())
     .unwrap();
+    // The settings of `ten_dimensions_match_cole_hopf`.
     let opts = SolverOptions {
-        points: 41,
-        steps: 16,
-        tol: 1e-8,
+        points: 51,
+        half_width: 10.0,
+        steps: 32,
+        stepper: Stepper::Strang,
+        tol: 1e-9,
         ..SolverOptions::default()
     };
     let got = solve(&p, &opts).unwrap().value_at(&vec![0.0; d]).unwrap();
