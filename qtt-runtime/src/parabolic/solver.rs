@@ -23,6 +23,15 @@ pub fn grid_for(problem: &HjbProblem, opts: &SolverOptions) -> Result<TensorGrid
 
 /// The weight of `opts.weighting` for `u(t, .)` (`t` = the time left to 0).
 pub fn weight_profile(problem: &HjbProblem, opts: &SolverOptions, t: f64) -> WeightProfile {
+    let profile = unscaled_weight_profile(problem, opts, t);
+    match grid_for(problem, opts) {
+        Ok(grid) => profile.balanced(&grid),
+        Err(_) => profile,
+    }
+}
+
+/// [`weight_profile`] before [`WeightProfile::balanced`].
+fn unscaled_weight_profile(problem: &HjbProblem, opts: &SolverOptions, t: f64) -> WeightProfile {
     let d = problem.dim();
     let sigma_max = problem.diffusion().iter().copied().fold(0.0, f64::max);
     match opts.weighting {
@@ -39,6 +48,7 @@ pub fn weight_profile(problem: &HjbProblem, opts: &SolverOptions, t: f64) -> Wei
                     .map(|&s| scale * 2.0 * s.max(1e-3 * sigma_max) * span)
                     .collect(),
                 floor,
+                scale: vec![1.0; d],
             }
         }
         _ => WeightProfile::uniform(d),
