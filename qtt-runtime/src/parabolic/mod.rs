@@ -30,7 +30,10 @@
 //! points on `[-10, 10]` reaches `3e-7` (32 steps) and stays between
 //! `5e-7` and `6e-6` for 48..128 steps (5..17 s); the scatter, not a power
 //! law, is the floor of the Hamiltonian's crosses. At d = 1 the grid
-//! converges geometrically (`8e-4` at 41 points, `8e-5` at 61).
+//! converges geometrically (`8e-4` at 41 points, `8e-5` at 61). At
+//! d = 1000 (Strang, 4 steps, 21 points, weights balanced by
+//! [`WeightProfile::balanced`]) `u(0, 0) = 6.90648` against `6.9062552`
+//! (two quadratures): `3.3e-5` in 172 s with 2 busy cores, ranks <= 9.
 
 mod axis;
 mod grid;
