@@ -299,57 +299,11 @@ fn b(e: ExprIr) -> Box<ExprIr> {
     Box::new(e)
 }
 
-/// A well-formed two-state Huggett economy on 2^6 points: the base that
-/// the hostile values below are put into, one field at a time.
+/// A well-formed two-state Huggett economy on 2^6 points (the issue's
+/// calibration): the base that the hostile values below are put into, one
+/// field at a time.
 fn huggett() -> ModelIr {
-    let p = |index| ExprIr::Param { index, element: 0 };
-    ModelIr {
-        params: vec![
-            ParamIr::new("rho", 0.05),
-            ParamIr::new("z", vec![0.1, 0.2]),
-            ParamIr::new("gamma", 2.0),
-        ],
-        prices: vec![PriceIr {
-            name: "r".into(),
-            lo: ExprIr::Num(-0.01),
-            hi: ExprIr::Num(0.04),
-        }],
-        derived: vec![],
-        wealth: WealthIr {
-            name: "a".into(),
-            lo: ExprIr::Num(-0.15),
-            hi: ExprIr::Num(4.0),
-            points: 64,
-        },
-        income: vec![IncomeIr::Markov {
-            name: "e".into(),
-            values: vec![
-                ExprIr::Param {
-                    index: 1,
-                    element: 0,
-                },
-                ExprIr::Param {
-                    index: 1,
-                    element: 1,
-                },
-            ],
-            rates: vec![
-                vec![ExprIr::Num(-1.2), ExprIr::Num(1.2)],
-                vec![ExprIr::Num(1.2), ExprIr::Num(-1.2)],
-            ],
-        }],
-        control: "c".into(),
-        utility: UtilityIr::Crra { gamma: p(2) },
-        resources: ExprIr::Add(
-            b(ExprIr::Income(0)),
-            b(ExprIr::Mul(b(ExprIr::Price(0)), b(ExprIr::Wealth))),
-        ),
-        discount: p(0),
-        clearing: vec![ClearingIr {
-            integrand: ExprIr::Wealth,
-            target: ExprIr::Num(0.0),
-        }],
-    }
+    qtt::econ::HuggettParams::default().ir(64)
 }
 
 fn number() -> impl Strategy<Value = f64> {
