@@ -283,13 +283,7 @@ impl<'c> DistributedState<'c> {
 
     /// The (inverse) quantum Fourier transform on `qubits`, gate by gate.
     pub fn apply_qft(&mut self, qubits: &[usize], inverse: bool) -> Result<()> {
-        let mut c = Circuit::new(self.n_qubits);
-        if inverse {
-            c.iqft(qubits)?;
-        } else {
-            c.qft(qubits)?;
-        }
-        self.apply(&c)
+        self.apply(&Circuit::fourier(self.n_qubits, qubits, inverse)?)
     }
 
     /// The squared norm, on every rank.

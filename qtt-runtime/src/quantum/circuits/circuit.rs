@@ -450,6 +450,18 @@ impl Circuit {
         })
     }
 
+    /// A circuit on `n_qubits` holding only the QFT ([`Circuit::qft`]) or,
+    /// with `inverse`, its inverse ([`Circuit::iqft`]) on `qubits`.
+    pub fn fourier(n_qubits: usize, qubits: &[usize], inverse: bool) -> Result<Self> {
+        let mut c = Circuit::new(n_qubits);
+        if inverse {
+            c.iqft(qubits)?;
+        } else {
+            c.qft(qubits)?;
+        }
+        Ok(c)
+    }
+
     /// The quantum Fourier transform `|j> -> 2^{-k/2} sum_y e^{2 pi i j y / 2^k} |y>`
     /// on `qubits` (least significant first), with the final swaps.
     /// Its `k (k + 1) / 2 + k / 2` operations are counted first: a QFT whose

@@ -206,13 +206,7 @@ impl StateVector {
             super::kernels::apply_qft_contiguous(&mut self.amps, qubits[0], qubits.len(), inverse);
             return Ok(());
         }
-        let mut c = Circuit::new(self.n_qubits);
-        if inverse {
-            c.iqft(qubits)?;
-        } else {
-            c.qft(qubits)?;
-        }
-        self.apply(&c)
+        self.apply(&Circuit::fourier(self.n_qubits, qubits, inverse)?)
     }
 
     /// Probabilities of all `2^n` basis states.
