@@ -29,6 +29,7 @@ pub mod equilibrium;
 pub mod finite_difference;
 pub mod model;
 pub mod quantized;
+pub(crate) mod reduction;
 pub mod scheme;
 pub mod solution;
 pub mod sweeps;

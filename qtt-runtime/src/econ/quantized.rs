@@ -48,11 +48,11 @@
 use super::equilibrium::{Progress, SolveOptions};
 use super::scheme::{side, Side, DV_FLOOR};
 use super::solution::{bit_index, Field, HouseholdSolution, IterationReport};
+use super::reduction::{cross_points, Layout, Reduction};
 use super::{Model, Prices};
 use crate::error::{Error, Result};
 use crate::grid::{shift_forward, upper_triangular_ones, Boundary, Grid1d};
 use crate::linalg::Truncation;
-use crate::solve::{amen_solve, AmenOptions};
 use crate::tt::{cross, Core, CrossMethod, CrossOptions, TensorTrain, TtMatrix};
 use nalgebra::DMatrix;
 use std::time::Instant;
@@ -64,9 +64,6 @@ pub struct QttOptions {
     pub tol: f64,
     /// Largest bond dimension of any field.
     pub max_rank: usize,
-    /// The linear solver's settings (its `tol` is the solve's stopping
-    /// tolerance).
-    pub amen: AmenOptions,
     /// Sample points per income state when locating the switch points of
     /// the upwind choice.
     pub switch_samples: usize,
@@ -77,13 +74,6 @@ impl Default for QttOptions {
         Self {
             tol: 1e-13,
             max_rank: 96,
-            amen: AmenOptions {
-                tol: 1e-13,
-                max_rank: 96,
-                enrichment_rank: 4,
-                max_sweeps: 12,
-                ..AmenOptions::default()
-            },
             switch_samples: 4096,
         }
     }
@@ -317,7 +307,17 @@ struct QttPolicy {
     backward: TensorTrain,
     consumption: TensorTrain,
     utility: TensorTrain,
-    forward_at_limit: Vec<bool>,
+    /// Per income state, the wealth intervals where the forward and the
+    /// backward difference is used (exact: the drift trains carry rounding
+    /// noise where they vanish).
+    forward_at: Vec<Intervals>,
+    backward_at: Vec<Intervals>,
+}
+
+/// Whether `i` lies in one of the sorted disjoint `intervals`.
+fn contains(intervals: &Intervals, i: u64) -> bool {
+    let k = intervals.partition_point(|&(lo, _)| lo <= i);
+    k > 0 && i < intervals[k - 1].1
 }
 
 /// Evaluation of the slope train and resources at single points.
@@ -425,16 +425,13 @@ fn policy(
             .add(&i_0.hadamard(uy)?)?,
         o,
     )?;
-    let forward_at_limit = fwd
-        .iter()
-        .map(|f| f.first().is_some_and(|iv| iv.0 == 0))
-        .collect();
     Ok(QttPolicy {
         forward,
         backward,
         consumption,
         utility,
-        forward_at_limit,
+        forward_at: fwd,
+        backward_at: bwd,
     })
 }
 
@@ -443,122 +440,119 @@ fn rates(model: &Model) -> DMatrix<f64> {
     DMatrix::from_fn(j, j, |a, b| model.rates[a][b])
 }
 
-/// The balanced HJB operator `M` of the module doc.
-fn hjb_operator(model: &Model, p: &Pieces, pol: &QttPolicy, delta: f64) -> Result<TtMatrix> {
-    let jn = p.states;
-    let c = DMatrix::identity(jn, jn) * (model.rho + 1.0 / delta) - rates(model);
-    let lower = p.lower.matmul(&with_income(
-        &TtMatrix::identity(&vec![2; p.bits as usize])?,
-        c.clone(),
-    )?)?;
-    let first = p.first_column.matmul(&with_income(
-        &TtMatrix::identity(&vec![2; p.bits as usize])?,
-        c,
-    )?)?;
-    let transport = TtMatrix::diag(&pol.forward)
-        .matmul(&p.shift)?
-        .add(&TtMatrix::diag(&pol.backward))?;
-    lower
-        .scaled(p.da)
-        .add(&first.scaled(p.sda - p.da))?
-        .add(&transport.scaled(-1.0))?
-        .round(&Truncation::tol(1e-15)?)
-}
-
-/// The bordered flux-form KFE operator and the mass functional `v`
-/// (`v^T h = sum g da`) of the module doc; `constrained[j]`: the point mass
-/// scaling at the borrowing limit in state `j`.
-fn kfe_operator(
+/// The fine-level coefficients of the reduction (see
+/// [`reduction`](super::reduction)): upwind rates from the policy's drifts,
+/// the income switching, the margin `margin` and the right-hand side `f`
+/// (`None`: zero).
+fn fine_coefficients(
     model: &Model,
     p: &Pieces,
+    o: &QttOptions,
     pol: &QttPolicy,
-    constrained: &[bool],
-) -> Result<(TtMatrix, TensorTrain)> {
-    let jn = p.states;
-    let bits = p.bits as usize;
-    let lt = rates(model).transpose();
-    let dc = DMatrix::from_fn(
-        jn,
-        jn,
-        |a, b| if a == b && constrained[a] { 1.0 } else { 0.0 },
-    );
-    let id_bits = TtMatrix::identity(&vec![2; bits])?;
-    let switching = p.lower.matmul(&with_income(&id_bits, lt.clone())?)?;
-    let point_mass = p.first_column.matmul(&with_income(&id_bits, &lt * &dc)?)?;
-    let transport =
-        TtMatrix::diag(&pol.forward).add(&p.shift.matmul(&TtMatrix::diag(&pol.backward))?)?;
-    // Mass functional v = sqrt(da) 1 + (1 - sqrt(da)) (e_0 (x) 1_C).
-    let ones = TensorTrain::ones(&p.modes())?;
-    let mut e0c = TensorTrain::basis_state(&vec![2; bits], &vec![0; bits])?.into_cores();
-    e0c.push(Core::new(
-        1,
-        jn,
-        1,
-        constrained
-            .iter()
-            .map(|&c| if c { 1.0 } else { 0.0 })
-            .collect(),
-    )?);
-    let v = ones
-        .scaled(p.sda)
-        .add(&TensorTrain::new(e0c)?.scaled(1.0 - p.sda))?
-        .round(&Truncation::tol(1e-15)?)?;
-    let last = last_basis(p)?;
-    let border = outer(&last, &v)?;
-    let m = switching
-        .scaled(p.da)
-        .add(&point_mass.scaled(p.sda - p.da))?
-        .add(&transport.scaled(-1.0))?
-        .add(&border)?
-        .round(&Truncation::tol(1e-15)?)?;
-    Ok((m, v))
-}
-
-/// The basis vector of the last wealth point in the last income state.
-fn last_basis(p: &Pieces) -> Result<TensorTrain> {
-    let mut idx = bit_index(p.points() - 1, p.bits);
-    idx.push(p.states - 1);
-    TensorTrain::basis_state(&p.modes(), &idx)
-}
-
-/// The rank-product MPO `u v^T`.
-fn outer(u: &TensorTrain, v: &TensorTrain) -> Result<TtMatrix> {
-    let cores = u
-        .cores()
-        .iter()
-        .zip(v.cores())
-        .map(|(a, b)| {
-            let (ra, n, rb) = a.shape();
-            let (sa, m, sb) = b.shape();
-            let mut c = Core::zeros(ra * sa, n * m, rb * sb);
-            for (a1, a2, i, j, b1, b2) in itertools(ra, sa, n, m, rb, sb) {
-                *c.get_mut(a1 + ra * a2, i + n * j, b1 + rb * b2) =
-                    a.get(a1, i, b1) * b.get(a2, j, b2);
+    margin: f64,
+    f: Option<&TensorTrain>,
+) -> Result<TensorTrain> {
+    let lay = Layout { j: p.states };
+    let (j, k) = (lay.j, lay.k());
+    let rates = rates(model);
+    cross_points(p.bits as usize, k, o.tol, o.max_rank, |ws| {
+        let fw = pol.forward.eval_fibers(ws)?;
+        let bw = pol.backward.eval_fibers(ws)?;
+        let rhs = match f {
+            Some(f) => f.eval_fibers(ws)?,
+            None => vec![0.0; ws.len() * j],
+        };
+        let mut out = vec![0.0; ws.len() * k];
+        for q in 0..ws.len() {
+            let s = &mut out[q * k..(q + 1) * k];
+            let w = ws[q];
+            for a in 0..j {
+                if contains(&pol.backward_at[a], w) {
+                    s[lay.pl(a, a)] = (-bw[q * j + a]).max(0.0);
+                }
+                if contains(&pol.forward_at[a], w) {
+                    s[lay.pr(a, a)] = fw[q * j + a].max(0.0);
+                }
+                for c in 0..j {
+                    if c != a {
+                        s[lay.n(a, c)] = rates[(a, c)];
+                    }
+                }
+                s[lay.d(a)] = margin;
+                s[lay.f(a)] = rhs[q * j + a];
             }
-            c
-        })
-        .collect();
-    TtMatrix::new(cores, &u.modes(), &v.modes())
+        }
+        Ok(out)
+    })
 }
 
-/// Every index tuple of the six ranges.
-fn itertools(
-    ra: usize,
-    sa: usize,
-    n: usize,
-    m: usize,
-    rb: usize,
-    sb: usize,
-) -> impl Iterator<Item = (usize, usize, usize, usize, usize, usize)> {
-    (0..ra).flat_map(move |a1| {
-        (0..sa).flat_map(move |a2| {
-            (0..n).flat_map(move |i| {
-                (0..m).flat_map(move |j| {
-                    (0..rb).flat_map(move |b1| (0..sb).map(move |b2| (a1, a2, i, j, b1, b2)))
-                })
-            })
-        })
+/// The slope train `x` (`x_0 = V_0`, `x_i = sqrt(da) (V_i - V_{i-1}) / da`)
+/// of the HJB step's solution `v`. Each slope is read from the HJB row that
+/// uses it: `p_i = q_i / |s_B,i|` where point `i` dissaves,
+/// `p_i = -q_(i-1) / s_F,(i-1)` where point `i - 1` saves, with
+/// `q = f - (rho + 1/Delta) V + Lambda V`; its error is `eps_V / |s|`,
+/// not the `eps_V / da` of differencing `V` (`2^40` points: `da ~ 5e-12`).
+/// Edges no row uses are differenced.
+fn slopes(
+    model: &Model,
+    p: &Pieces,
+    o: &QttOptions,
+    pol: &QttPolicy,
+    f: &TensorTrain,
+    v: &TensorTrain,
+    margin: f64,
+) -> Result<TensorTrain> {
+    let j = p.states;
+    let rates = rates(model);
+    let q = |vv: &[f64], ff: &[f64], a: usize| -> f64 {
+        let switching: f64 = (0..j).map(|c| rates[(a, c)] * (vv[c] - vv[a])).sum();
+        ff[a] - margin * vv[a] + switching
+    };
+    cross_points(p.bits as usize, j, o.tol, o.max_rank, |ws| {
+        let prev: Vec<u64> = ws.iter().map(|&w| w.saturating_sub(1)).collect();
+        let (v0, v1) = (v.eval_fibers(ws)?, v.eval_fibers(&prev)?);
+        let (f0, f1) = (f.eval_fibers(ws)?, f.eval_fibers(&prev)?);
+        let bw = pol.backward.eval_fibers(ws)?;
+        let fw = pol.forward.eval_fibers(&prev)?;
+        let mut out = vec![0.0; ws.len() * j];
+        for (t, &w) in ws.iter().enumerate() {
+            let r = t * j..(t + 1) * j;
+            for a in 0..j {
+                out[t * j + a] = if w == 0 {
+                    v0[t * j + a]
+                } else if contains(&pol.backward_at[a], w) && bw[t * j + a] < 0.0 {
+                    p.sda * q(&v0[r.clone()], &f0[r.clone()], a) / -bw[t * j + a]
+                } else if contains(&pol.forward_at[a], w - 1) && fw[t * j + a] > 0.0 {
+                    -p.sda * q(&v1[r.clone()], &f1[r.clone()], a) / fw[t * j + a]
+                } else {
+                    (v0[t * j + a] - v1[t * j + a]) / p.sda
+                };
+            }
+        }
+        Ok(out)
     })
+}
+
+/// `(Q da)^T pi` and the scale of its terms, for the generator `Q` of the
+/// policy (transport and switching): the stationary KFE's residual.
+fn kfe_residual(model: &Model, p: &Pieces, pol: &QttPolicy, pi: &TensorTrain) -> Result<f64> {
+    let exact = Truncation::exact();
+    let fp = pol.forward.hadamard(pi)?;
+    let bp = pol.backward.hadamard(pi)?;
+    let st = p.shift.transpose();
+    // (S^T - I) diag(sF) pi + (I - S) diag(sB) pi + da (I (x) Lambda^T) pi.
+    let switching = with_income(
+        &TtMatrix::identity(&vec![2; p.bits as usize])?,
+        rates(model).transpose(),
+    )?;
+    let r = st
+        .apply_exact(&fp)?
+        .sub(&fp)?
+        .add(&bp.sub(&p.shift.apply_exact(&bp)?)?)?
+        .add(&switching.apply_exact(pi)?.scaled(p.da))?
+        .round(&exact)?;
+    let scale = fp.sub(&bp)?.norm().max(1e-300);
+    Ok(r.norm() / scale)
 }
 
 /// Solves the household's problem at `prices` in QTT format.
@@ -593,56 +587,41 @@ pub(crate) fn solve(
             .unwrap_or(f64::NAN);
         model.utility.u(v.max(1e-3))
     })?;
-    let pmap = p.value_map()?;
+    let lay = Layout { j: p.states };
     // Start: V = u(y) / rho. A warm start from the value function of another
     // price is not used: from r = 0 to r = 0.049 on 2^8 points it made the
     // compressed policy iteration chatter (changes 1e-2 .. 2 for 100
     // iterations; seed 000's section 7), where the cold start converges
     // in 9 iterations.
     let _ = warm;
-    let v0 = uy.scaled(1.0 / model.rho);
+    let mut v = uy.scaled(1.0 / model.rho);
     // x from V: x_0 = V_0, x_i = (V_i - V_{i-1}) / sqrt(da): evaluated by
     // cross from V's values (cancellation costs digits only in the start).
     let mut x = approximate(&p, o, &|i, j| {
-        let vi = v0.eval_unchecked(&p.index(i, j));
+        let vi = v.eval_unchecked(&p.index(i, j));
         if i == 0 {
             vi
         } else {
-            (vi - v0.eval_unchecked(&p.index(i - 1, j))) / p.sda
+            (vi - v.eval_unchecked(&p.index(i - 1, j))) / p.sda
         }
     })?;
-    let mut v = round(&pmap.apply_exact(&x)?, o)?;
+    let margin = model.rho + 1.0 / opts.delta;
     let mut reports = Vec::new();
     let mut converged = false;
-    let amen = AmenOptions {
-        verbose: false,
-        ..o.amen.clone()
-    };
     let mut last_change = 1.0f64;
-    let base_tol = o.tol;
     for it in 1..=opts.max_iterations {
-        // Inexact policy iteration: each step is solved (and its fields
-        // truncated) a thousand times more accurately than the last change
-        // of V, so early steps run at low rank (seed 000, section 6).
-        let eps = (last_change * 1e-3).clamp(o.tol, 1e-6);
-        let oi = QttOptions {
-            tol: eps,
-            ..o.clone()
-        };
-        let o = &oi;
-        let amen = AmenOptions {
-            tol: eps,
-            ..amen.clone()
-        };
+        // Every step at the full tolerance: an inexact policy iteration
+        // (steps truncated at 1e-3 of the last change, as seed 000's
+        // section 6 proposes) flips the upwind choice where the drift is
+        // near zero and did not converge on 2^10 points (changes ~1 from
+        // iteration 5 on), where the exact one converges in 11 iterations.
+        let eps = o.tol;
         let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
-        let m = hjb_operator(model, &p, &pol, opts.delta)?;
-        let rhs = round(
-            &pol.utility.add(&v.scaled(1.0 / opts.delta))?.scaled(p.sda),
-            o,
-        )?;
-        let sol = amen_solve(&m, &rhs, &x, &amen)?;
-        let xn = round(&sol.x, o)?;
-        let vn = round(&pmap.apply_exact(&xn)?, o)?;
+        let f = round(&pol.utility.add(&v.scaled(1.0 / opts.delta))?, o)?;
+        let fine = fine_coefficients(model, &p, o, &pol, margin, Some(&f))?;
+        let red = Reduction::new(lay, fine, p.da, eps, o.max_rank)?;
+        let vn = round(&red.solve(eps, o.max_rank)?, o)?;
+        let xn = slopes(model, &p, o, &pol, &f, &vn, margin)?;
         let vnorm = vn.norm().max(1e-300);
         let change = vn.sub(&v)?.norm() / vnorm;
         if !change.is_finite() {
@@ -668,7 +647,7 @@ pub(crate) fn solve(
             change,
             max_rank: v.max_rank(),
         });
-        if change <= opts.hjb_tol && eps <= base_tol * 1.0001 {
+        if change <= opts.hjb_tol {
             converged = true;
             break;
         }
@@ -681,64 +660,23 @@ pub(crate) fn solve(
         )));
     }
     let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
-    // Stationary distribution.
-    let constrained: Vec<bool> = pol.forward_at_limit.iter().map(|f| !f).collect();
-    let (mk, mass_fn) = kfe_operator(model, &p, &pol, &constrained)?;
-    let rhs = last_basis(&p)?;
-    let h0 = mass_fn.scaled(1.0 / mass_fn.dot(&mass_fn)?);
-    // The normal equations: Galerkin projections of the nonsymmetric flux
-    // operator can be near-singular even where the operator is not (seen:
-    // local residual 6e-14 with a local change of 3e-6); those of
-    // M^T M are symmetric positive definite. cond(M) ~ 1e3, so squaring costs
-    // six of sixteen digits.
-    let mt = mk.transpose();
-    let nm = mt.matmul(&mk)?.round(&Truncation::tol(1e-15)?)?;
-    let nr = mt.apply_exact(&rhs)?.round(&Truncation::tol(1e-15)?)?;
-    let ksol = amen_solve(&nm, &nr, &h0, &amen)?;
-    let mut h = round(&ksol.x, o)?;
-    let mass = mass_fn.dot(&h)?;
-    if !(mass.is_finite() && mass > 0.0) {
-        return Err(Error::Numerical(format!(
-            "KFE (QTT): the mass of the solution is {mass}"
-        )));
-    }
-    h.scale(1.0 / mass);
-    let kfe_residual = mk.apply_exact(&h)?.sub(&rhs)?.norm();
-    // g = W h: 1/da at the point masses, 1/sqrt(da) elsewhere.
-    let mut wc = TensorTrain::basis_state(&vec![2; p.bits as usize], &vec![0; p.bits as usize])?
-        .into_cores();
-    wc.push(Core::new(
-        1,
-        p.states,
-        1,
-        constrained
-            .iter()
-            .map(|&c| if c { 1.0 } else { 0.0 })
-            .collect(),
-    )?);
-    let w = TensorTrain::ones(&p.modes())?
-        .scaled(1.0 / p.sda)
-        .add(&TensorTrain::new(wc)?.scaled(1.0 / p.da - 1.0 / p.sda))?;
-    let g = round(&w.hadamard(&h)?, o)?;
-    let mass_after = mass_fn.dot(&h)?;
-    // Aggregate: sum f g da = (f * v)^T h.
+    // Stationary distribution: the masses pi = g da of the generator's
+    // censored chains, non-negative by construction, sum 1.
+    let fine = fine_coefficients(model, &p, o, &pol, 0.0, None)?;
+    let pi = Reduction::new(lay, fine, p.da, o.tol, o.max_rank)?.stationary(o.tol, o.max_rank)?;
+    let kfe_res = kfe_residual(model, &p, &pol, &pi)?;
+    let mass = pi.sum();
+    let g = pi.scaled(1.0 / p.da);
+    // Aggregate: sum f g da = f^T pi.
     let (clearing, target) = model.clearing_parts(prices)?;
     let f = approximate(&p, o, &|i, j| {
         model
             .integrand(&clearing, prices, model.wealth(i), j)
             .unwrap_or(f64::NAN)
     })?;
-    let aggregate = round(&f.hadamard(&mass_fn)?, o)?.dot(&h)?;
-    let mass_at_limit = (0..p.states)
-        .map(|j| {
-            let hj = h.eval_unchecked(&p.index(0, j));
-            if constrained[j] {
-                hj
-            } else {
-                hj * p.sda
-            }
-        })
-        .collect();
+    let aggregate = f.dot(&pi)?;
+    let at0 = pi.eval_fibers(&[0])?;
+    let mass_at_limit = (0..p.states).map(|j| at0[j]).collect();
     // The smallest density: every point of small grids, else samples.
     let field_g = Field::Qtt {
         tt: g,
@@ -749,8 +687,8 @@ pub(crate) fn solve(
         .map(|(_, v)| v)
         .fold(f64::INFINITY, f64::min);
     opts.report(Progress::Kfe {
-        residual: kfe_residual,
-        mass: mass_after,
+        residual: kfe_res,
+        mass,
     });
     let savings = round(&y.sub(&pol.consumption)?, o)?;
     Ok(HouseholdSolution {
@@ -771,11 +709,11 @@ pub(crate) fn solve(
         aggregate,
         target,
         excess: aggregate - target,
-        mass: mass_after,
+        mass,
         min_density,
         mass_at_limit,
         hjb: reports,
-        kfe_residual,
+        kfe_residual: kfe_res,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -783,6 +721,71 @@ pub(crate) fn solve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One HJB step and the stationary masses of one policy, by the
+    /// reduction and by a dense solve of the same upwind matrices.
+    #[test]
+    fn reduction_steps_equal_dense_solves_of_the_same_policy() {
+        use crate::econ::HuggettParams;
+        let model = HuggettParams::default().model(1 << 6).unwrap();
+        let prices = model.prices(&[0.03]).unwrap();
+        let o = QttOptions::default();
+        let p = Pieces::new(&model).unwrap();
+        let y = approximate(&p, &o, &|i, j| model.resources(&prices, model.wealth(i), j).unwrap()).unwrap();
+        let uy = approximate(&p, &o, &|i, j| model.utility.u(model.resources(&prices, model.wealth(i), j).unwrap())).unwrap();
+        let v = uy.scaled(1.0 / model.rho);
+        // A policy with saving below the middle and dissaving above, in state 1.
+        let x = approximate(&p, &o, &|i, j| {
+            if i == 0 { v.eval_unchecked(&p.index(0, j)) } else {
+                let c = 0.05 + 0.02 * j as f64 + 0.05 * model.wealth(i);
+                model.utility.marginal(c) * p.sda
+            }
+        }).unwrap();
+        let pol = policy(&model, &prices, &p, &o, &x, &y, &uy).unwrap();
+        let margin = model.rho + 1e-3;
+        let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
+        let fine = fine_coefficients(&model, &p, &o, &pol, margin, Some(&f)).unwrap();
+        let lay = Layout { j: 2 };
+        let vq = Reduction::new(lay, fine, p.da, 1e-14, 200).unwrap().solve(1e-14, 200).unwrap();
+        // Dense: rows (i, j) -> 2 i + j.
+        let n = 64usize;
+        let mut a = DMatrix::<f64>::zeros(2 * n, 2 * n);
+        let mut b = nalgebra::DVector::<f64>::zeros(2 * n);
+        let rates = rates(&model);
+        for i in 0..n {
+            for j in 0..2 {
+                let idx = p.index(i as u64, j);
+                let sf = pol.forward.eval_unchecked(&idx);
+                let sb = pol.backward.eval_unchecked(&idx);
+                let r = 2 * i + j;
+                a[(r, r)] += margin - rates[(j, j)];
+                let sf = if contains(&pol.forward_at[j], i as u64) { sf } else { 0.0 };
+                let sb = if contains(&pol.backward_at[j], i as u64) { sb } else { 0.0 };
+                a[(r, r)] += (sf - sb) / p.da;
+                if sf > 0.0 { a[(r, r + 2)] -= sf / p.da; }
+                if sb < 0.0 { a[(r, r - 2)] += sb / p.da; }
+                a[(r, 2 * i + 1 - j)] -= rates[(j, 1 - j)];
+                b[r] = f.eval_unchecked(&idx);
+            }
+        }
+        let exact = a.clone().lu().solve(&b).unwrap();
+        for i in 0..n {
+            let got = vq.eval_fibers(&[i as u64]).unwrap();
+            for j in 0..2 {
+                let want = exact[2 * i + j];
+                assert!((got[j] - want).abs() < 1e-11 * want.abs(), "V at {i} {j}: {} vs {want}", got[j]);
+            }
+        }
+        // The slopes read from the HJB rows equal the differences of V.
+        let xs = slopes(&model, &p, &o, &pol, &f, &vq, margin).unwrap();
+        for i in 1..n {
+            let got = xs.eval_fibers(&[i as u64]).unwrap();
+            for j in 0..2 {
+                let want = (exact[2 * i + j] - exact[2 * i - 2 + j]) / p.sda;
+                assert!((got[j] - want).abs() < 1e-8 * want.abs(), "x at {i} {j}: {} vs {want}", got[j]);
+            }
+        }
+    }
 
     #[test]
     fn prefix_indicator_is_exact() {

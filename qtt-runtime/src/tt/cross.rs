@@ -88,21 +88,25 @@ pub struct CrossReport {
     pub converged: bool,
 }
 
+/// A batch of samples: `points` holds `points.len() / d` multi-indices of
+/// `d` indices each; the values come back in the same order.
+type BatchFn<'f> = dyn Fn(&[usize], usize) -> Result<Vec<f64>> + Sync + 'f;
+
 /// Caches samples keyed by the mixed-radix packing of the multi-index.
-struct Sampler<'f, F> {
-    f: &'f F,
+struct Sampler<'f> {
+    f: &'f BatchFn<'f>,
     radix: Option<Vec<u128>>,
     cache: HashMap<u128, f64>,
     evaluations: usize,
 }
 
-impl<F: Fn(&[usize]) -> f64 + Sync> Sampler<'_, F> {
+impl Sampler<'_> {
     /// Values at `points` (flat, `d` indices each, original site order).
     fn sample(&mut self, points: &[usize], d: usize) -> Result<Vec<f64>> {
         let count = points.len() / d;
         let Some(radix) = &self.radix else {
             self.evaluations += count;
-            return eval_all(self.f, points, d);
+            return checked((self.f)(points, d)?, points, d);
         };
         let keys: Vec<u128> = points
             .chunks(d)
@@ -119,7 +123,7 @@ impl<F: Fn(&[usize]) -> f64 + Sync> Sampler<'_, F> {
             .iter()
             .flat_map(|&j| points[j * d..(j + 1) * d].to_vec())
             .collect();
-        let values = eval_all(self.f, &flat, d)?;
+        let values = checked((self.f)(&flat, d)?, &flat, d)?;
         for (&j, v) in missing.iter().zip(values) {
             if self.cache.insert(keys[j], v).is_none() {
                 self.evaluations += 1;
@@ -129,12 +133,23 @@ impl<F: Fn(&[usize]) -> f64 + Sync> Sampler<'_, F> {
     }
 }
 
-fn eval_all<F: Fn(&[usize]) -> f64 + Sync>(f: &F, points: &[usize], d: usize) -> Result<Vec<f64>> {
-    let values: Vec<f64> = if points.len() / d > 4096 {
+fn eval_all<F: Fn(&[usize]) -> f64 + Sync>(f: &F, points: &[usize], d: usize) -> Vec<f64> {
+    if points.len() / d > 4096 {
         points.par_chunks(d).map(f).collect()
     } else {
         points.chunks(d).map(f).collect()
-    };
+    }
+}
+
+/// `values`, or an error naming the first non-finite one.
+fn checked(values: Vec<f64>, points: &[usize], d: usize) -> Result<Vec<f64>> {
+    if values.len() != points.len() / d {
+        return Err(Error::Numerical(format!(
+            "cross: the batch function returned {} values for {} points",
+            values.len(),
+            points.len() / d
+        )));
+    }
     if let Some(j) = values.iter().position(|v| !v.is_finite()) {
         return Err(Error::NonFinite(format!(
             "the function returned {} at index {:?}",
@@ -230,8 +245,8 @@ fn right_parts(
 
 /// Samples `f(left, i, right)` for every left index, site value `i` and
 /// right part, as a column-major `(left i) x right` matrix.
-fn sample_block<F: Fn(&[usize]) -> f64 + Sync>(
-    sampler: &mut Sampler<'_, F>,
+fn sample_block(
+    sampler: &mut Sampler<'_>,
     left: &[Vec<usize>],
     n: usize,
     right: &[Vec<usize>],
@@ -257,8 +272,8 @@ fn sample_block<F: Fn(&[usize]) -> f64 + Sync>(
 
 /// One left-to-right half-sweep; returns the interpolating cores and
 /// updates the left sets. `mirror` reverses each point before sampling.
-fn half_sweep<F: Fn(&[usize]) -> f64 + Sync>(
-    sampler: &mut Sampler<'_, F>,
+fn half_sweep(
+    sampler: &mut Sampler<'_>,
     modes: &[usize],
     sets: &mut Sets,
     (trunc, tol, scheme): (&Truncation, f64, Scheme),
@@ -331,6 +346,21 @@ fn initial_sets(modes: &[usize], size: usize, seed: u64) -> Sets {
 pub fn cross<F>(f: F, modes: &[usize], opts: &CrossOptions) -> Result<(TensorTrain, CrossReport)>
 where
     F: Fn(&[usize]) -> f64 + Sync,
+{
+    cross_batch(|points, d| Ok(eval_all(&f, points, d)), modes, opts)
+}
+
+/// [`cross`] with a function that evaluates a whole batch of multi-indices
+/// at once (`f(points, d)`: `points.len() / d` multi-indices of `d` indices
+/// each, values in the same order), for functions whose evaluation shares
+/// work between points, such as element-wise maps of tensor trains.
+pub fn cross_batch<F>(
+    f: F,
+    modes: &[usize],
+    opts: &CrossOptions,
+) -> Result<(TensorTrain, CrossReport)>
+where
+    F: Fn(&[usize], usize) -> Result<Vec<f64>> + Sync,
 {
     super::train::check_modes(modes)?;
     check_nonneg("cross tolerance", opts.tol)?;

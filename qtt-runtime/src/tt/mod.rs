@@ -14,6 +14,7 @@ mod arith;
 mod core;
 mod cross;
 mod dense;
+mod fibers;
 mod matrix;
 mod maxvol;
 mod ortho;
@@ -21,7 +22,7 @@ mod train;
 
 pub use self::core::Core;
 pub use apply::{ApplyMethod, VariationalOptions};
-pub use cross::{cross, CrossMethod, CrossOptions, CrossReport};
+pub use cross::{cross, cross_batch, CrossMethod, CrossOptions, CrossReport};
 pub use maxvol::maxvol;
 
 pub use dense::DEFAULT_DENSE_LIMIT;

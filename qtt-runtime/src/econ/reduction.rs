@@ -1,0 +1,656 @@
+//! Block cyclic reduction on quantized grids: the direct solver of the QTT
+//! backend for the HJB step `((rho + 1/Delta) I - A) V = f` and for the
+//! stationary distribution `g^T A = 0`.
+//!
+//! **The systems.** On `2^L` wealth points with `J` income states both are
+//! block tridiagonal: at point `i`,
+//! `B_i x_i - PL_i x_{i-1} - PR_i x_{i+1} = f_i`, where `PL`, `PR` (`J x J`,
+//! `>= 0`) are the rates to the neighbours, `N` (`>= 0`, zero diagonal) the
+//! income switching, `d >= 0` the margin (`rho + 1/Delta` in the HJB, 0 in
+//! the KFE) and `B = diag(rowsum(PL + PR + N) + d) - N`.
+//!
+//! **Reduction.** Eliminating the odd points leaves the same form on the
+//! even ones (a chain censored to its even states, Markov-chain speaking):
+//! `PL' = PL_e B_{e-1}^-1 PL_{e-1}`, `PR' = PR_e B_{e+1}^-1 PR_{e+1}`,
+//! `N' = offdiag(N_e + PL_e B_{e-1}^-1 PR_{e-1} + PR_e B_{e+1}^-1 PL_{e+1})`,
+//! `d' = d_e + PL_e B_{e-1}^-1 d_{e-1} + ...`, `f'` likewise. Halving the
+//! grid `L` times leaves one point. Every new quantity is a sum of
+//! products of non-negative numbers, and each diagonal is rebuilt from the
+//! rates and the margin instead of by subtraction (Grassmann, Taksar and
+//! Heyman), so the reduction keeps full relative precision although the
+//! rates are `~ |s| / da ~ 2^L` and the margin `~ 1`: the condition number
+//! that stalls iterative solvers never enters. Back substitution runs the
+//! levels the other way: `x_o = B_o^-1 (f_o + PL_o x_{o-1} + PR_o x_{o+1})`
+//! for the HJB, `pi_o = (pi_{o-1} PR_{o-1} + pi_{o+1} PL_{o+1}) B_o^-1`
+//! for the stationary masses (non-negative by construction).
+//!
+//! **On quantized grids** each level's coefficients are one tensor train
+//! over the level's wealth bits and a last mode of `K = 3 J^2 + 2 J`
+//! components; even and odd points are the two slices of the last bit, and
+//! each new level is a cross approximation of the point-wise formulas
+//! above, sampled through [`TensorTrain::eval_fibers`]. Components are
+//! stored at unit scale: `PL da`, `PR da` (`~ |s|`), and `N da / h`,
+//! `d da / h`, `f da / h` with `h = 2^k da` the level's spacing.
+//! Cost: `L` crosses on shrinking grids, each `O(bits r^3 K)`; memory
+//! `O(L^2 r^2 K)` for the stored levels.
+
+use crate::error::{Error, Result};
+use crate::tt::{cross_batch, Core, CrossMethod, CrossOptions, TensorTrain};
+use crate::linalg::Truncation;
+
+/// Offsets of the components of one point's block.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    pub j: usize,
+}
+
+impl Layout {
+    pub fn k(&self) -> usize {
+        3 * self.j * self.j + 2 * self.j
+    }
+    pub fn pl(&self, a: usize, b: usize) -> usize {
+        a * self.j + b
+    }
+    pub fn pr(&self, a: usize, b: usize) -> usize {
+        self.j * self.j + a * self.j + b
+    }
+    pub fn n(&self, a: usize, b: usize) -> usize {
+        2 * self.j * self.j + a * self.j + b
+    }
+    pub fn d(&self, a: usize) -> usize {
+        3 * self.j * self.j + a
+    }
+    pub fn f(&self, a: usize) -> usize {
+        3 * self.j * self.j + self.j + a
+    }
+}
+
+/// One point's block in rate units (every rate times `da`).
+#[derive(Debug, Clone)]
+struct Block {
+    pl: Vec<f64>,
+    pr: Vec<f64>,
+    n: Vec<f64>,
+    d: Vec<f64>,
+    f: Vec<f64>,
+}
+
+impl Block {
+    fn zero(j: usize) -> Self {
+        Self {
+            pl: vec![0.0; j * j],
+            pr: vec![0.0; j * j],
+            n: vec![0.0; j * j],
+            d: vec![0.0; j],
+            f: vec![0.0; j],
+        }
+    }
+
+    /// From stored components at level spacing `h`; rates and margins
+    /// below zero are rounding noise.
+    fn unpack(lay: Layout, s: &[f64], h: f64) -> Self {
+        let j = lay.j;
+        let mut b = Self::zero(j);
+        for a in 0..j {
+            for c in 0..j {
+                b.pl[a * j + c] = s[lay.pl(a, c)].max(0.0);
+                b.pr[a * j + c] = s[lay.pr(a, c)].max(0.0);
+                b.n[a * j + c] = if a == c { 0.0 } else { s[lay.n(a, c)].max(0.0) * h };
+            }
+            b.d[a] = s[lay.d(a)].max(0.0) * h;
+            b.f[a] = s[lay.f(a)] * h;
+        }
+        b
+    }
+
+    fn pack(&self, lay: Layout, h: f64, out: &mut [f64]) {
+        let j = lay.j;
+        for a in 0..j {
+            for c in 0..j {
+                out[lay.pl(a, c)] = self.pl[a * j + c];
+                out[lay.pr(a, c)] = self.pr[a * j + c];
+                out[lay.n(a, c)] = self.n[a * j + c] / h;
+            }
+            out[lay.d(a)] = self.d[a] / h;
+            out[lay.f(a)] = self.f[a] / h;
+        }
+    }
+
+    /// The exit rates (everything but switching): `rowsum(PL + PR) + d`.
+    fn exits(&self, j: usize) -> Vec<f64> {
+        (0..j)
+            .map(|a| {
+                (0..j)
+                    .map(|c| self.pl[a * j + c] + self.pr[a * j + c])
+                    .sum::<f64>()
+                    + self.d[a]
+            })
+            .collect()
+    }
+
+    /// `B^-1 R` for `R` with `cols` columns (row-major), by GTH elimination.
+    fn solve(&self, j: usize, r: &[f64], cols: usize) -> Vec<f64> {
+        gth_solve(&self.n, &self.exits(j), r, j, cols)
+    }
+}
+
+/// Solves `(diag(rowsum(N) + e) - N) X = R` (`N >= 0` with zero diagonal,
+/// `e >= 0`, `R` row-major `j x cols`) by Gaussian elimination whose pivots
+/// are sums of non-negative terms (Grassmann-Taksar-Heyman). A zero pivot
+/// (a state with no exit at all) gives zero rows.
+fn gth_solve(n: &[f64], e: &[f64], r: &[f64], j: usize, cols: usize) -> Vec<f64> {
+    let mut n = n.to_vec();
+    let mut e = e.to_vec();
+    let mut r = r.to_vec();
+    let mut piv = vec![0.0; j];
+    for k in 0..j {
+        let dk: f64 = (k + 1..j).map(|c| n[k * j + c]).sum::<f64>() + e[k];
+        piv[k] = dk;
+        if dk <= 0.0 {
+            continue;
+        }
+        for i in k + 1..j {
+            let f = n[i * j + k] / dk;
+            if f == 0.0 {
+                continue;
+            }
+            for c in k + 1..j {
+                if c != i {
+                    n[i * j + c] += f * n[k * j + c];
+                }
+            }
+            e[i] += f * e[k];
+            for c in 0..cols {
+                r[i * cols + c] += f * r[k * cols + c];
+            }
+        }
+    }
+    let mut x = vec![0.0; j * cols];
+    for k in (0..j).rev() {
+        if piv[k] <= 0.0 {
+            continue;
+        }
+        for c in 0..cols {
+            let mut s = r[k * cols + c];
+            for m in k + 1..j {
+                s += n[k * j + m] * x[m * cols + c];
+            }
+            x[k * cols + c] = s / piv[k];
+        }
+    }
+    x
+}
+
+/// The stationary vector of the `j`-state generator with off-diagonal
+/// rates `n` (GTH), summing to 1.
+fn gth_stationary(n: &[f64], j: usize) -> Vec<f64> {
+    let mut n = n.to_vec();
+    let mut s = vec![0.0; j];
+    for k in (1..j).rev() {
+        let sk: f64 = (0..k).map(|c| n[k * j + c]).sum();
+        s[k] = sk;
+        if sk <= 0.0 {
+            continue;
+        }
+        for a in 0..k {
+            for b in 0..k {
+                if a != b {
+                    n[a * j + b] += n[a * j + k] * n[k * j + b] / sk;
+                }
+            }
+        }
+    }
+    let mut pi = vec![0.0; j];
+    pi[0] = 1.0;
+    for k in 1..j {
+        if s[k] > 0.0 {
+            pi[k] = (0..k).map(|a| pi[a] * n[a * j + k]).sum::<f64>() / s[k];
+        }
+    }
+    let total: f64 = pi.iter().sum();
+    pi.iter().map(|p| p / total).collect()
+}
+
+/// `a (j x j) * b (j x cols)`, row-major.
+fn mul(a: &[f64], b: &[f64], j: usize, cols: usize) -> Vec<f64> {
+    let mut out = vec![0.0; j * cols];
+    for r in 0..j {
+        for m in 0..j {
+            let x = a[r * j + m];
+            if x != 0.0 {
+                for c in 0..cols {
+                    out[r * cols + c] += x * b[m * cols + c];
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The even point's block after eliminating its odd neighbours.
+fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>) -> Block {
+    let cols = 2 * j + 2;
+    let mut out = Block::zero(j);
+    out.d.clone_from(&e.d);
+    out.f.clone_from(&e.f);
+    let mut m = e.n.clone();
+    for (side, nb) in [(0, left), (1, right)] {
+        let Some(o) = nb else { continue };
+        let p = if side == 0 { &e.pl } else { &e.pr };
+        if p.iter().all(|&v| v == 0.0) {
+            continue;
+        }
+        // R = [PL_o | PR_o | d_o | f_o].
+        let mut r = vec![0.0; j * cols];
+        for a in 0..j {
+            for c in 0..j {
+                r[a * cols + c] = o.pl[a * j + c];
+                r[a * cols + j + c] = o.pr[a * j + c];
+            }
+            r[a * cols + 2 * j] = o.d[a];
+            r[a * cols + 2 * j + 1] = o.f[a];
+        }
+        let x = o.solve(j, &r, cols);
+        let px = mul(p, &x, j, cols);
+        for a in 0..j {
+            for c in 0..j {
+                let (same, other) = (px[a * cols + side * j + c], px[a * cols + (1 - side) * j + c]);
+                if side == 0 {
+                    out.pl[a * j + c] += same;
+                } else {
+                    out.pr[a * j + c] += same;
+                }
+                m[a * j + c] += other;
+            }
+            out.d[a] += px[a * cols + 2 * j];
+            out.f[a] += px[a * cols + 2 * j + 1];
+        }
+    }
+    for a in 0..j {
+        for c in 0..j {
+            out.n[a * j + c] = if a == c { 0.0 } else { m[a * j + c] };
+        }
+    }
+    out
+}
+
+/// The train with its last wealth bit fixed to `bit` (modes `2^(b-1), K`).
+fn slice_last_bit(t: &TensorTrain, bit: usize) -> Result<TensorTrain> {
+    let mut cores = t.cores().to_vec();
+    let last = cores.pop().expect("a last mode");
+    let pen = cores.pop().expect("a wealth bit");
+    let (rl, _, rm) = pen.shape();
+    let (_, k, _) = last.shape();
+    let mut c = Core::zeros(rl, k, 1);
+    for a in 0..rl {
+        for kk in 0..k {
+            *c.get_mut(a, kk, 0) = (0..rm).map(|b| pen.get(a, bit, b) * last.get(b, kk, 0)).sum();
+        }
+    }
+    cores.push(c);
+    TensorTrain::new(cores)
+}
+
+/// `x` on `2^b` points from its even values `even` and odd values `odd`
+/// (both on `2^(b-1)` points), exact before rounding.
+fn interleave(even: &TensorTrain, odd: &TensorTrain, trunc: &Truncation) -> Result<TensorTrain> {
+    let insert = |t: &TensorTrain, bit: usize| -> Result<TensorTrain> {
+        let mut cores = t.cores().to_vec();
+        let last = cores.pop().expect("a last mode");
+        let r = last.r_left();
+        let mut c = Core::zeros(r, 2, r);
+        for a in 0..r {
+            *c.get_mut(a, bit, a) = 1.0;
+        }
+        cores.push(c);
+        cores.push(last);
+        TensorTrain::new(cores)
+    };
+    insert(even, 0)?.add(&insert(odd, 1)?)?.round(trunc)
+}
+
+/// The levels of a reduction: level `k` holds the coefficients on
+/// `2^(L-k)` points.
+pub(crate) struct Reduction {
+    lay: Layout,
+    /// The fine spacing: level `k`'s spacing is `2^k da`.
+    da: f64,
+    levels: Vec<TensorTrain>,
+}
+
+/// Settings of the crosses of one reduction.
+fn options(tol: f64, max_rank: usize, k: usize) -> CrossOptions {
+    CrossOptions {
+        tol,
+        max_rank,
+        method: CrossMethod::TwoSite,
+        // Start with every component in the right sets (components that
+        // vanish on most points would otherwise hide whole prefixes).
+        initial_rank: (2 * k).clamp(4, max_rank),
+        ..Default::default()
+    }
+}
+
+/// A cross over `2^bits` points and a last mode of size `k`, whose values at
+/// a batch of distinct points come from `f(points) -> k values each`.
+pub(crate) fn cross_points<F>(bits: usize, k: usize, tol: f64, max_rank: usize, f: F) -> Result<TensorTrain>
+where
+    F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
+{
+    let mut modes = vec![2; bits];
+    modes.push(k);
+    let (tt, _) = cross_batch(
+        |points: &[usize], d: usize| {
+            let ws: Vec<u64> = points
+                .chunks(d)
+                .map(|p| p[..d - 1].iter().fold(0u64, |a, &b| (a << 1) | b as u64))
+                .collect();
+            let mut distinct = ws.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let vals = f(&distinct)?;
+            Ok(points
+                .chunks(d)
+                .zip(&ws)
+                .map(|(p, w)| {
+                    let slot = distinct.binary_search(w).expect("present");
+                    vals[slot * k + p[d - 1]]
+                })
+                .collect())
+        },
+        &modes,
+        &options(tol, max_rank, k),
+    )?;
+    Ok(tt)
+}
+
+/// Values of `t` at `w - 1` for each `w` (zeros where `w = 0`).
+fn fibers_left(t: &TensorTrain, ws: &[u64], k: usize) -> Result<Vec<f64>> {
+    let lefts: Vec<u64> = ws.iter().map(|&w| w.saturating_sub(1)).collect();
+    let mut v = t.eval_fibers(&lefts)?;
+    for (p, &w) in ws.iter().enumerate() {
+        if w == 0 {
+            v[p * k..(p + 1) * k].iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+    Ok(v)
+}
+
+/// Values of `t` at `w + 1` (zeros past the last of `2^bits` points).
+fn fibers_right(t: &TensorTrain, ws: &[u64], k: usize, bits: usize) -> Result<Vec<f64>> {
+    let top = if bits == 0 { 0 } else { (1u64 << bits) - 1 };
+    let rights: Vec<u64> = ws.iter().map(|&w| (w + 1).min(top)).collect();
+    let mut v = t.eval_fibers(&rights)?;
+    for (p, &w) in ws.iter().enumerate() {
+        if w >= top {
+            v[p * k..(p + 1) * k].iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+    Ok(v)
+}
+
+impl Reduction {
+    /// Reduces the fine-level coefficients `fine` (modes `2^L, K`, stored
+    /// at level 0 with spacing `da`) to one point, truncating each level's
+    /// cross at `tol`.
+    pub fn new(lay: Layout, fine: TensorTrain, da: f64, tol: f64, max_rank: usize) -> Result<Self> {
+        let k = lay.k();
+        let bits = fine.len() - 1;
+        let mut levels = vec![fine];
+        for level in 0..bits {
+            let cur = levels.last().expect("a level");
+            let (h, h2) = (Self::spacing(da, level), Self::spacing(da, level + 1));
+            let even = slice_last_bit(cur, 0)?;
+            let odd = slice_last_bit(cur, 1)?;
+            let b = bits - level - 1;
+            let next = cross_points(b, k, tol, max_rank, |ws| {
+                let ev = even.eval_fibers(ws)?;
+                let od = odd.eval_fibers(ws)?;
+                let ol = fibers_left(&odd, ws, k)?;
+                let mut out = vec![0.0; ws.len() * k];
+                for (p, &w) in ws.iter().enumerate() {
+                    let e = Block::unpack(lay, &ev[p * k..(p + 1) * k], h);
+                    let r = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
+                    let l = (w > 0).then(|| Block::unpack(lay, &ol[p * k..(p + 1) * k], h));
+                    let new = reduce_point(lay.j, &e, l.as_ref(), Some(&r));
+                    new.pack(lay, h2, &mut out[p * k..(p + 1) * k]);
+                }
+                Ok(out)
+            })?;
+            levels.push(next);
+        }
+        Ok(Self { lay, da, levels })
+    }
+
+    fn spacing(da: f64, level: usize) -> f64 {
+        da * (1u64 << level) as f64
+    }
+
+    /// Bond dimensions of every level.
+    pub fn ranks(&self) -> Vec<usize> {
+        self.levels.iter().map(|t| t.max_rank()).collect()
+    }
+
+    fn point_block(&self, level: usize, w: u64) -> Result<Block> {
+        let v = self.levels[level].eval_fibers(&[w])?;
+        Ok(Block::unpack(self.lay, &v, Self::spacing(self.da, level)))
+    }
+
+    /// The solution of the reduced system (the HJB step): modes `2^L, J`.
+    pub fn solve(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
+        let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
+        let top = self.levels.len() - 1;
+        let b = self.point_block(top, 0)?;
+        let x0 = b.solve(j, &b.f, 1);
+        let mut x = TensorTrain::new(vec![Core::new(1, j, 1, x0)?])?;
+        let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
+        for level in (0..top).rev() {
+            let h = Self::spacing(self.da, level);
+            let odd = slice_last_bit(&self.levels[level], 1)?;
+            let bits = top - level - 1;
+            let xc = &x;
+            let xo = cross_points(bits, j, tol, max_rank, |ws| {
+                let od = odd.eval_fibers(ws)?;
+                let xl = xc.eval_fibers(ws)?;
+                let xr = fibers_right(xc, ws, j, bits)?;
+                let mut out = vec![0.0; ws.len() * j];
+                for p in 0..ws.len() {
+                    let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
+                    let mut rhs = o.f.clone();
+                    for a in 0..j {
+                        for c in 0..j {
+                            rhs[a] += o.pl[a * j + c] * xl[p * j + c]
+                                + o.pr[a * j + c] * xr[p * j + c];
+                        }
+                    }
+                    out[p * j..(p + 1) * j].copy_from_slice(&o.solve(j, &rhs, 1));
+                }
+                Ok(out)
+            })?;
+            x = interleave(xc, &xo, &trunc)?;
+        }
+        Ok(x)
+    }
+
+    /// The stationary masses `pi >= 0`, `sum pi = 1`, of the generator whose
+    /// rates were reduced (margins zero): modes `2^L, J`.
+    pub fn stationary(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
+        let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
+        let top = self.levels.len() - 1;
+        let b = self.point_block(top, 0)?;
+        let pi0 = gth_stationary(&b.n, j);
+        let mut pi = TensorTrain::new(vec![Core::new(1, j, 1, pi0)?])?;
+        let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
+        let identity: Vec<f64> = (0..j * j).map(|i| if i / j == i % j { 1.0 } else { 0.0 }).collect();
+        for level in (0..top).rev() {
+            let h = Self::spacing(self.da, level);
+            let even = slice_last_bit(&self.levels[level], 0)?;
+            let odd = slice_last_bit(&self.levels[level], 1)?;
+            let bits = top - level - 1;
+            let pc = &pi;
+            let po = cross_points(bits, j, tol, max_rank, |ws| {
+                let od = odd.eval_fibers(ws)?;
+                let el = even.eval_fibers(ws)?;
+                let er = fibers_right(&even, ws, k, bits)?;
+                let pl = pc.eval_fibers(ws)?;
+                let pr = fibers_right(pc, ws, j, bits)?;
+                let mut out = vec![0.0; ws.len() * j];
+                for p in 0..ws.len() {
+                    let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
+                    let left = Block::unpack(lay, &el[p * k..(p + 1) * k], h);
+                    let right = Block::unpack(lay, &er[p * k..(p + 1) * k], h);
+                    // Inflow row vector: pi_{o-1} PR_{o-1} + pi_{o+1} PL_{o+1}.
+                    let mut inflow = vec![0.0; j];
+                    for c in 0..j {
+                        for a in 0..j {
+                            inflow[c] += pl[p * j + a] * left.pr[a * j + c]
+                                + pr[p * j + a] * right.pl[a * j + c];
+                        }
+                    }
+                    let inv = o.solve(j, &identity, j);
+                    for c in 0..j {
+                        out[p * j + c] = (0..j).map(|a| inflow[a] * inv[a * j + c]).sum();
+                    }
+                }
+                Ok(out)
+            })?;
+            pi = interleave(pc, &po, &trunc)?;
+        }
+        let total = pi.sum();
+        if !(total.is_finite() && total > 0.0) {
+            return Err(Error::Numerical(format!(
+                "KFE (QTT): the stationary masses sum to {total}"
+            )));
+        }
+        Ok(pi.scaled(1.0 / total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::{DMatrix, DVector};
+
+    /// A random block-tridiagonal system on 2^bits points, J states, as
+    /// fine-level stored components and as a dense matrix.
+    fn random_system(bits: usize, j: usize, margin: f64, seed: u64) -> (TensorTrain, DMatrix<f64>, DVector<f64>) {
+        use rand::{Rng, SeedableRng};
+        let lay = Layout { j };
+        let k = lay.k();
+        let n = 1usize << bits;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut data = vec![0.0; n * k];
+        let mut a = DMatrix::zeros(n * j, n * j);
+        let mut f = DVector::zeros(n * j);
+        for i in 0..n {
+            let s = &mut data[i * k..(i + 1) * k];
+            for p in 0..j {
+                // Upwind: one side only, like the HACT scheme.
+                let rate = rng.random_range(0.0..50.0);
+                if rng.random_bool(0.5) && i > 0 {
+                    s[lay.pl(p, p)] = rate;
+                } else if i + 1 < n {
+                    s[lay.pr(p, p)] = rate;
+                }
+                for q in 0..j {
+                    if q != p {
+                        s[lay.n(p, q)] = rng.random_range(0.0..2.0);
+                    }
+                }
+                s[lay.d(p)] = margin;
+                s[lay.f(p)] = rng.random_range(-1.0..1.0);
+            }
+            for p in 0..j {
+                let row = i * j + p;
+                let mut diag = s[lay.d(p)];
+                for q in 0..j {
+                    if i > 0 && s[lay.pl(p, q)] > 0.0 {
+                        a[(row, (i - 1) * j + q)] -= s[lay.pl(p, q)];
+                        diag += s[lay.pl(p, q)];
+                    }
+                    if i + 1 < n && s[lay.pr(p, q)] > 0.0 {
+                        a[(row, (i + 1) * j + q)] -= s[lay.pr(p, q)];
+                        diag += s[lay.pr(p, q)];
+                    }
+                    if q != p {
+                        a[(row, i * j + q)] -= s[lay.n(p, q)];
+                        diag += s[lay.n(p, q)];
+                    }
+                }
+                a[(row, row)] += diag;
+                f[row] = s[lay.f(p)];
+            }
+        }
+        // Dense data, wealth-major with the component last: column-major
+        // dense order of modes (2, ..., 2, K) has the first bit fastest, so
+        // build point by point.
+        let mut modes = vec![2; bits];
+        modes.push(k);
+        let tt = cross_points(bits, k, 1e-15, 400, |ws| {
+            Ok(ws.iter().flat_map(|&w| data[w as usize * k..(w as usize + 1) * k].to_vec()).collect())
+        })
+        .unwrap();
+        assert_eq!(tt.modes(), modes);
+        let all: Vec<u64> = (0..n as u64).collect();
+        let back = tt.eval_fibers(&all).unwrap();
+        let err = back.iter().zip(&data).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(err < 1e-12, "the cross of the test data is off by {err}");
+        (tt, a, f)
+    }
+
+    #[test]
+    fn gth_solves_m_matrices_and_finds_stationary_vectors() {
+        // B = [[3, -1, -1], [-2, 4, -1], [0, -1, 1]] + diag(e).
+        let n = [0.0, 1.0, 1.0, 2.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+        let e = [1.0, 1.0, 0.5];
+        let r = [1.0, 2.0, 3.0];
+        let x = gth_solve(&n, &e, &r, 3, 1);
+        let b = DMatrix::from_row_slice(3, 3, &[3.0, -1.0, -1.0, -2.0, 4.0, -1.0, 0.0, -1.0, 1.5]);
+        let res = &b * DVector::from_vec(x) - DVector::from_vec(r.to_vec());
+        assert!(res.amax() < 1e-14, "{res}");
+        let pi = gth_stationary(&n, 3);
+        let q = DMatrix::from_row_slice(3, 3, &[-2.0, 1.0, 1.0, 2.0, -3.0, 1.0, 0.0, 1.0, -1.0]);
+        let res = DVector::from_vec(pi.clone()).transpose() * q;
+        assert!(res.amax() < 1e-15 && (pi.iter().sum::<f64>() - 1.0).abs() < 1e-15, "{res}");
+    }
+
+    #[test]
+    fn reduction_equals_a_dense_solve() {
+        for (bits, j) in [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2), (6, 2), (5, 3)] {
+            let (tt, a, f) = random_system(bits, j, 0.3, 11 + bits as u64);
+            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400).unwrap();
+            let x = red.solve(1e-15, 400).unwrap();
+            let exact = a.clone().lu().solve(&f).unwrap();
+            for i in 0..(1u64 << bits) {
+                let v = x.eval_fibers(&[i]).unwrap();
+                for p in 0..j {
+                    let want = exact[i as usize * j + p];
+                    assert!((v[p] - want).abs() < 1e-11 * (1.0 + want.abs()), "{bits} {j} {i} {p}: {} vs {want}", v[p]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stationary_masses_equal_the_dense_null_vector() {
+        for (bits, j) in [(3, 2), (6, 2), (5, 3)] {
+            let (tt, a, _) = random_system(bits, j, 0.0, 5 + bits as u64);
+            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400).unwrap();
+            let pi = red.stationary(1e-15, 400).unwrap();
+            let n = (1usize << bits) * j;
+            let mut dense = DVector::zeros(n);
+            for i in 0..(1u64 << bits) {
+                let v = pi.eval_fibers(&[i]).unwrap();
+                for p in 0..j {
+                    dense[i as usize * j + p] = v[p];
+                }
+            }
+            assert!((dense.sum() - 1.0).abs() < 1e-13);
+            // Non-negative up to the rounding of the interleaving sums.
+            assert!(dense.min() >= -1e-15 * dense.amax(), "{}", dense.min());
+            // pi^T A = 0 (A = margin-free generator with a minus sign).
+            let res = a.transpose() * &dense;
+            assert!(res.amax() < 1e-11 * a.amax() * dense.amax(), "{bits} {j}: {}", res.amax());
+        }
+    }
+}
