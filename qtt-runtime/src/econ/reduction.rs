@@ -35,8 +35,8 @@
 //! `O(L^2 r^2 K)` for the stored levels.
 
 use crate::error::{Error, Result};
-use crate::tt::{cross_batch, Core, CrossMethod, CrossOptions, TensorTrain};
 use crate::linalg::Truncation;
+use crate::tt::{cross_batch, Core, CrossMethod, CrossOptions, TensorTrain};
 
 /// Offsets of the components of one point's block.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +95,11 @@ impl Block {
             for c in 0..j {
                 b.pl[a * j + c] = s[lay.pl(a, c)].max(0.0);
                 b.pr[a * j + c] = s[lay.pr(a, c)].max(0.0);
-                b.n[a * j + c] = if a == c { 0.0 } else { s[lay.n(a, c)].max(0.0) * h };
+                b.n[a * j + c] = if a == c {
+                    0.0
+                } else {
+                    s[lay.n(a, c)].max(0.0) * h
+                };
             }
             b.d[a] = s[lay.d(a)].max(0.0) * h;
             b.f[a] = s[lay.f(a)] * h;
@@ -254,7 +258,10 @@ fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>
         let px = mul(p, &x, j, cols);
         for a in 0..j {
             for c in 0..j {
-                let (same, other) = (px[a * cols + side * j + c], px[a * cols + (1 - side) * j + c]);
+                let (same, other) = (
+                    px[a * cols + side * j + c],
+                    px[a * cols + (1 - side) * j + c],
+                );
                 if side == 0 {
                     out.pl[a * j + c] += same;
                 } else {
@@ -284,7 +291,9 @@ fn slice_last_bit(t: &TensorTrain, bit: usize) -> Result<TensorTrain> {
     let mut c = Core::zeros(rl, k, 1);
     for a in 0..rl {
         for kk in 0..k {
-            *c.get_mut(a, kk, 0) = (0..rm).map(|b| pen.get(a, bit, b) * last.get(b, kk, 0)).sum();
+            *c.get_mut(a, kk, 0) = (0..rm)
+                .map(|b| pen.get(a, bit, b) * last.get(b, kk, 0))
+                .sum();
         }
     }
     cores.push(c);
@@ -333,7 +342,13 @@ fn options(tol: f64, max_rank: usize, k: usize) -> CrossOptions {
 
 /// A cross over `2^bits` points and a last mode of size `k`, whose values at
 /// a batch of distinct points come from `f(points) -> k values each`.
-pub(crate) fn cross_points<F>(bits: usize, k: usize, tol: f64, max_rank: usize, f: F) -> Result<TensorTrain>
+pub(crate) fn cross_points<F>(
+    bits: usize,
+    k: usize,
+    tol: f64,
+    max_rank: usize,
+    f: F,
+) -> Result<TensorTrain>
 where
     F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
 {
@@ -457,10 +472,9 @@ impl Reduction {
                 for p in 0..ws.len() {
                     let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
                     let mut rhs = o.f.clone();
-                    for a in 0..j {
+                    for (a, r) in rhs.iter_mut().enumerate() {
                         for c in 0..j {
-                            rhs[a] += o.pl[a * j + c] * xl[p * j + c]
-                                + o.pr[a * j + c] * xr[p * j + c];
+                            *r += o.pl[a * j + c] * xl[p * j + c] + o.pr[a * j + c] * xr[p * j + c];
                         }
                     }
                     out[p * j..(p + 1) * j].copy_from_slice(&o.solve(j, &rhs, 1));
@@ -481,7 +495,9 @@ impl Reduction {
         let pi0 = gth_stationary(&b.n, j);
         let mut pi = TensorTrain::new(vec![Core::new(1, j, 1, pi0)?])?;
         let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
-        let identity: Vec<f64> = (0..j * j).map(|i| if i / j == i % j { 1.0 } else { 0.0 }).collect();
+        let identity: Vec<f64> = (0..j * j)
+            .map(|i| if i / j == i % j { 1.0 } else { 0.0 })
+            .collect();
         for level in (0..top).rev() {
             let h = Self::spacing(self.da, level);
             let even = slice_last_bit(&self.levels[level], 0)?;
@@ -500,13 +516,16 @@ impl Reduction {
                     let left = Block::unpack(lay, &el[p * k..(p + 1) * k], h);
                     let right = Block::unpack(lay, &er[p * k..(p + 1) * k], h);
                     // Inflow row vector: pi_{o-1} PR_{o-1} + pi_{o+1} PL_{o+1}.
-                    let mut inflow = vec![0.0; j];
-                    for c in 0..j {
-                        for a in 0..j {
-                            inflow[c] += pl[p * j + a] * left.pr[a * j + c]
-                                + pr[p * j + a] * right.pl[a * j + c];
-                        }
-                    }
+                    let inflow: Vec<f64> = (0..j)
+                        .map(|c| {
+                            (0..j)
+                                .map(|a| {
+                                    pl[p * j + a] * left.pr[a * j + c]
+                                        + pr[p * j + a] * right.pl[a * j + c]
+                                })
+                                .sum()
+                        })
+                        .collect();
                     let inv = o.solve(j, &identity, j);
                     for c in 0..j {
                         out[p * j + c] = (0..j).map(|a| inflow[a] * inv[a * j + c]).sum();
@@ -533,7 +552,12 @@ mod tests {
 
     /// A random block-tridiagonal system on 2^bits points, J states, as
     /// fine-level stored components and as a dense matrix.
-    fn random_system(bits: usize, j: usize, margin: f64, seed: u64) -> (TensorTrain, DMatrix<f64>, DVector<f64>) {
+    fn random_system(
+        bits: usize,
+        j: usize,
+        margin: f64,
+        seed: u64,
+    ) -> (TensorTrain, DMatrix<f64>, DVector<f64>) {
         use rand::{Rng, SeedableRng};
         let lay = Layout { j };
         let k = lay.k();
@@ -587,13 +611,20 @@ mod tests {
         let mut modes = vec![2; bits];
         modes.push(k);
         let tt = cross_points(bits, k, 1e-15, 400, |ws| {
-            Ok(ws.iter().flat_map(|&w| data[w as usize * k..(w as usize + 1) * k].to_vec()).collect())
+            Ok(ws
+                .iter()
+                .flat_map(|&w| data[w as usize * k..(w as usize + 1) * k].to_vec())
+                .collect())
         })
         .unwrap();
         assert_eq!(tt.modes(), modes);
         let all: Vec<u64> = (0..n as u64).collect();
         let back = tt.eval_fibers(&all).unwrap();
-        let err = back.iter().zip(&data).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let err = back
+            .iter()
+            .zip(&data)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         assert!(err < 1e-12, "the cross of the test data is off by {err}");
         (tt, a, f)
     }
@@ -611,12 +642,24 @@ mod tests {
         let pi = gth_stationary(&n, 3);
         let q = DMatrix::from_row_slice(3, 3, &[-2.0, 1.0, 1.0, 2.0, -3.0, 1.0, 0.0, 1.0, -1.0]);
         let res = DVector::from_vec(pi.clone()).transpose() * q;
-        assert!(res.amax() < 1e-15 && (pi.iter().sum::<f64>() - 1.0).abs() < 1e-15, "{res}");
+        assert!(
+            res.amax() < 1e-15 && (pi.iter().sum::<f64>() - 1.0).abs() < 1e-15,
+            "{res}"
+        );
     }
 
     #[test]
     fn reduction_equals_a_dense_solve() {
-        for (bits, j) in [(1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2), (6, 2), (5, 3)] {
+        for (bits, j) in [
+            (1, 1),
+            (2, 1),
+            (3, 1),
+            (1, 2),
+            (2, 2),
+            (3, 2),
+            (6, 2),
+            (5, 3),
+        ] {
             let (tt, a, f) = random_system(bits, j, 0.3, 11 + bits as u64);
             let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400).unwrap();
             let x = red.solve(1e-15, 400).unwrap();
@@ -625,7 +668,11 @@ mod tests {
                 let v = x.eval_fibers(&[i]).unwrap();
                 for p in 0..j {
                     let want = exact[i as usize * j + p];
-                    assert!((v[p] - want).abs() < 1e-11 * (1.0 + want.abs()), "{bits} {j} {i} {p}: {} vs {want}", v[p]);
+                    assert!(
+                        (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
+                        "{bits} {j} {i} {p}: {} vs {want}",
+                        v[p]
+                    );
                 }
             }
         }
@@ -650,7 +697,11 @@ mod tests {
             assert!(dense.min() >= -1e-15 * dense.amax(), "{}", dense.min());
             // pi^T A = 0 (A = margin-free generator with a minus sign).
             let res = a.transpose() * &dense;
-            assert!(res.amax() < 1e-11 * a.amax() * dense.amax(), "{bits} {j}: {}", res.amax());
+            assert!(
+                res.amax() < 1e-11 * a.amax() * dense.amax(),
+                "{bits} {j}: {}",
+                res.amax()
+            );
         }
     }
 }

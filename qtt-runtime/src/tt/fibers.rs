@@ -73,7 +73,9 @@ impl TensorTrain {
             .collect();
         // Work of a split at m.
         let cost = |m: usize| -> usize {
-            let left: usize = (1..=m).map(|t| pre[t].len() * ranks[t - 1] * ranks[t]).sum();
+            let left: usize = (1..=m)
+                .map(|t| pre[t].len() * ranks[t - 1] * ranks[t])
+                .sum();
             let right: usize = (m..nb)
                 .map(|t| suf[t].len() * ranks[t] * ranks[t + 1] * k)
                 .sum();
@@ -155,10 +157,14 @@ mod tests {
             let f = t.eval_fibers(&points).unwrap();
             for (p, &w) in points.iter().enumerate() {
                 for c in 0..3 {
-                    let mut idx: Vec<usize> = (0..bits).rev().map(|b| ((w >> b) & 1) as usize).collect();
+                    let mut idx: Vec<usize> =
+                        (0..bits).rev().map(|b| ((w >> b) & 1) as usize).collect();
                     idx.push(c);
                     let v = t.eval(&idx).unwrap();
-                    assert!((f[p * 3 + c] - v).abs() < 1e-12 * (1.0 + v.abs()), "{bits} {w} {c}");
+                    assert!(
+                        (f[p * 3 + c] - v).abs() < 1e-12 * (1.0 + v.abs()),
+                        "{bits} {w} {c}"
+                    );
                 }
             }
         }
