@@ -27,10 +27,13 @@ pub mod calibrations;
 pub mod consumption_saving;
 pub mod equilibrium;
 pub mod finite_difference;
+pub mod income_diffusion;
 pub mod model;
 pub mod quantized;
+pub mod root;
 pub mod scheme;
 pub mod solution;
+pub mod sparse_generator;
 pub mod sweeps;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
