@@ -35,6 +35,7 @@ pub mod scheme;
 pub mod solution;
 pub mod sparse_generator;
 pub mod sweeps;
+pub mod two_asset;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};

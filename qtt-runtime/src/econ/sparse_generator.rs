@@ -80,6 +80,15 @@ impl FdOptions {
     }
 }
 
+/// Bytes a sparse solve on `n` unknowns with the shorter side `m` needs, as
+/// estimated before building anything: the pattern and vectors (~80 n
+/// values and indices) and LU factors with at most `4 m` entries per
+/// unknown (nested fill of a 2-D 5-point stencil ordered along its longer
+/// side), 16 bytes each (value and index).
+pub(crate) fn estimated_bytes(n: u128, m: u128) -> u128 {
+    n * 8 * 80 + n * m * 4 * 16
+}
+
 /// The nonzero positions of a square sparse matrix, in a fixed entry order.
 pub struct Pattern {
     n: usize,

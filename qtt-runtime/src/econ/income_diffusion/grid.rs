@@ -35,15 +35,6 @@ pub struct DiffusionGrid {
     pattern: Arc<Pattern>,
 }
 
-/// Bytes a sparse solve on `n` unknowns with the shorter side `m` needs, as
-/// estimated before building anything: the pattern and vectors (~80 n
-/// values and indices) and LU factors with at most `4 m` entries per
-/// unknown (nested fill of a 2-D 5-point stencil ordered along its longer
-/// side), 16 bytes each (value and index).
-pub(crate) fn sparse_bytes(n: u128, m: u128) -> u128 {
-    n * 8 * 80 + n * m * 4 * 16
-}
-
 impl DiffusionGrid {
     /// The grid of `2^la x 2^lz` points on `[amin, amax] x [zmin, zmax]`
     /// for `income` (memory checked).
@@ -75,7 +66,7 @@ impl DiffusionGrid {
         let n = (na * nz) as u128;
         crate::memory::check_fits(
             &format!("the sparse finite-difference solver on 2^{la} x 2^{lz} points"),
-            sparse_bytes(n, na.min(nz) as u128),
+            crate::econ::sparse_generator::estimated_bytes(n, na.min(nz) as u128),
         )?;
         let (z_up, z_down) = income.rates(lz);
         let z_stationary = income.stationary(lz);
