@@ -17,6 +17,13 @@
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
 //!   residuals, reports);
 //! - [`sweeps`]: `r*` of Huggett's economy along one parameter, for sweeps over ranks.
+//! - [`root`]: the bracketing root finder (Brent) every market clearing uses;
+//! - beyond one dimension (issue #12), by sparse finite differences for now:
+//!   [`sparse_generator`] (generators on grids, the sparse-LU HJB step and
+//!   the stationary KFE), [`income_diffusion`] (`(a, z)` with `z` a
+//!   reflected Ornstein–Uhlenbeck process: Aiyagari and Huggett in general
+//!   equilibrium) and [`two_asset`] (Kaplan, Moll and Violante's liquid and
+//!   illiquid assets with a kinked deposit cost, partial equilibrium).
 //!
 //!
 //! Beside them, in discrete time, [`consumption_saving`]: Maliar, Maliar and

@@ -85,7 +85,7 @@ impl FdOptions {
 /// values and indices) and LU factors with at most `4 m` entries per
 /// unknown (nested fill of a 2-D 5-point stencil ordered along its longer
 /// side), 16 bytes each (value and index).
-pub(crate) fn estimated_bytes(n: u128, m: u128) -> u128 {
+pub fn estimated_bytes(n: u128, m: u128) -> u128 {
     n * 8 * 80 + n * m * 4 * 16
 }
 
