@@ -86,7 +86,7 @@ fn main() {
                     J::N(
                         qtt::econ::sparse_generator::estimated_bytes(
                             n as u128,
-                            grid.na().min(grid.nz()) as u128,
+                            16 * (la + lz) as u128,
                         ) as f64
                             / 1048576.0,
                     ),

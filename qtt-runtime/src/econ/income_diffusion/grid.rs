@@ -66,7 +66,7 @@ impl DiffusionGrid {
         let n = (na * nz) as u128;
         crate::memory::check_fits(
             &format!("the sparse finite-difference solver on 2^{la} x 2^{lz} points"),
-            crate::econ::sparse_generator::estimated_bytes(n, na.min(nz) as u128),
+            crate::econ::sparse_generator::estimated_bytes(n, 16 * (la + lz) as u128),
         )?;
         let (z_up, z_down) = income.rates(lz);
         let z_stationary = income.stationary(lz);

@@ -213,7 +213,7 @@ impl IncomeDiffusion {
         for r in [lo, hi] {
             let (w, _) = self.wage_and_demand(r, self.income.zmin.max(f64::MIN_POSITIVE))?;
             let y = self.resources(r, w, self.amin, self.income.zmin);
-            if !(y > 0.0) {
+            if y.is_nan() || y <= 0.0 {
                 return Err(Error::invalid(format!(
                     "at r = {r} the lowest income z = {} has resources {y} at the borrowing limit \
                      a = {}: consumption is impossible there (raise the borrowing limit or narrow the bracket)",

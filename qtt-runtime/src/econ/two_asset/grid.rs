@@ -44,11 +44,9 @@ impl TwoAssetGrid {
         }
         let (nb, na, jn) = (1usize << lb, 1usize << la, household.z.len());
         let n = (nb * na * jn) as u128;
-        // Like the 2-D estimate, with the shorter asset side times J as the
-        // separator width of the 3-D stencil.
         crate::memory::check_fits(
             &format!("the sparse two-asset solver on 2^{lb} x 2^{la} x {jn} points"),
-            crate::econ::sparse_generator::estimated_bytes(n, (nb.min(na) * jn) as u128),
+            crate::econ::sparse_generator::estimated_bytes(n, 12 * (n as f64).cbrt() as u128),
         )?;
         let mut entries = Vec::with_capacity(nb * na * jn * (5 + jn));
         for j in 0..jn {

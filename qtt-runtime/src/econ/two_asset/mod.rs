@@ -225,7 +225,7 @@ impl TwoAsset {
         }
         for j in 0..jn {
             let y = self.liquid_income(self.bmin, j);
-            if !(y > 0.0) {
+            if y.is_nan() || y <= 0.0 {
                 return Err(Error::invalid(format!(
                     "income state {j} has liquid income {y} at the borrowing limit b = {}: \
                      consumption is impossible there (raise bmin)",
