@@ -1,8 +1,9 @@
 //! Shared by the examples (each includes it with `mod common;`): the SVG
-//! plotter and the error-against-calls measurements of quantum Monte Carlo.
+//! plotter and heat map and the error-against-calls measurements of quantum Monte Carlo.
 //! A folder, not `examples/common.rs`, so cargo does not take it for an
 //! example.
 #![allow(dead_code)]
 
+pub mod heatmap;
 pub mod plot;
 pub mod qmc;

@@ -1,7 +1,8 @@
 //! General equilibrium: the price at which the market clears, by Brent's
-//! method on the excess supply with warm starts (each household solve starts
+//! method ([`root::brent`](super::root::brent)) on the excess supply with warm starts (each household solve starts
 //! from the value function of the nearest price solved so far).
 
+use super::root::{brent, BrentOptions};
 use super::solution::{Equilibrium, HouseholdSolution};
 use super::{finite_difference, quantized, Model};
 use crate::error::{Error, Result};
@@ -204,27 +205,15 @@ impl Model {
         eq: &EquilibriumOptions,
     ) -> Result<Equilibrium> {
         let start = Instant::now();
-        let (mut a, mut b) = eq.bracket.unwrap_or(self.bracket);
-        if !(a.is_finite() && b.is_finite() && a < b) {
-            return Err(Error::invalid(format!(
-                "the price bracket ({a}, {b}) must be finite and increasing"
-            )));
-        }
+        let bracket = eq.bracket.unwrap_or(self.bracket);
         if eq.price_tol.is_nan() || eq.price_tol <= 0.0 {
             return Err(Error::invalid(format!(
                 "price_tol {} must be positive",
                 eq.price_tol
             )));
         }
-        let mut evaluations: Vec<(f64, f64)> = Vec::new();
         let mut solved: Vec<HouseholdSolution> = Vec::new();
-        let mut evaluate = |p: f64, evaluations: &mut Vec<(f64, f64)>| -> Result<f64> {
-            if evaluations.len() >= eq.max_evaluations {
-                return Err(Error::Numerical(format!(
-                    "no clearing price within {} evaluations: {evaluations:?}",
-                    eq.max_evaluations
-                )));
-            }
+        let evaluate = |p: f64| -> Result<f64> {
             let warm = solved.iter().min_by(|x, y| {
                 (x.prices.values[0] - p)
                     .abs()
@@ -232,81 +221,29 @@ impl Model {
             });
             let s = self.solve_household(p, opts, warm)?;
             let e = s.excess;
-            evaluations.push((p, e));
             opts.report(super::Progress::Price {
-                evaluation: evaluations.len(),
+                evaluation: solved.len() + 1,
                 price: p,
                 excess: e,
             });
             solved.push(s);
             Ok(e)
         };
-        let mut fa = evaluate(a, &mut evaluations)?;
-        let mut fb = evaluate(b, &mut evaluations)?;
-        if fa.signum() == fb.signum() && fa != 0.0 && fb != 0.0 {
-            return Err(Error::Numerical(format!(
-                "excess supply has the same sign at both ends of the bracket: S({a}) = {fa:e}, S({b}) = {fb:e}; \
-                 widen the bracket of `{}`",
-                self.price_name()
-            )));
-        }
-        // Brent's method (as in Numerical Recipes' zbrent).
-        let (mut c, mut fc) = (b, fb);
-        let (mut d, mut e) = (b - a, b - a);
-        for _ in 0..eq.max_evaluations {
-            if (fb > 0.0 && fc > 0.0) || (fb < 0.0 && fc < 0.0) {
-                c = a;
-                fc = fa;
-                d = b - a;
-                e = d;
-            }
-            if fc.abs() < fb.abs() {
-                a = b;
-                b = c;
-                c = a;
-                fa = fb;
-                fb = fc;
-                fc = fa;
-            }
-            let tol1 = 2.0 * f64::EPSILON * b.abs() + 0.5 * eq.price_tol;
-            let xm = 0.5 * (c - b);
-            if xm.abs() <= tol1 || fb == 0.0 {
-                break;
-            }
-            if e.abs() >= tol1 && fa.abs() > fb.abs() {
-                let s = fb / fa;
-                let (mut p, mut q);
-                if a == c {
-                    p = 2.0 * xm * s;
-                    q = 1.0 - s;
-                } else {
-                    let qq = fa / fc;
-                    let r = fb / fc;
-                    p = s * (2.0 * xm * qq * (qq - r) - (b - a) * (r - 1.0));
-                    q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
-                }
-                if p > 0.0 {
-                    q = -q;
-                }
-                p = p.abs();
-                let min1 = 3.0 * xm * q - (tol1 * q).abs();
-                let min2 = (e * q).abs();
-                if 2.0 * p < min1.min(min2) {
-                    e = d;
-                    d = p / q;
-                } else {
-                    d = xm;
-                    e = d;
-                }
-            } else {
-                d = xm;
-                e = d;
-            }
-            a = b;
-            fa = fb;
-            b += if d.abs() > tol1 { d } else { tol1.copysign(xm) };
-            fb = evaluate(b, &mut evaluations)?;
-        }
+        let evaluations = brent(
+            evaluate,
+            bracket,
+            &BrentOptions {
+                tol: eq.price_tol,
+                max_evaluations: eq.max_evaluations,
+            },
+            |a, fa, b, fb| {
+                Error::Numerical(format!(
+                    "excess supply has the same sign at both ends of the bracket: S({a}) = {fa:e}, S({b}) = {fb:e}; \
+                     widen the bracket of `{}`",
+                    self.price_name()
+                ))
+            },
+        )?;
         let solution = solved
             .into_iter()
             .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))

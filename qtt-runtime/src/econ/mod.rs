@@ -11,12 +11,20 @@
 //! - [`finite_difference`]: the sparse (banded) finite-difference backend,
 //!   the oracle of the QTT backend and the fast choice on small grids;
 //! - [`quantized`]: the QTT backend (value function and distribution as
-//!   tensor trains, the generator as an MPO, AMEn on balanced systems);
+//!   tensor trains, each HJB step and the stationary distribution solved
+//!   by block cyclic reduction on the quantized grid, `reduction`);
 //! - [`equilibrium`]: the price that clears the market (Brent with warm
 //!   starts), the excess-supply curve;
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
 //!   residuals, reports);
 //! - [`sweeps`]: `r*` of Huggett's economy along one parameter, for sweeps over ranks.
+//! - [`root`]: the bracketing root finder (Brent) every market clearing uses;
+//! - beyond one dimension (issue #12), by sparse finite differences for now:
+//!   [`sparse_generator`] (generators on grids, the sparse-LU HJB step and
+//!   the stationary KFE), [`income_diffusion`] (`(a, z)` with `z` a
+//!   reflected Ornstein–Uhlenbeck process: Aiyagari and Huggett in general
+//!   equilibrium) and [`two_asset`] (Kaplan, Moll and Violante's liquid and
+//!   illiquid assets with a kinked deposit cost, partial equilibrium).
 //!
 //!
 //! Beside them, in discrete time, [`consumption_saving`]: Maliar, Maliar and
@@ -27,12 +35,16 @@ pub mod calibrations;
 pub mod consumption_saving;
 pub mod equilibrium;
 pub mod finite_difference;
+pub mod income_diffusion;
 pub mod model;
 pub mod quantized;
 pub(crate) mod reduction;
+pub mod root;
 pub mod scheme;
 pub mod solution;
+pub mod sparse_generator;
 pub mod sweeps;
+pub mod two_asset;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};

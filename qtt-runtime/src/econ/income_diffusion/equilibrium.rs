@@ -1,0 +1,111 @@
+//! The stationary general equilibrium of an [`IncomeDiffusion`] economy:
+//! the interest rate at which the households' assets equal what the market
+//! needs (the firm's capital, or zero bonds), by Brent's method with warm
+//! starts (each household solve starts from the nearest rate solved so far).
+
+use super::{DiffusionGrid, DiffusionSolution, IncomeDiffusion, Market};
+use crate::econ::root::{brent, BrentOptions};
+use crate::econ::sparse_generator::FdOptions;
+use crate::econ::{EquilibriumOptions, ExcessPoint};
+use crate::error::{Error, Result};
+use std::time::Instant;
+
+/// A stationary equilibrium on one grid.
+#[derive(Debug, Clone)]
+pub struct DiffusionEquilibrium {
+    /// The clearing interest rate `r*`.
+    pub r: f64,
+    /// The wage there.
+    pub w: f64,
+    /// Aggregate capital `K* = K(r*)` (Aiyagari) or the households' bond
+    /// holdings, ~0 (Huggett).
+    pub capital: f64,
+    /// The household solution at `r*`.
+    pub solution: DiffusionSolution,
+    /// Every `(r, excess)` the root finder evaluated, in order.
+    pub evaluations: Vec<(f64, f64)>,
+    /// Seconds the whole solve took.
+    pub seconds: f64,
+}
+
+impl IncomeDiffusion {
+    /// The excess supply `sum a g da dz - demand(r)` at each rate of `rs`,
+    /// solved in order with warm starts.
+    pub fn excess_curve(
+        &self,
+        grid: &DiffusionGrid,
+        rs: &[f64],
+        opts: &FdOptions,
+    ) -> Result<Vec<ExcessPoint>> {
+        let mut warm: Option<DiffusionSolution> = None;
+        let mut out = Vec::with_capacity(rs.len());
+        for &r in rs {
+            let s = self.solve_household(grid, r, opts, warm.as_ref())?;
+            out.push(ExcessPoint {
+                price: r,
+                excess: s.excess,
+            });
+            warm = Some(s);
+        }
+        Ok(out)
+    }
+
+    /// The stationary equilibrium on `grid`: Brent's method on the excess
+    /// supply in `eq.bracket` (the economy's `r_bracket` by default). Where
+    /// the excess has one sign at both ends the error names the bracket and
+    /// both values.
+    pub fn steady_state(
+        &self,
+        grid: &DiffusionGrid,
+        opts: &FdOptions,
+        eq: &EquilibriumOptions,
+    ) -> Result<DiffusionEquilibrium> {
+        let start = Instant::now();
+        self.check()?;
+        let bracket = eq.bracket.unwrap_or(self.r_bracket);
+        let mut solved: Vec<DiffusionSolution> = Vec::new();
+        let evaluate = |r: f64| -> Result<f64> {
+            let warm = solved
+                .iter()
+                .min_by(|x, y| (x.r - r).abs().total_cmp(&(y.r - r).abs()));
+            let s = self.solve_household(grid, r, opts, warm)?;
+            let e = s.excess;
+            solved.push(s);
+            Ok(e)
+        };
+        let market = match self.market {
+            Market::Capital { .. } => "capital: sum a g da dz - K(r)",
+            Market::Bonds => "bonds: sum a g da dz",
+        };
+        let evaluations = brent(
+            evaluate,
+            bracket,
+            &BrentOptions {
+                tol: eq.price_tol,
+                max_evaluations: eq.max_evaluations,
+            },
+            |a, fa, b, fb| {
+                Error::Numerical(format!(
+                    "the excess supply of {market} has the same sign at both ends of the bracket \
+                     r in ({a}, {b}): {fa:e} at r = {a}, {fb:e} at r = {b}; widen the bracket"
+                ))
+            },
+        )?;
+        let solution = solved
+            .into_iter()
+            .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))
+            .ok_or_else(|| Error::Numerical("no household solve".into()))?;
+        let capital = match self.market {
+            Market::Capital { .. } => solution.demand,
+            Market::Bonds => solution.wealth,
+        };
+        Ok(DiffusionEquilibrium {
+            r: solution.r,
+            w: solution.w,
+            capital,
+            solution,
+            evaluations,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+}
