@@ -204,6 +204,34 @@ fn qtt_equals_finite_differences_at_a_price() {
     }
 }
 
+/// The cyclic-reduction backend on the grids where AMEn stalled (2^12).
+#[test]
+fn qtt_equals_finite_differences_on_finer_grids() {
+    for (model, r) in [
+        (huggett(10), 0.03),
+        (huggett(12), 0.03),
+        (aiyagari(10), 0.04),
+    ] {
+        let fd = model
+            .solve_household(r, &SolveOptions::finite_difference(), None)
+            .unwrap();
+        let q = model
+            .solve_household(r, &SolveOptions::default(), None)
+            .unwrap();
+        let (dv, dg) = differences(&model, &fd, &q);
+        assert!(dv < 1e-10, "{} points: V differs by {dv:e}", model.points());
+        assert!(dg < 1e-8, "{} points: g differs by {dg:e}", model.points());
+        assert!(
+            (q.excess - fd.excess).abs() < 1e-9,
+            "{} {}",
+            q.excess,
+            fd.excess
+        );
+        assert!((q.mass - 1.0).abs() < 1e-12, "mass {}", q.mass);
+        assert!(q.kfe_residual < 1e-10, "KFE residual {:e}", q.kfe_residual);
+    }
+}
+
 #[test]
 fn qtt_equilibrium_equals_finite_differences() {
     let model = huggett(6);
