@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn bad_bracket_and_nan_are_errors() {
         let same = |_, _, _, _| Error::invalid("same sign");
-        assert!(brent(|x| Ok(x), (1.0, 0.0), &opts(), same).is_err());
+        assert!(brent(Ok, (1.0, 0.0), &opts(), same).is_err());
         assert!(brent(|_| Ok(f64::NAN), (0.0, 1.0), &opts(), same).is_err());
         let few = BrentOptions {
             tol: 1e-15,
