@@ -612,7 +612,7 @@ pub(crate) fn solve(
         let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
         let f = round(&pol.utility.add(&v.scaled(1.0 / opts.delta))?, o)?;
         let fine = fine_coefficients(model, &p, o, &pol, margin, Some(&f))?;
-        let red = Reduction::new(lay, fine, p.da, eps, o.max_rank)?;
+        let red = Reduction::new(lay, fine, p.da, eps, o.max_rank, 0)?;
         let vn = round(&red.solve(eps, o.max_rank)?, o)?;
         log::debug!(
             target: "qtt::econ",
@@ -666,8 +666,27 @@ pub(crate) fn solve(
     // Stationary distribution: the masses pi = g da of the generator's
     // censored chains, non-negative by construction, sum 1.
     let fine = fine_coefficients(model, &p, o, &pol, 0.0, None)?;
-    let pi = Reduction::new(lay, fine, p.da, o.tol, o.max_rank)?.stationary(o.tol, o.max_rank)?;
+    // Seeded at a zero of some state's drift: with irreducible income
+    // switching every such point is visited (the borrowing limit is not
+    // when every state saves there).
+    let sink = (0..p.states)
+        .filter_map(|j| {
+            complement(n, &pol.forward_at[j], &pol.backward_at[j])
+                .first()
+                .map(|iv| iv.0)
+        })
+        .min()
+        .unwrap_or(0);
+    let pi =
+        Reduction::new(lay, fine, p.da, o.tol, o.max_rank, sink)?.stationary(o.tol, o.max_rank)?;
     let kfe_res = kfe_residual(model, &p, &pol, &pi)?;
+    if kfe_res.is_nan() || kfe_res >= 1e-8 {
+        return Err(Error::Numerical(format!(
+            "KFE (QTT): the stationary masses leave a relative residual {kfe_res:.1e} \
+             (a wealth point where every income state has zero drift is absorbing, and \
+             the reduction does not handle it)"
+        )));
+    }
     let mass = pi.sum();
     let g = pi.scaled(1.0 / p.da);
     // Aggregate: sum f g da = f^T pi.
@@ -760,7 +779,7 @@ mod tests {
         let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
         let fine = fine_coefficients(&model, &p, &o, &pol, margin, Some(&f)).unwrap();
         let lay = Layout { j: 2 };
-        let vq = Reduction::new(lay, fine, p.da, 1e-14, 200)
+        let vq = Reduction::new(lay, fine, p.da, 1e-14, 200, 0)
             .unwrap()
             .solve(1e-14, 200)
             .unwrap();

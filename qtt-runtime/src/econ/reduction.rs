@@ -37,6 +37,7 @@
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
 use crate::tt::{cross_batch, Core, CrossMethod, CrossOptions, TensorTrain};
+use rand::{Rng, SeedableRng};
 
 /// Offsets of the components of one point's block.
 #[derive(Debug, Clone, Copy)]
@@ -325,6 +326,8 @@ pub(crate) struct Reduction {
     /// The fine spacing: level `k`'s spacing is `2^k da`.
     da: f64,
     levels: Vec<TensorTrain>,
+    /// The parity of the points each level keeps.
+    keep: Vec<usize>,
 }
 
 /// Settings of the crosses of one reduction.
@@ -354,29 +357,57 @@ where
 {
     let mut modes = vec![2; bits];
     modes.push(k);
-    let (tt, _) = cross_batch(
-        |points: &[usize], d: usize| {
-            let ws: Vec<u64> = points
-                .chunks(d)
-                .map(|p| p[..d - 1].iter().fold(0u64, |a, &b| (a << 1) | b as u64))
-                .collect();
-            let mut distinct = ws.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            let vals = f(&distinct)?;
-            Ok(points
-                .chunks(d)
-                .zip(&ws)
-                .map(|(p, w)| {
-                    let slot = distinct.binary_search(w).expect("present");
-                    vals[slot * k + p[d - 1]]
-                })
-                .collect())
-        },
-        &modes,
-        &options(tol, max_rank, k),
-    )?;
-    Ok(tt)
+    let batch = |points: &[usize], d: usize| -> Result<Vec<f64>> {
+        let ws: Vec<u64> = points
+            .chunks(d)
+            .map(|p| p[..d - 1].iter().fold(0u64, |a, &b| (a << 1) | b as u64))
+            .collect();
+        let mut distinct = ws.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let vals = f(&distinct)?;
+        Ok(points
+            .chunks(d)
+            .zip(&ws)
+            .map(|(p, w)| {
+                let slot = distinct.binary_search(w).expect("present");
+                vals[slot * k + p[d - 1]]
+            })
+            .collect())
+    };
+    // A cross can miss a feature its samples never touch (seen: a random
+    // test system whose components vanish on most points); each result is
+    // checked at points it did not choose, and a miss is retried from
+    // larger and different initial index sets.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5eed ^ bits as u64);
+    let probes: Vec<u64> = (0..64)
+        .map(|_| rng.random_range(0..1u64 << bits))
+        .chain([0, (1u64 << bits) - 1])
+        .collect();
+    let want = f(&probes)?;
+    let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-300);
+    let mut opts = options(tol, max_rank, k);
+    let mut worst = 0.0;
+    for _attempt in 0..3 {
+        let (tt, _) = cross_batch(batch, &modes, &opts)?;
+        let got = tt.eval_fibers(&probes)?;
+        worst = got
+            .iter()
+            .zip(&want)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+            / scale;
+        // A miss is O(1); the cross's own error is `tol` in norm, which
+        // can be 1e3 tol at single points of a 2^12-point field.
+        if worst <= (1e4 * tol).max(1e-7) {
+            return Ok(tt);
+        }
+        opts.initial_rank = (2 * opts.initial_rank).min(max_rank);
+        opts.seed += 1;
+    }
+    Err(Error::Numerical(format!(
+        "cyclic reduction: a cross on 2^{bits} points is off by {worst:.1e} (relative) at \
+         points it did not sample, after 3 attempts (tolerance {tol:.0e}, max rank {max_rank})"
+    )))
 }
 
 /// Values of `t` at `w - 1` for each `w` (zeros where `w = 0`).
@@ -404,37 +435,80 @@ fn fibers_right(t: &TensorTrain, ws: &[u64], k: usize, bits: usize) -> Result<Ve
     Ok(v)
 }
 
+/// The values of `t` at `(w - 1, w)` (`before`) or `(w, w + 1)`, zeros off
+/// the grid of `2^bits` points.
+fn around(
+    t: &TensorTrain,
+    ws: &[u64],
+    k: usize,
+    bits: usize,
+    before: bool,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    let here = t.eval_fibers(ws)?;
+    Ok(if before {
+        (fibers_left(t, ws, k)?, here)
+    } else {
+        (here, fibers_right(t, ws, k, bits)?)
+    })
+}
+
 impl Reduction {
     /// Reduces the fine-level coefficients `fine` (modes `2^L, K`, stored
-    /// at level 0 with spacing `da`) to one point, truncating each level's
-    /// cross at `tol`.
-    pub fn new(lay: Layout, fine: TensorTrain, da: f64, tol: f64, max_rank: usize) -> Result<Self> {
+    /// at level 0 with spacing `da`) to the single point `survivor`,
+    /// truncating each level's cross at `tol`. Level `k` keeps the points
+    /// whose bit `k` equals `survivor`'s, so the stationary distribution
+    /// can be seeded at a point the chain surely visits (censoring to a
+    /// transient point would lose the mass).
+    pub fn new(
+        lay: Layout,
+        fine: TensorTrain,
+        da: f64,
+        tol: f64,
+        max_rank: usize,
+        survivor: u64,
+    ) -> Result<Self> {
         let k = lay.k();
         let bits = fine.len() - 1;
+        if bits < 64 && survivor >> bits != 0 {
+            return Err(Error::invalid(format!(
+                "cyclic reduction: survivor {survivor} is off a grid of 2^{bits} points"
+            )));
+        }
         let mut levels = vec![fine];
+        let mut keep = Vec::with_capacity(bits);
         for level in 0..bits {
             let cur = levels.last().expect("a level");
             let (h, h2) = (Self::spacing(da, level), Self::spacing(da, level + 1));
-            let even = slice_last_bit(cur, 0)?;
-            let odd = slice_last_bit(cur, 1)?;
+            let parity = ((survivor >> level) & 1) as usize;
+            let kept = slice_last_bit(cur, parity)?;
+            let gone = slice_last_bit(cur, 1 - parity)?;
             let b = bits - level - 1;
             let next = cross_points(b, k, tol, max_rank, |ws| {
-                let ev = even.eval_fibers(ws)?;
-                let od = odd.eval_fibers(ws)?;
-                let ol = fibers_left(&odd, ws, k)?;
+                let here = kept.eval_fibers(ws)?;
+                let (left, right) = around(&gone, ws, k, b, parity == 0)?;
+                let top = if b == 0 { 0 } else { (1u64 << b) - 1 };
                 let mut out = vec![0.0; ws.len() * k];
                 for (p, &w) in ws.iter().enumerate() {
-                    let e = Block::unpack(lay, &ev[p * k..(p + 1) * k], h);
-                    let r = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
-                    let l = (w > 0).then(|| Block::unpack(lay, &ol[p * k..(p + 1) * k], h));
-                    let new = reduce_point(lay.j, &e, l.as_ref(), Some(&r));
-                    new.pack(lay, h2, &mut out[p * k..(p + 1) * k]);
+                    let r = p * k..(p + 1) * k;
+                    let e = Block::unpack(lay, &here[r.clone()], h);
+                    let has_left = parity == 1 || w > 0;
+                    let has_right = parity == 0 || w < top;
+                    let l = has_left.then(|| Block::unpack(lay, &left[r.clone()], h));
+                    let rr = has_right.then(|| Block::unpack(lay, &right[r.clone()], h));
+                    let new = reduce_point(lay.j, &e, l.as_ref(), rr.as_ref());
+                    new.pack(lay, h2, &mut out[r]);
                 }
                 Ok(out)
             })?;
             levels.push(next);
+            keep.push(parity);
         }
-        Ok(Self { lay, da, levels })
+        Ok(Self {
+            lay,
+            da,
+            levels,
+            keep,
+        })
     }
 
     fn spacing(da: f64, level: usize) -> f64 {
@@ -451,6 +525,22 @@ impl Reduction {
         Ok(Block::unpack(self.lay, &v, Self::spacing(self.da, level)))
     }
 
+    /// The fine train from the kept values `coarse` and the eliminated
+    /// values `gone` of `level`.
+    fn merge(
+        &self,
+        level: usize,
+        coarse: &TensorTrain,
+        gone: &TensorTrain,
+        trunc: &Truncation,
+    ) -> Result<TensorTrain> {
+        if self.keep[level] == 0 {
+            interleave(coarse, gone, trunc)
+        } else {
+            interleave(gone, coarse, trunc)
+        }
+    }
+
     /// The solution of the reduced system (the HJB step): modes `2^L, J`.
     pub fn solve(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
         let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
@@ -461,13 +551,13 @@ impl Reduction {
         let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
         for level in (0..top).rev() {
             let h = Self::spacing(self.da, level);
-            let odd = slice_last_bit(&self.levels[level], 1)?;
+            let parity = self.keep[level];
+            let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
             let bits = top - level - 1;
             let xc = &x;
             let xo = cross_points(bits, j, tol, max_rank, |ws| {
-                let od = odd.eval_fibers(ws)?;
-                let xl = xc.eval_fibers(ws)?;
-                let xr = fibers_right(xc, ws, j, bits)?;
+                let od = gone.eval_fibers(ws)?;
+                let (xl, xr) = around(xc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
                 for p in 0..ws.len() {
                     let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
@@ -481,13 +571,14 @@ impl Reduction {
                 }
                 Ok(out)
             })?;
-            x = interleave(xc, &xo, &trunc)?;
+            x = self.merge(level, xc, &xo, &trunc)?;
         }
         Ok(x)
     }
 
     /// The stationary masses `pi >= 0`, `sum pi = 1`, of the generator whose
-    /// rates were reduced (margins zero): modes `2^L, J`.
+    /// rates were reduced (margins zero), seeded at the survivor (which
+    /// must be a recurrent point): modes `2^L, J`.
     pub fn stationary(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
         let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
         let top = self.levels.len() - 1;
@@ -500,16 +591,15 @@ impl Reduction {
             .collect();
         for level in (0..top).rev() {
             let h = Self::spacing(self.da, level);
-            let even = slice_last_bit(&self.levels[level], 0)?;
-            let odd = slice_last_bit(&self.levels[level], 1)?;
+            let parity = self.keep[level];
+            let kept = slice_last_bit(&self.levels[level], parity)?;
+            let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
             let bits = top - level - 1;
             let pc = &pi;
             let po = cross_points(bits, j, tol, max_rank, |ws| {
-                let od = odd.eval_fibers(ws)?;
-                let el = even.eval_fibers(ws)?;
-                let er = fibers_right(&even, ws, k, bits)?;
-                let pl = pc.eval_fibers(ws)?;
-                let pr = fibers_right(pc, ws, j, bits)?;
+                let od = gone.eval_fibers(ws)?;
+                let (el, er) = around(&kept, ws, k, bits, parity == 1)?;
+                let (pl, pr) = around(pc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
                 for p in 0..ws.len() {
                     let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
@@ -533,7 +623,7 @@ impl Reduction {
                 }
                 Ok(out)
             })?;
-            pi = interleave(pc, &po, &trunc)?;
+            pi = self.merge(level, pc, &po, &trunc)?;
         }
         let total = pi.sum();
         if !(total.is_finite() && total > 0.0) {
@@ -566,14 +656,26 @@ mod tests {
         let mut data = vec![0.0; n * k];
         let mut a = DMatrix::zeros(n * j, n * j);
         let mut f = DVector::zeros(n * j);
+        // The HACT pattern: each state moves right below its own zero of the
+        // drift and left above it (random directions make closed classes,
+        // whose stationary distributions are not unique), the zeros at
+        // distinct points (a point where every state has zero drift would
+        // be absorbing).
+        let mut sinks: Vec<usize> = Vec::new();
+        while sinks.len() < j {
+            let c = rng.random_range(0..n);
+            if !sinks.contains(&c) || n < j {
+                sinks.push(c);
+            }
+        }
         for i in 0..n {
             let s = &mut data[i * k..(i + 1) * k];
             for p in 0..j {
                 // Upwind: one side only, like the HACT scheme.
                 let rate = rng.random_range(0.0..50.0);
-                if rng.random_bool(0.5) && i > 0 {
+                if i > sinks[p] {
                     s[lay.pl(p, p)] = rate;
-                } else if i + 1 < n {
+                } else if i < sinks[p] {
                     s[lay.pr(p, p)] = rate;
                 }
                 for q in 0..j {
@@ -661,18 +763,21 @@ mod tests {
             (5, 3),
         ] {
             let (tt, a, f) = random_system(bits, j, 0.3, 11 + bits as u64);
-            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400).unwrap();
-            let x = red.solve(1e-15, 400).unwrap();
             let exact = a.clone().lu().solve(&f).unwrap();
-            for i in 0..(1u64 << bits) {
-                let v = x.eval_fibers(&[i]).unwrap();
-                for p in 0..j {
-                    let want = exact[i as usize * j + p];
-                    assert!(
-                        (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
-                        "{bits} {j} {i} {p}: {} vs {want}",
-                        v[p]
-                    );
+            for survivor in [0, (1u64 << bits) - 1, 5 % (1u64 << bits)] {
+                let red =
+                    Reduction::new(Layout { j }, tt.clone(), 1.0, 1e-15, 400, survivor).unwrap();
+                let x = red.solve(1e-15, 400).unwrap();
+                for i in 0..(1u64 << bits) {
+                    let v = x.eval_fibers(&[i]).unwrap();
+                    for p in 0..j {
+                        let want = exact[i as usize * j + p];
+                        assert!(
+                            (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
+                            "{bits} {j} survivor {survivor} {i} {p}: {} vs {want}",
+                            v[p]
+                        );
+                    }
                 }
             }
         }
@@ -682,7 +787,15 @@ mod tests {
     fn stationary_masses_equal_the_dense_null_vector() {
         for (bits, j) in [(3, 2), (6, 2), (5, 3)] {
             let (tt, a, _) = random_system(bits, j, 0.0, 5 + bits as u64);
-            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400).unwrap();
+            // Seeded at the zero of state 0's drift: a recurrent point.
+            let sink = (0..1u64 << bits)
+                .find(|&i| {
+                    let v = tt.eval_fibers(&[i]).unwrap();
+                    let lay = Layout { j };
+                    v[lay.pl(0, 0)].abs() < 1e-12 && v[lay.pr(0, 0)].abs() < 1e-12
+                })
+                .unwrap();
+            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400, sink).unwrap();
             let pi = red.stationary(1e-15, 400).unwrap();
             let n = (1usize << bits) * j;
             let mut dense = DVector::zeros(n);
