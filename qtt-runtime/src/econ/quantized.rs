@@ -33,13 +33,19 @@
 //!
 //! **Limits (measured, Huggett at r = 0.03).** Equal to the
 //! finite-difference backend to 1e-11 in `V` and 4e-10 in `g` (relative to
-//! its maximum) up to `2^12` points (5.8 s there). From `2^14` on, ranks
-//! run to the cap (96) and policy iteration stops converging: the slope
-//! of a point with drift `s` carries noise `~ 1e-13 / |s|` near the zero
-//! of the drift, the utility and the reduction's coefficients inherit it,
-//! and crosses at 1e-13 resolve the noise at full rank. A tolerance
-//! hierarchy (each field truncated at the noise it inherits, not at 1e-13)
-//! or a smoothed drift near its zero is the open work.
+//! its maximum) up to `2^12` points (5.8 s there). From `2^14` on policy
+//! iteration stops converging (changes fall to 2e-5, then grow). The
+//! cause is the zero of the drift: the reduced coefficients hold ratios
+//! `|s| / (|s| + c da)` whose deviation from 1 decays like `1 / (cells
+//! from the zero)` across the whole grid, and `1/x` needs QTT rank
+//! `~ L log(1/eps)`. Measured for one policy with one zero (max rank over
+//! the levels at 1e-13): 29, 48, 71, 116 at `2^10, 2^12, 2^14, 2^16`; `V`'s
+//! rank 20, 36, 61, 95. At the cap of 96 the truncation noise flips the
+//! policy near the zero (a slope there is known to `~ 1e-13 / |s|`); with
+//! the cap at 256, `2^14` reaches a change of 2e-5 and then diverges too.
+//! Open work: a reduction whose levels carry the `1/x` tails in closed
+//! form (or a coordinate refined towards the zero of the drift), and a
+//! tolerance hierarchy for the fields that inherit the slopes' noise.
 
 use super::equilibrium::{Progress, SolveOptions};
 use super::reduction::{cross_points, Layout, Reduction};
