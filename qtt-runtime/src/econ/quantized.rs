@@ -31,22 +31,24 @@
 //! between samples (`2^L / 4096` apart) where the choice flips and flips
 //! back are not seen; on grids up to `2^12` points every point is decided.
 //!
-//! **Limits (measured, Huggett at r = 0.03, one household solve).** Equal
-//! to the finite-difference backend to 1e-12 in `V` and 3e-12 in the
-//! excess supply at `2^12` points (5.9 s), 9e-13 and 4e-11 at `2^14`
-//! (79 s, 24 policy iterations; final ranks `V` 12, `c` 24, `s` 26,
-//! `g` 29). The iterations between the first policy and the converged one
-//! run at the rank cap (96), and at `2^16` a cross of the reduction there
-//! stays 2e-6 off at points it did not sample, which is reported as an
-//! error. What made `2^14` converge: each component of the reduction's
+//! **Nested grids.** Above `2^(coarse_bits + 1)` points policy iteration
+//! starts from the solution on a grid four times coarser (recursively),
+//! its slopes and values interpolated linearly: a cold start spends its
+//! first iterations on policies far from the solution, whose fields run to
+//! the rank cap (at `2^14`: 24 iterations, 79 s, transient ranks 96; nested:
+//! 6 iterations at rank 12-13, 17 s in all).
+//!
+//! **Measured (Huggett at r = 0.03, one household solve, 2 cores).** Equal
+//! to the finite-difference backend to 1e-12 in `V` at every size; the
+//! excess supply to 3e-12 (`2^12`, 5.9 s), 1e-9 (`2^14`, 17 s), 3e-10
+//! (`2^16`, 59 s); final ranks at `2^16`: `V` 16, `c` 25, `s` 27, `g` 34.
+//! Why the levels stay low-rank: each component of the reduction's
 //! coefficients is crossed at its own scale; truncated relative to the
 //! whole train (dominated by the right-hand side), the rates kept noise
 //! far above the tolerance and the next level resolved it (level ranks
 //! 34..61 at `2^14` against 13..25 for the exact coefficients). Open work:
-//! the transient ranks (a continuation from a coarser grid's policy, or
-//! truncating the intermediate iterations at the accuracy they need
-//! without letting the upwind choice chatter), and the rank of the fields
-//! a slope's noise (`~ 1e-13 / |s|` near a zero of the drift) reaches.
+//! cost (each nested grid is a full policy iteration; the banded LU is
+//! far faster at these sizes) and larger grids.
 
 use super::equilibrium::{Progress, SolveOptions};
 use super::reduction::{cross_points, Layout, Reduction};
@@ -75,6 +77,9 @@ pub struct QttOptions {
     /// (relative), so near a zero of the drift it carries noise that a
     /// tighter cross would resolve at full rank.
     pub slope_tol: f64,
+    /// Grids above `2^(coarse_bits + 1)` points start policy iteration from
+    /// the solution on a grid four times coarser.
+    pub coarse_bits: u32,
 }
 
 impl Default for QttOptions {
@@ -84,6 +89,7 @@ impl Default for QttOptions {
             max_rank: 96,
             switch_samples: 4096,
             slope_tol: 1e-10,
+            coarse_bits: 12,
         }
     }
 }
@@ -552,17 +558,26 @@ fn kfe_residual(model: &Model, p: &Pieces, pol: &QttPolicy, pi: &TensorTrain) ->
     Ok(r.norm() / scale)
 }
 
-/// Solves the household's problem at `prices` in QTT format.
-pub(crate) fn solve(
-    model: &Model,
-    prices: &Prices,
-    opts: &SolveOptions,
-    warm: Option<&HouseholdSolution>,
-) -> Result<HouseholdSolution> {
+/// Policy iteration's result: the grid pieces, resources, `V` and its
+/// slope train, one report per iteration.
+struct Iterated {
+    p: Pieces,
+    y: TensorTrain,
+    uy: TensorTrain,
+    v: TensorTrain,
+    x: TensorTrain,
+    reports: Vec<IterationReport>,
+}
+
+/// Policy iteration on `model`'s grid. Above `2^(coarse_bits + 1)`
+/// points it starts from the solution on a grid four times coarser
+/// (slopes and `V` interpolated linearly): a cold start spends its
+/// first iterations on policies far from the solution, whose fields need
+/// the rank cap.
+fn iterate(model: &Model, prices: &Prices, opts: &SolveOptions) -> Result<Iterated> {
     let start = Instant::now();
     let o = &opts.qtt;
     let p = Pieces::new(model)?;
-    let n = p.points();
     let y = approximate(&p, o, &|i, j| {
         model
             .resources(prices, model.wealth(i), j)
@@ -585,23 +600,49 @@ pub(crate) fn solve(
         model.utility.u(v.max(1e-3))
     })?;
     let lay = Layout { j: p.states };
-    // Start: V = u(y) / rho. A warm start from the value function of another
-    // price is not used: from r = 0 to r = 0.049 on 2^8 points it made the
-    // compressed policy iteration chatter (changes 1e-2 .. 2 for 100
-    // iterations; seed 000's section 7), where the cold start converges
-    // in 9 iterations.
-    let _ = warm;
-    let mut v = uy.scaled(1.0 / model.rho);
-    // x from V: x_0 = V_0, x_i = (V_i - V_{i-1}) / sqrt(da): evaluated by
-    // cross from V's values (cancellation costs digits only in the start).
-    let mut x = approximate(&p, o, &|i, j| {
-        let vi = v.eval_unchecked(&p.index(i, j));
-        if i == 0 {
-            vi
-        } else {
-            (vi - v.eval_unchecked(&p.index(i - 1, j))) / p.sda
-        }
-    })?;
+    let (mut v, mut x) = if p.bits > o.coarse_bits + 1 {
+        let cm = model.with_bits(p.bits - 2)?;
+        let coarse = iterate(&cm, prices, opts)?;
+        let cp = &coarse.p;
+        // Linear interpolation in wealth of the coarse slopes and values
+        // (piecewise constant ones make the first fine policy a staircase
+        // of rank ~80).
+        let locate = |i: u64| -> (u64, f64) {
+            let t = (model.wealth(i) - model.amin) / cp.da;
+            let k = (t.floor().max(0.0) as u64).min(cp.points() - 2);
+            (k, (t - k as f64).clamp(0.0, 1.0))
+        };
+        let slope =
+            |k: u64, j: usize| -> f64 { coarse.x.eval_unchecked(&cp.index(k.max(1), j)) / cp.sda };
+        let value = |k: u64, j: usize| -> f64 { coarse.v.eval_unchecked(&cp.index(k, j)) };
+        let xf = approximate(&p, o, &|i, j| {
+            if i == 0 {
+                return value(0, j);
+            }
+            let (k, w) = locate(i);
+            p.sda * ((1.0 - w) * slope(k, j) + w * slope(k + 1, j))
+        })?;
+        let vf = approximate(&p, o, &|i, j| {
+            let (k, w) = locate(i);
+            (1.0 - w) * value(k, j) + w * value(k + 1, j)
+        })?;
+        (vf, xf)
+    } else {
+        // Start: V = u(y) / rho.
+        let v = uy.scaled(1.0 / model.rho);
+        // x from V: x_0 = V_0, x_i = (V_i - V_{i-1}) / sqrt(da): evaluated
+        // by cross from V's values (cancellation costs digits only in the
+        // start).
+        let x = approximate(&p, o, &|i, j| {
+            let vi = v.eval_unchecked(&p.index(i, j));
+            if i == 0 {
+                vi
+            } else {
+                (vi - v.eval_unchecked(&p.index(i - 1, j))) / p.sda
+            }
+        })?;
+        (v, x)
+    };
     let margin = model.rho + 1.0 / opts.delta;
     let mut reports = Vec::new();
     let mut converged = false;
@@ -669,6 +710,39 @@ pub(crate) fn solve(
             reports.iter().map(|r| r.change).collect::<Vec<_>>()
         )));
     }
+    Ok(Iterated {
+        p,
+        y,
+        uy,
+        v,
+        x,
+        reports,
+    })
+}
+
+/// Solves the household's problem at `prices` in QTT format. A warm start
+/// from the value function of another price is not used: from r = 0 to
+/// r = 0.049 on 2^8 points it made the compressed policy iteration chatter
+/// (seed 000's section 7), where the cold start converges in 9 iterations.
+pub(crate) fn solve(
+    model: &Model,
+    prices: &Prices,
+    opts: &SolveOptions,
+    warm: Option<&HouseholdSolution>,
+) -> Result<HouseholdSolution> {
+    let _ = warm;
+    let start = Instant::now();
+    let o = &opts.qtt;
+    let Iterated {
+        p,
+        y,
+        uy,
+        v,
+        x,
+        reports,
+    } = iterate(model, prices, opts)?;
+    let n = p.points();
+    let lay = Layout { j: p.states };
     let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
     // Stationary distribution: the masses pi = g da of the generator's
     // censored chains, non-negative by construction, sum 1.
