@@ -232,6 +232,38 @@ fn qtt_equals_finite_differences_on_finer_grids() {
     }
 }
 
+/// Nested grids: 2^12 started from 2^10, itself from 2^8 (the default
+/// starts nesting above 2^13).
+#[test]
+fn qtt_nested_grids_equal_finite_differences() {
+    let model = huggett(12);
+    let mut opts = SolveOptions::default();
+    opts.qtt.coarse_bits = 8;
+    let fd = model
+        .solve_household(0.03, &SolveOptions::finite_difference(), None)
+        .unwrap();
+    let q = model.solve_household(0.03, &opts, None).unwrap();
+    let (dv, dg) = differences(&model, &fd, &q);
+    assert!(dv < 1e-10, "V differs by {dv:e}");
+    assert!(dg < 1e-8, "g differs by {dg:e}");
+    assert!(
+        (q.excess - fd.excess).abs() < 1e-9,
+        "{} {}",
+        q.excess,
+        fd.excess
+    );
+    // The warm start needs fewer iterations than a cold start on 2^12.
+    let cold = model
+        .solve_household(0.03, &SolveOptions::default(), None)
+        .unwrap();
+    assert!(
+        q.hjb.len() < cold.hjb.len(),
+        "nested {} iterations, cold {}",
+        q.hjb.len(),
+        cold.hjb.len()
+    );
+}
+
 #[test]
 fn qtt_equilibrium_equals_finite_differences() {
     let model = huggett(6);
