@@ -41,7 +41,8 @@
 //! **Measured (Huggett at r = 0.03, one household solve, 2 cores).** Equal
 //! to the finite-difference backend to 1e-12 in `V` at every size; the
 //! excess supply to 3e-12 (`2^12`, 5.9 s), 1e-9 (`2^14`, 17 s), 3e-10
-//! (`2^16`, 59 s); final ranks at `2^16`: `V` 16, `c` 25, `s` 27, `g` 34.
+//! (`2^16`, 59 s), 5e-9 (`2^18`, 162 s); final ranks at `2^18`: `V` 16,
+//! `c` 24, `s` 26, `g` 31 (flat from `2^14`).
 //! Why the levels stay low-rank: each component of the reduction's
 //! coefficients is crossed at its own scale; truncated relative to the
 //! whole train (dominated by the right-hand side), the rates kept noise
