@@ -76,7 +76,10 @@ pub struct QttOptions {
     /// Relative tolerance of the slope train read from the HJB rows: the
     /// slope at a point with drift `s` is known to about `1e-13 / |s|`
     /// (relative), so near a zero of the drift it carries noise that a
-    /// tighter cross would resolve at full rank.
+    /// tighter cross resolves at higher rank. It sets the accuracy of the
+    /// aggregates (Huggett, `2^14` points: excess supply to 1e-9 of finite
+    /// differences at 1e-10, to 7e-13 at 1e-11), and 1e-11 still fails at
+    /// `2^16` (a cross at the rank cap, 96).
     pub slope_tol: f64,
     /// Grids above `2^(coarse_bits + 1)` points start policy iteration from
     /// the solution on a grid four times coarser.
