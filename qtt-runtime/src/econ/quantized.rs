@@ -39,10 +39,12 @@
 //! 6 iterations at rank 12-13, 17 s in all).
 //!
 //! **Measured (Huggett at r = 0.03, one household solve, 2 cores).** Equal
-//! to the finite-difference backend to 1e-12 in `V` at every size; the
-//! excess supply to 3e-12 (`2^12`, 5.9 s), 1e-9 (`2^14`, 17 s), 3e-10
-//! (`2^16`, 59 s), 5e-9 (`2^18`, 162 s); final ranks at `2^18`: `V` 16,
-//! `c` 24, `s` 26, `g` 31 (flat from `2^14`).
+//! to the finite-difference backend to 1e-12 in `V` at every size. With
+//! the defaults (slope tolerance 1e-11, rank cap 160) the excess supply
+//! agrees to 7e-13 at `2^14` (17 s) and 2e-11 at `2^16` (84 s; ranks `V`
+//! 16, `c` 37, `s` 38, `g` 46). With slope tolerance 1e-10 and cap 96:
+//! 3e-12 (`2^12`, 5.9 s), 1e-9 (`2^14`, 17 s), 3e-10 (`2^16`, 59 s), 5e-9
+//! (`2^18`, 162 s; ranks 16, 24, 26, 31, flat from `2^14`).
 //! Why the levels stay low-rank: each component of the reduction's
 //! coefficients is crossed at its own scale; truncated relative to the
 //! whole train (dominated by the right-hand side), the rates kept noise
@@ -78,8 +80,8 @@ pub struct QttOptions {
     /// (relative), so near a zero of the drift it carries noise that a
     /// tighter cross resolves at higher rank. It sets the accuracy of the
     /// aggregates (Huggett, `2^14` points: excess supply to 1e-9 of finite
-    /// differences at 1e-10, to 7e-13 at 1e-11), and 1e-11 still fails at
-    /// `2^16` (a cross at the rank cap, 96).
+    /// differences at 1e-10, to 7e-13 at 1e-11; `2^16`: 3e-10 at 1e-10,
+    /// 2e-11 at 1e-11, which needs a rank cap above 96).
     pub slope_tol: f64,
     /// Grids above `2^(coarse_bits + 1)` points start policy iteration from
     /// the solution on a grid four times coarser.
@@ -90,9 +92,9 @@ impl Default for QttOptions {
     fn default() -> Self {
         Self {
             tol: 1e-13,
-            max_rank: 96,
+            max_rank: 160,
             switch_samples: 4096,
-            slope_tol: 1e-10,
+            slope_tol: 1e-11,
             coarse_bits: 12,
         }
     }
