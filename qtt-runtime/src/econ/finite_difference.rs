@@ -14,7 +14,7 @@
 
 use super::equilibrium::{Progress, SolveOptions};
 use super::scheme::upwind;
-use super::solution::{Field, HouseholdSolution, IterationReport};
+use super::solution::{relative_change, Field, HouseholdSolution, IterationReport};
 use super::{Model, Prices};
 use crate::error::{Error, Result};
 use std::time::Instant;
@@ -266,12 +266,7 @@ pub(crate) fn solve(
                     .collect::<Vec<_>>()
             )));
         }
-        let scale = rhs.iter().fold(1.0f64, |m, x| m.max(x.abs()));
-        let change = rhs
-            .iter()
-            .zip(&v)
-            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-            / scale;
+        let change = relative_change(&rhs, &v, 1.0);
         v = rhs;
         reports.push(IterationReport {
             iteration: it,
@@ -377,17 +372,13 @@ pub(crate) fn stationary(
             )));
         }
         next.iter_mut().for_each(|x| *x /= mass);
-        let scale = next.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        let change = next
-            .iter()
-            .zip(&g)
-            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-            / scale;
+        let change = relative_change(&next, &g, 0.0);
         g = next;
         history.push(change);
         if change < 1e-14 {
             let r = at.apply(&g);
             let anorm = (0..n * jn).fold(0.0f64, |m, r| m.max(at.get(r, r).abs()));
+            let scale = g.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let res = r.iter().fold(0.0f64, |m, x| m.max(x.abs())) / (anorm * scale);
             return Ok((g, res));
         }

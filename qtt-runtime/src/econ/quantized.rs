@@ -831,27 +831,29 @@ pub(crate) fn solve(
 mod tests {
     use super::*;
 
-    /// One HJB step and the stationary masses of one policy, by the
-    /// reduction and by a dense solve of the same upwind matrices.
-    #[test]
-    fn reduction_steps_equal_dense_solves_of_the_same_policy() {
+    /// One HJB step of Huggett's economy on `2^bits` points for a fixed
+    /// policy: saving below a zero of the drift and dissaving above in
+    /// state 0, saving everywhere in state 1; `V = u(y) / rho`.
+    struct SinkStep {
+        model: Model,
+        p: Pieces,
+        o: QttOptions,
+        pol: QttPolicy,
+        f: TensorTrain,
+        fine: TensorTrain,
+        margin: f64,
+    }
+
+    fn sink_step(bits: u32) -> SinkStep {
         use crate::econ::HuggettParams;
-        let model = HuggettParams::default().model(1 << 6).unwrap();
+        let model = HuggettParams::default().model(1 << bits).unwrap();
         let prices = model.prices(&[0.03]).unwrap();
         let o = QttOptions::default();
         let p = Pieces::new(&model).unwrap();
-        let y = approximate(&p, &o, &|i, j| {
-            model.resources(&prices, model.wealth(i), j).unwrap()
-        })
-        .unwrap();
-        let uy = approximate(&p, &o, &|i, j| {
-            model
-                .utility
-                .u(model.resources(&prices, model.wealth(i), j).unwrap())
-        })
-        .unwrap();
+        let res = |i: u64, j: usize| model.resources(&prices, model.wealth(i), j).unwrap();
+        let y = approximate(&p, &o, &res).unwrap();
+        let uy = approximate(&p, &o, &|i, j| model.utility.u(res(i, j))).unwrap();
         let v = uy.scaled(1.0 / model.rho);
-        // A policy with saving below the middle and dissaving above, in state 1.
         let x = approximate(&p, &o, &|i, j| {
             if i == 0 {
                 v.eval_unchecked(&p.index(0, j))
@@ -865,6 +867,30 @@ mod tests {
         let margin = model.rho + 1e-3;
         let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
         let fine = fine_coefficients(&model, &p, &o, &pol, margin, Some(&f)).unwrap();
+        SinkStep {
+            model,
+            p,
+            o,
+            pol,
+            f,
+            fine,
+            margin,
+        }
+    }
+
+    /// One HJB step and its slopes, by the reduction and by a dense solve
+    /// of the same upwind matrix.
+    #[test]
+    fn reduction_steps_equal_dense_solves_of_the_same_policy() {
+        let SinkStep {
+            model,
+            p,
+            o,
+            pol,
+            f,
+            fine,
+            margin,
+        } = sink_step(6);
         let lay = Layout { j: 2 };
         let vq = Reduction::new(lay, fine, p.da, 1e-14, 200, 0)
             .unwrap()
@@ -930,6 +956,22 @@ mod tests {
         }
     }
 
+    /// The reduction's levels stay near the ranks of the exact coefficients
+    /// (13..25 per component at 2^14 for this policy, 44 for all sixteen
+    /// together) instead of resolving truncation noise (71 when the
+    /// components shared one scale).
+    #[test]
+    fn reduction_ranks_stay_bounded_as_the_grid_grows() {
+        for bits in [10u32, 14] {
+            let SinkStep { p, o, fine, .. } = sink_step(bits);
+            let red = Reduction::new(Layout { j: 2 }, fine, p.da, o.tol, o.max_rank, 0).unwrap();
+            let vq = red.solve(o.tol, o.max_rank).unwrap();
+            let worst = red.ranks().into_iter().max().unwrap();
+            assert!(worst <= 50, "2^{bits}: level ranks {:?}", red.ranks());
+            assert!(vq.max_rank() <= 30, "2^{bits}: V rank {}", vq.max_rank());
+        }
+    }
+
     #[test]
     fn prefix_indicator_is_exact() {
         for k in [0u64, 1, 5, 8, 15, 16] {
@@ -959,46 +1001,5 @@ mod tests {
             complement(64, &vec![(3, 17)], &vec![(20, 64)]),
             vec![(0, 3), (17, 20)]
         );
-    }
-}
-#[cfg(test)]
-mod rank_tests {
-    use super::*;
-
-    /// The reduction's levels stay near the ranks of the exact coefficients
-    /// (13..25 per component at 2^14 for this policy, 44 for all sixteen
-    /// together) instead of resolving truncation noise (71 when the
-    /// components shared one scale).
-    #[test]
-    fn reduction_ranks_stay_bounded_as_the_grid_grows() {
-        use crate::econ::HuggettParams;
-        for bits in [10u32, 14] {
-            let model = HuggettParams::default().model(1 << bits).unwrap();
-            let prices = model.prices(&[0.03]).unwrap();
-            let o = QttOptions::default();
-            let p = Pieces::new(&model).unwrap();
-            let res = |i: u64, j: usize| model.resources(&prices, model.wealth(i), j).unwrap();
-            let y = approximate(&p, &o, &res).unwrap();
-            let uy = approximate(&p, &o, &|i, j| model.utility.u(res(i, j))).unwrap();
-            let v = uy.scaled(1.0 / model.rho);
-            // Saving below a zero of the drift and dissaving above, in state 0.
-            let x = approximate(&p, &o, &|i, j| {
-                if i == 0 {
-                    v.eval_unchecked(&p.index(0, j))
-                } else {
-                    let c = 0.05 + 0.02 * j as f64 + 0.05 * model.wealth(i);
-                    model.utility.marginal(c) * p.sda
-                }
-            })
-            .unwrap();
-            let pol = policy(&model, &prices, &p, &o, &x, &y, &uy).unwrap();
-            let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
-            let fine = fine_coefficients(&model, &p, &o, &pol, model.rho + 1e-3, Some(&f)).unwrap();
-            let red = Reduction::new(Layout { j: 2 }, fine, p.da, o.tol, o.max_rank, 0).unwrap();
-            let vq = red.solve(o.tol, o.max_rank).unwrap();
-            let worst = red.ranks().into_iter().max().unwrap();
-            assert!(worst <= 50, "2^{bits}: level ranks {:?}", red.ranks());
-            assert!(vq.max_rank() <= 30, "2^{bits}: V rank {}", vq.max_rank());
-        }
     }
 }

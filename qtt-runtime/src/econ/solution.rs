@@ -68,6 +68,16 @@ pub(crate) fn bit_index(i: u64, bits: u32) -> Vec<usize> {
     (0..bits).rev().map(|b| ((i >> b) & 1) as usize).collect()
 }
 
+/// `max |next - prev| / max(floor, max |next|)`: the change of an
+/// iterate, relative to its size (`floor` 1 for values, 0 for densities).
+pub(crate) fn relative_change(next: &[f64], prev: &[f64], floor: f64) -> f64 {
+    let scale = next.iter().fold(floor, |m, x| m.max(x.abs()));
+    next.iter()
+        .zip(prev)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+        / scale
+}
+
 /// One policy-iteration step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IterationReport {

@@ -17,6 +17,7 @@
 //! substitutions add non-negative terms only: `g >= 0` holds in floating
 //! point, not just in exact arithmetic.
 
+use crate::econ::solution::relative_change;
 use crate::error::{Error, Result};
 use faer::linalg::solvers::Solve;
 use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
@@ -420,16 +421,12 @@ impl Generator {
                 )));
             }
             next.iter_mut().for_each(|v| *v /= mass);
-            let scale = next.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let change = next
-                .iter()
-                .zip(&g)
-                .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                / scale;
+            let change = relative_change(&next, &g, 0.0);
             g = next;
             history.push(change);
             if change <= tol {
                 let r = self.apply_transpose(&g);
+                let scale = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
                 let residual =
                     r.iter().fold(0.0f64, |m, v| m.max(v.abs())) / (self.max_diagonal() * scale);
                 return Ok(Stationary {

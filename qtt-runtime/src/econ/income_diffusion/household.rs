@@ -5,7 +5,7 @@
 
 use super::{DiffusionGrid, IncomeDiffusion};
 use crate::econ::scheme::upwind;
-use crate::econ::solution::IterationReport;
+use crate::econ::solution::{relative_change, IterationReport};
 use crate::econ::sparse_generator::{FdOptions, Generator};
 use crate::error::{Error, Result};
 use std::time::Instant;
@@ -212,12 +212,7 @@ impl IncomeDiffusion {
                     reports.iter().map(|r| r.change).collect::<Vec<_>>()
                 ))
             })?;
-            let scale = next.iter().fold(1.0f64, |m, x| m.max(x.abs()));
-            let change = next
-                .iter()
-                .zip(&v)
-                .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                / scale;
+            let change = relative_change(&next, &v, 1.0);
             v = next;
             reports.push(IterationReport {
                 iteration: it,

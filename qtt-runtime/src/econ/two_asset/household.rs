@@ -27,7 +27,7 @@
 
 use super::{TwoAsset, TwoAssetGrid};
 use crate::econ::scheme::{upwind, DV_FLOOR};
-use crate::econ::solution::IterationReport;
+use crate::econ::solution::{relative_change, IterationReport};
 use crate::econ::sparse_generator::{FdOptions, Generator};
 use crate::error::{Error, Result};
 use std::time::Instant;
@@ -307,12 +307,7 @@ impl TwoAsset {
                 .map(|(u, vv)| u + vv / opts.delta)
                 .collect();
             let next = a.solve_shifted(shift, &rhs)?;
-            let scale = next.iter().fold(1.0f64, |m, x| m.max(x.abs()));
-            let change = next
-                .iter()
-                .zip(&v)
-                .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-                / scale;
+            let change = relative_change(&next, &v, 1.0);
             v = next;
             reports.push(IterationReport {
                 iteration: it,
