@@ -5,6 +5,7 @@
 
 use nalgebra::{DMatrix, DVector};
 use qtt::econ::finite_difference::generator;
+use qtt::econ::quantized::QttOptions;
 use qtt::econ::{AiyagariParams, EquilibriumOptions, HuggettParams, Model, SolveOptions};
 use qtt::ir::model::{ExprIr, IncomeIr, UtilityIr};
 
@@ -207,17 +208,19 @@ fn qtt_equals_finite_differences_at_a_price() {
 /// The cyclic-reduction backend on the grids where AMEn stalled (2^12).
 #[test]
 fn qtt_equals_finite_differences_on_finer_grids() {
-    for (model, r) in [
-        (huggett(10), 0.03),
-        (huggett(12), 0.03),
-        (aiyagari(10), 0.04),
+    // Fields on at most 2^dense_bits points are evaluated densely and
+    // compressed by TT-SVD; 0 crosses every field and level.
+    for (model, r, dense_bits) in [
+        (huggett(10), 0.03, 0),
+        (huggett(12), 0.03, QttOptions::default().dense_bits),
+        (aiyagari(10), 0.04, 0),
     ] {
         let fd = model
             .solve_household(r, &SolveOptions::finite_difference(), None)
             .unwrap();
-        let q = model
-            .solve_household(r, &SolveOptions::default(), None)
-            .unwrap();
+        let mut opts = SolveOptions::default();
+        opts.qtt.dense_bits = dense_bits;
+        let q = model.solve_household(r, &opts, None).unwrap();
         let (dv, dg) = differences(&model, &fd, &q);
         assert!(dv < 1e-10, "{} points: V differs by {dv:e}", model.points());
         assert!(dg < 1e-8, "{} points: g differs by {dg:e}", model.points());
@@ -239,6 +242,9 @@ fn qtt_nested_grids_equal_finite_differences() {
     let model = huggett(12);
     let mut opts = SolveOptions::default();
     opts.qtt.coarse_bits = 8;
+    // Levels above 2^6 points crossed, the interpolation from the coarse
+    // grids included.
+    opts.qtt.dense_bits = 6;
     let fd = model
         .solve_household(0.03, &SolveOptions::finite_difference(), None)
         .unwrap();
@@ -419,4 +425,69 @@ fn transitions_keep_mass_and_sign_and_reach_the_stationary_density() {
     assert!(diff < 1e-3 * gmax, "{diff} vs {gmax}");
     assert!(transition(&model, &sol, &g0[1..], 1.0, 1).is_err());
     assert!(transition(&model, &sol, &g0, -1.0, 1).is_err());
+}
+
+/// The QTT transition (a cyclic reduction of the row system per step)
+/// against the banded one on the same grid: the same wealth path and final
+/// density, mass 1 and g >= 0 at every step.
+#[test]
+fn qtt_transitions_equal_finite_difference_ones() {
+    use qtt::econ::finite_difference::transition;
+    use qtt::econ::quantized_transition::transition as qtt_transition;
+    use qtt::tt::TensorTrain;
+    let model = huggett(8);
+    let n = model.points() as usize;
+    let da = model.spacing();
+    let fd = model
+        .solve_household(0.03, &SolveOptions::finite_difference(), None)
+        .unwrap();
+    let q = model
+        .solve_household(0.03, &SolveOptions::default(), None)
+        .unwrap();
+    // Everybody starts with wealth near 1 in the low income state.
+    let i1 = ((1.0 - model.amin) / da) as usize;
+    let mut g0 = vec![0.0; 2 * n];
+    g0[2 * i1] = 1.0 / da;
+    let mut index: Vec<usize> = (0..8).rev().map(|b| (i1 >> b) & 1).collect();
+    index.push(0);
+    let mut modes = vec![2; 8];
+    modes.push(2);
+    let g0q = TensorTrain::basis_state(&modes, &index)
+        .unwrap()
+        .scaled(1.0 / da);
+    let o = QttOptions::default();
+    let (path, g) = transition(&model, &fd, &g0, 2.0, 60).unwrap();
+    let (qpath, gq) = qtt_transition(&model, &q, &g0q, 2.0, 60, &o).unwrap();
+    for (a, b) in path.iter().zip(&qpath) {
+        assert!((b.mass - 1.0).abs() < 1e-12, "mass {}", b.mass);
+        assert!(b.min_density >= -1e-12, "min g {}", b.min_density);
+        assert!(
+            (a.wealth - b.wealth).abs() < 1e-10,
+            "t = {}: wealth {} vs {}",
+            a.time,
+            a.wealth,
+            b.wealth
+        );
+    }
+    let gmax = g.iter().cloned().fold(0.0f64, f64::max);
+    let diff = (0..n)
+        .flat_map(|i| (0..2).map(move |j| (i, j)))
+        .map(|(i, j)| {
+            let mut idx: Vec<usize> = (0..8).rev().map(|b| (i >> b) & 1).collect();
+            idx.push(j);
+            (gq.eval(&idx).unwrap() - g[2 * i + j]).abs()
+        })
+        .fold(0.0f64, f64::max);
+    assert!(
+        diff < 1e-9 * gmax,
+        "density differs by {diff:e} (max {gmax})"
+    );
+    // Errors: a finite-difference solution, a bad step, the wrong grid, a
+    // negative initial density.
+    assert!(qtt_transition(&model, &fd, &g0q, 2.0, 1, &o).is_err());
+    assert!(qtt_transition(&model, &q, &g0q, 0.0, 1, &o).is_err());
+    assert!(qtt_transition(&model, &q, &g0q, f64::NAN, 1, &o).is_err());
+    let other = TensorTrain::basis_state(&[2, 2, 2], &[0, 0, 0]).unwrap();
+    assert!(qtt_transition(&model, &q, &other, 2.0, 1, &o).is_err());
+    assert!(qtt_transition(&model, &q, &g0q.scaled(-1.0), 2.0, 1, &o).is_err());
 }

@@ -38,6 +38,7 @@ pub mod finite_difference;
 pub mod income_diffusion;
 pub mod model;
 pub mod quantized;
+pub mod quantized_transition;
 pub(crate) mod reduction;
 pub mod root;
 pub mod scheme;

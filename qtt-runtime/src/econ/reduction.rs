@@ -232,8 +232,27 @@ fn mul(a: &[f64], b: &[f64], j: usize, cols: usize) -> Vec<f64> {
     out
 }
 
-/// The even point's block after eliminating its odd neighbours.
-fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>) -> Block {
+/// Which side of the matrix the right-hand side `f` stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rhs {
+    /// `M x = f`: the HJB step.
+    Columns,
+    /// `y M = f^T`: an implicit step of the forward equation (and the
+    /// stationary one, `f = 0`).
+    Rows,
+}
+
+/// The even point's block after eliminating its odd neighbours: the
+/// coefficients are the Schur complement either way; `f` is reduced as a
+/// column (`f_e + P_e B_o^-1 f_o`) or as a row (`f_e + f_o B_o^-1 P_o`,
+/// `P_o` the neighbour's rate towards `e`).
+fn reduce_point(
+    j: usize,
+    e: &Block,
+    left: Option<&Block>,
+    right: Option<&Block>,
+    rhs: Rhs,
+) -> Block {
     let cols = 2 * j + 2;
     let mut out = Block::zero(j);
     out.d.clone_from(&e.d);
@@ -242,7 +261,9 @@ fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>
     for (side, nb) in [(0, left), (1, right)] {
         let Some(o) = nb else { continue };
         let p = if side == 0 { &e.pl } else { &e.pr };
-        if p.iter().all(|&v| v == 0.0) {
+        let reaches = p.iter().any(|&v| v != 0.0);
+        let feeds = rhs == Rhs::Rows && o.f.iter().any(|&v| v != 0.0);
+        if !reaches && !feeds {
             continue;
         }
         // R = [PL_o | PR_o | d_o | f_o].
@@ -256,6 +277,19 @@ fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>
             r[a * cols + 2 * j + 1] = o.f[a];
         }
         let x = o.solve(j, &r, cols);
+        if feeds {
+            // The left neighbour reaches e through PR_o, the right one
+            // through PL_o: columns j.. or 0.. of B_o^-1 R.
+            let towards = (1 - side) * j;
+            for c in 0..j {
+                out.f[c] += (0..j)
+                    .map(|a| o.f[a] * x[a * cols + towards + c])
+                    .sum::<f64>();
+            }
+        }
+        if !reaches {
+            continue;
+        }
         let px = mul(p, &x, j, cols);
         for a in 0..j {
             for c in 0..j {
@@ -271,7 +305,9 @@ fn reduce_point(j: usize, e: &Block, left: Option<&Block>, right: Option<&Block>
                 m[a * j + c] += other;
             }
             out.d[a] += px[a * cols + 2 * j];
-            out.f[a] += px[a * cols + 2 * j + 1];
+            if rhs == Rhs::Columns {
+                out.f[a] += px[a * cols + 2 * j + 1];
+            }
         }
     }
     for a in 0..j {
@@ -328,6 +364,10 @@ pub(crate) struct Reduction {
     levels: Vec<TensorTrain>,
     /// The parity of the points each level keeps.
     keep: Vec<usize>,
+    /// How every level and the back substitution are compressed.
+    c: Compression,
+    /// The side of the right-hand side.
+    rhs: Rhs,
 }
 
 /// Settings of the crosses of one reduction.
@@ -343,18 +383,92 @@ fn options(tol: f64, max_rank: usize, k: usize) -> CrossOptions {
     }
 }
 
-/// A cross over `2^bits` points and a last mode of size `k`, whose values at
-/// a batch of distinct points come from `f(points) -> k values each`.
-pub(crate) fn cross_points<F>(
+/// How each field of the reduction is compressed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Compression {
+    /// Relative tolerance of each cross (or TT-SVD), per component.
+    pub tol: f64,
+    /// Largest bond dimension.
+    pub max_rank: usize,
+    /// Fields on at most `2^dense_bits` points are evaluated at every point
+    /// and compressed by TT-SVD: a cross there samples more points than
+    /// the grid has (`~ bits r^2` per sweep at ranks ~20) and spends most
+    /// of its time in bookkeeping.
+    pub dense_bits: usize,
+}
+
+/// The train of a field on `2^bits` points with `k` components per point
+/// (`values` point-major), each component scaled by `scale` (exact TT-SVD
+/// of the scaled field truncated at `c.tol`, scales restored).
+fn from_values(
     bits: usize,
     k: usize,
-    tol: f64,
-    max_rank: usize,
-    f: F,
-) -> Result<TensorTrain>
+    values: &[f64],
+    scale: &[f64],
+    c: &Compression,
+) -> Result<TensorTrain> {
+    let n = 1usize << bits;
+    let mut modes = vec![2; bits];
+    modes.push(k);
+    // Column-major with the first (most significant) bit fastest.
+    let mut data = vec![0.0; n * k];
+    for w in 0..n {
+        let rw = if bits == 0 {
+            0
+        } else {
+            w.reverse_bits() >> (usize::BITS as usize - bits)
+        };
+        for (comp, sc) in scale.iter().enumerate() {
+            data[rw + n * comp] = values[w * k + comp] / sc;
+        }
+    }
+    let trunc = Truncation::tol(c.tol)?.with_max_rank(c.max_rank)?;
+    unscale(TensorTrain::from_dense(&data, &modes, &trunc)?, scale)
+}
+
+/// Multiplies component `c` of the last mode by `scale[c]` (exact).
+fn unscale(tt: TensorTrain, scale: &[f64]) -> Result<TensorTrain> {
+    let mut cores = tt.into_cores();
+    let last = cores.last_mut().expect("a last core");
+    for a in 0..last.r_left() {
+        for (c, sc) in scale.iter().enumerate() {
+            *last.get_mut(a, c, 0) *= sc;
+        }
+    }
+    TensorTrain::new(cores)
+}
+
+/// Each component's largest magnitude over `values` (`k` per point), with
+/// a floor of 1e-6 of the largest of all (1 when all vanish).
+fn component_scales(values: &[f64], k: usize) -> Vec<f64> {
+    let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let floor = if largest > 0.0 { 1e-6 * largest } else { 1.0 };
+    (0..k)
+        .map(|c| {
+            values
+                .iter()
+                .skip(c)
+                .step_by(k)
+                .fold(0.0f64, |m, v| m.max(v.abs()))
+                .max(floor)
+        })
+        .collect()
+}
+
+/// A cross over `2^bits` points and a last mode of size `k`, whose values at
+/// a batch of distinct points come from `f(points) -> k values each`
+/// (every point at most `2^c.dense_bits` points).
+pub(crate) fn cross_points<F>(bits: usize, k: usize, c: &Compression, f: F) -> Result<TensorTrain>
 where
     F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
 {
+    let (tol, max_rank) = (c.tol, c.max_rank);
+    if bits <= c.dense_bits {
+        let all: Vec<u64> = (0..1u64 << bits).collect();
+        let values = f(&all)?;
+        let scale = component_scales(&values, k);
+        return from_values(bits, k, &values, &scale, c);
+    }
     let mut modes = vec![2; bits];
     modes.push(k);
     // A cross can miss a feature its samples never touch (seen: a random
@@ -375,15 +489,7 @@ where
     // (Components at rounding level, such as rates that vanish in exact
     // arithmetic, are not blown up: the scale has a floor of 1e-6 of the
     // largest.)
-    let largest = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let floor = if largest > 0.0 { 1e-6 * largest } else { 1.0 };
-    let scale: Vec<f64> = (0..k)
-        .map(|c| {
-            (0..probes.len())
-                .fold(0.0f64, |m, p| m.max(want[p * k + c].abs()))
-                .max(floor)
-        })
-        .collect();
+    let scale = component_scales(&want, k);
     let batch = |points: &[usize], d: usize| -> Result<Vec<f64>> {
         let ws: Vec<u64> = points
             .chunks(d)
@@ -417,14 +523,7 @@ where
         // can be 1e3 tol at single points of a 2^12-point field.
         if worst <= (1e4 * tol).max(1e-6) {
             // Back to the components' own scales (exact).
-            let mut cores = tt.into_cores();
-            let last = cores.last_mut().expect("a last core");
-            for a in 0..last.r_left() {
-                for (c, sc) in scale.iter().enumerate() {
-                    *last.get_mut(a, c, 0) *= sc;
-                }
-            }
-            return TensorTrain::new(cores);
+            return unscale(tt, &scale);
         }
         opts.initial_rank = (2 * opts.initial_rank).min(max_rank);
         opts.seed += 1;
@@ -488,8 +587,8 @@ impl Reduction {
         lay: Layout,
         fine: TensorTrain,
         da: f64,
-        tol: f64,
-        max_rank: usize,
+        c: Compression,
+        rhs: Rhs,
         survivor: u64,
     ) -> Result<Self> {
         let k = lay.k();
@@ -508,7 +607,7 @@ impl Reduction {
             let kept = slice_last_bit(cur, parity)?;
             let gone = slice_last_bit(cur, 1 - parity)?;
             let b = bits - level - 1;
-            let next = cross_points(b, k, tol, max_rank, |ws| {
+            let next = cross_points(b, k, &c, |ws| {
                 let here = kept.eval_fibers(ws)?;
                 let (left, right) = around(&gone, ws, k, b, parity == 0)?;
                 let top = if b == 0 { 0 } else { (1u64 << b) - 1 };
@@ -520,7 +619,7 @@ impl Reduction {
                     let has_right = parity == 0 || w < top;
                     let l = has_left.then(|| Block::unpack(lay, &left[r.clone()], h));
                     let rr = has_right.then(|| Block::unpack(lay, &right[r.clone()], h));
-                    let new = reduce_point(lay.j, &e, l.as_ref(), rr.as_ref());
+                    let new = reduce_point(lay.j, &e, l.as_ref(), rr.as_ref(), rhs);
                     new.pack(lay, h2, &mut out[r]);
                 }
                 Ok(out)
@@ -533,6 +632,8 @@ impl Reduction {
             da,
             levels,
             keep,
+            c,
+            rhs,
         })
     }
 
@@ -567,20 +668,20 @@ impl Reduction {
     }
 
     /// The solution of the reduced system (the HJB step): modes `2^L, J`.
-    pub fn solve(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
+    pub fn solve(&self) -> Result<TensorTrain> {
         let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
         let top = self.levels.len() - 1;
         let b = self.point_block(top, 0)?;
         let x0 = b.solve(j, &b.f, 1);
         let mut x = TensorTrain::new(vec![Core::new(1, j, 1, x0)?])?;
-        let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
+        let trunc = Truncation::tol(self.c.tol)?.with_max_rank(self.c.max_rank)?;
         for level in (0..top).rev() {
             let h = Self::spacing(self.da, level);
             let parity = self.keep[level];
             let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
             let bits = top - level - 1;
             let xc = &x;
-            let xo = cross_points(bits, j, tol, max_rank, |ws| {
+            let xo = cross_points(bits, j, &self.c, |ws| {
                 let od = gone.eval_fibers(ws)?;
                 let (xl, xr) = around(xc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
@@ -602,43 +703,73 @@ impl Reduction {
     }
 
     /// The stationary masses `pi >= 0`, `sum pi = 1`, of the generator whose
-    /// rates were reduced (margins zero), seeded at the survivor (which
-    /// must be a recurrent point): modes `2^L, J`.
-    pub fn stationary(&self, tol: f64, max_rank: usize) -> Result<TensorTrain> {
-        let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
-        let top = self.levels.len() - 1;
-        let b = self.point_block(top, 0)?;
-        let pi0 = gth_stationary(&b.n, j);
-        let mut pi = TensorTrain::new(vec![Core::new(1, j, 1, pi0)?])?;
-        let trunc = Truncation::tol(tol)?.with_max_rank(max_rank)?;
-        let identity: Vec<f64> = (0..j * j)
-            .map(|i| if i / j == i % j { 1.0 } else { 0.0 })
+    /// rates were reduced (margins zero; the right-hand side is ignored),
+    /// seeded at the survivor (which must be a recurrent point): modes
+    /// `2^L, J`.
+    pub fn stationary(&self) -> Result<TensorTrain> {
+        let b = self.point_block(self.levels.len() - 1, 0)?;
+        let pi = self.back_rows(gth_stationary(&b.n, self.lay.j), false)?;
+        let total = pi.sum();
+        if !(total.is_finite() && total > 0.0) {
+            return Err(Error::Numerical(format!(
+                "KFE (QTT): the stationary masses sum to {total}"
+            )));
+        }
+        Ok(pi.scaled(1.0 / total))
+    }
+
+    /// The solution `y` of `y M = f^T` (the reduction built with
+    /// [`Rhs::Rows`]): modes `2^L, J`, non-negative where `f` is.
+    pub fn solve_rows(&self) -> Result<TensorTrain> {
+        if self.rhs != Rhs::Rows {
+            return Err(Error::invalid(
+                "cyclic reduction: solve_rows needs a reduction of a row right-hand side",
+            ));
+        }
+        let j = self.lay.j;
+        let b = self.point_block(self.levels.len() - 1, 0)?;
+        let inv = b.solve(j, &identity(j), j);
+        let top = (0..j)
+            .map(|c| (0..j).map(|a| b.f[a] * inv[a * j + c]).sum())
             .collect();
-        for level in (0..top).rev() {
+        self.back_rows(top, true)
+    }
+
+    /// Back substitution of a row solution from its value `top` at the
+    /// single point of the last level:
+    /// `y_o = (f_o + y_(o-1) PR_(o-1) + y_(o+1) PL_(o+1)) B_o^-1`, without
+    /// the `f_o` unless `with_rhs` (the stationary vector ignores it).
+    fn back_rows(&self, top: Vec<f64>, with_rhs: bool) -> Result<TensorTrain> {
+        let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
+        let mut y = TensorTrain::new(vec![Core::new(1, j, 1, top)?])?;
+        let trunc = Truncation::tol(self.c.tol)?.with_max_rank(self.c.max_rank)?;
+        let identity = identity(j);
+        for level in (0..self.levels.len() - 1).rev() {
             let h = Self::spacing(self.da, level);
             let parity = self.keep[level];
             let kept = slice_last_bit(&self.levels[level], parity)?;
             let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
-            let bits = top - level - 1;
-            let pc = &pi;
-            let po = cross_points(bits, j, tol, max_rank, |ws| {
+            let bits = self.levels.len() - 1 - level - 1;
+            let yc = &y;
+            let yo = cross_points(bits, j, &self.c, |ws| {
                 let od = gone.eval_fibers(ws)?;
                 let (el, er) = around(&kept, ws, k, bits, parity == 1)?;
-                let (pl, pr) = around(pc, ws, j, bits, parity == 1)?;
+                let (yl, yr) = around(yc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
                 for p in 0..ws.len() {
                     let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
                     let left = Block::unpack(lay, &el[p * k..(p + 1) * k], h);
                     let right = Block::unpack(lay, &er[p * k..(p + 1) * k], h);
-                    // Inflow row vector: pi_{o-1} PR_{o-1} + pi_{o+1} PL_{o+1}.
+                    // Inflow row vector: f_o + y_{o-1} PR_{o-1} + y_{o+1} PL_{o+1}.
                     let inflow: Vec<f64> = (0..j)
                         .map(|c| {
-                            (0..j)
-                                .map(|a| {
-                                    pl[p * j + a] * left.pr[a * j + c]
-                                        + pr[p * j + a] * right.pl[a * j + c]
-                                })
-                                .sum()
+                            (if with_rhs { o.f[c] } else { 0.0 })
+                                + (0..j)
+                                    .map(|a| {
+                                        yl[p * j + a] * left.pr[a * j + c]
+                                            + yr[p * j + a] * right.pl[a * j + c]
+                                    })
+                                    .sum::<f64>()
                         })
                         .collect();
                     let inv = o.solve(j, &identity, j);
@@ -648,22 +779,35 @@ impl Reduction {
                 }
                 Ok(out)
             })?;
-            pi = self.merge(level, pc, &po, &trunc)?;
+            y = self.merge(level, yc, &yo, &trunc)?;
         }
-        let total = pi.sum();
-        if !(total.is_finite() && total > 0.0) {
-            return Err(Error::Numerical(format!(
-                "KFE (QTT): the stationary masses sum to {total}"
-            )));
-        }
-        Ok(pi.scaled(1.0 / total))
+        Ok(y)
     }
+}
+
+/// The `j x j` identity, row-major.
+fn identity(j: usize) -> Vec<f64> {
+    (0..j * j)
+        .map(|i| if i / j == i % j { 1.0 } else { 0.0 })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use nalgebra::{DMatrix, DVector};
+
+    /// Every level crossed, at the precision of the arithmetic.
+    const CROSSED: Compression = Compression {
+        tol: 1e-15,
+        max_rank: 400,
+        dense_bits: 0,
+    };
+    /// Every level evaluated at all points and compressed by TT-SVD.
+    const DENSE: Compression = Compression {
+        dense_bits: 64,
+        ..CROSSED
+    };
 
     /// A random block-tridiagonal system on 2^bits points, J states, as
     /// fine-level stored components and as a dense matrix.
@@ -737,7 +881,7 @@ mod tests {
         // build point by point.
         let mut modes = vec![2; bits];
         modes.push(k);
-        let tt = cross_points(bits, k, 1e-15, 400, |ws| {
+        let tt = cross_points(bits, k, &CROSSED, |ws| {
             Ok(ws
                 .iter()
                 .flat_map(|&w| data[w as usize * k..(w as usize + 1) * k].to_vec())
@@ -789,10 +933,14 @@ mod tests {
         ] {
             let (tt, a, f) = random_system(bits, j, 0.3, 11 + bits as u64);
             let exact = a.clone().lu().solve(&f).unwrap();
-            for survivor in [0, (1u64 << bits) - 1, 5 % (1u64 << bits)] {
-                let red =
-                    Reduction::new(Layout { j }, tt.clone(), 1.0, 1e-15, 400, survivor).unwrap();
-                let x = red.solve(1e-15, 400).unwrap();
+            let survivors = [0, (1u64 << bits) - 1, 5 % (1u64 << bits)];
+            for (survivor, c) in survivors
+                .into_iter()
+                .flat_map(|s| [(s, CROSSED), (s, DENSE)])
+            {
+                let red = Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Columns, survivor)
+                    .unwrap();
+                let x = red.solve().unwrap();
                 for i in 0..(1u64 << bits) {
                     let v = x.eval_fibers(&[i]).unwrap();
                     for p in 0..j {
@@ -820,26 +968,57 @@ mod tests {
                     v[lay.pl(0, 0)].abs() < 1e-12 && v[lay.pr(0, 0)].abs() < 1e-12
                 })
                 .unwrap();
-            let red = Reduction::new(Layout { j }, tt, 1.0, 1e-15, 400, sink).unwrap();
-            let pi = red.stationary(1e-15, 400).unwrap();
-            let n = (1usize << bits) * j;
-            let mut dense = DVector::zeros(n);
-            for i in 0..(1u64 << bits) {
-                let v = pi.eval_fibers(&[i]).unwrap();
-                for p in 0..j {
-                    dense[i as usize * j + p] = v[p];
+            for c in [CROSSED, DENSE] {
+                let red =
+                    Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Rows, sink).unwrap();
+                let pi = red.stationary().unwrap();
+                let n = (1usize << bits) * j;
+                let mut dense = DVector::zeros(n);
+                for i in 0..(1u64 << bits) {
+                    let v = pi.eval_fibers(&[i]).unwrap();
+                    for p in 0..j {
+                        dense[i as usize * j + p] = v[p];
+                    }
+                }
+                assert!((dense.sum() - 1.0).abs() < 1e-13);
+                // Non-negative up to the rounding of the interleaving sums.
+                assert!(dense.min() >= -1e-13 * dense.amax(), "{}", dense.min());
+                // pi^T A = 0 (A = margin-free generator with a minus sign).
+                let res = a.transpose() * &dense;
+                assert!(
+                    res.amax() < 1e-11 * a.amax() * dense.amax(),
+                    "{bits} {j}: {}",
+                    res.amax()
+                );
+            }
+        }
+    }
+
+    /// `y M = f^T` (an implicit forward-equation step) against a dense
+    /// solve of the transposed system, and its column twin rejected.
+    #[test]
+    fn row_solves_equal_dense_transposed_solves() {
+        for (bits, j) in [(1, 1), (3, 2), (6, 2), (5, 3)] {
+            let (tt, a, f) = random_system(bits, j, 0.7, 23 + bits as u64);
+            let exact = a.transpose().lu().solve(&f).unwrap();
+            for (survivor, c) in [(0, CROSSED), ((1u64 << bits) - 1, DENSE)] {
+                let red =
+                    Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Rows, survivor).unwrap();
+                let y = red.solve_rows().unwrap();
+                for i in 0..(1u64 << bits) {
+                    let v = y.eval_fibers(&[i]).unwrap();
+                    for p in 0..j {
+                        let want = exact[i as usize * j + p];
+                        assert!(
+                            (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
+                            "{bits} {j} survivor {survivor} {i} {p}: {} vs {want}",
+                            v[p]
+                        );
+                    }
                 }
             }
-            assert!((dense.sum() - 1.0).abs() < 1e-13);
-            // Non-negative up to the rounding of the interleaving sums.
-            assert!(dense.min() >= -1e-13 * dense.amax(), "{}", dense.min());
-            // pi^T A = 0 (A = margin-free generator with a minus sign).
-            let res = a.transpose() * &dense;
-            assert!(
-                res.amax() < 1e-11 * a.amax() * dense.amax(),
-                "{bits} {j}: {}",
-                res.amax()
-            );
+            let columns = Reduction::new(Layout { j }, tt, 1.0, DENSE, Rhs::Columns, 0).unwrap();
+            assert!(columns.solve_rows().is_err());
         }
     }
 }
