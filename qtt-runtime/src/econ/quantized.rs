@@ -91,8 +91,10 @@ pub struct QttOptions {
     /// cyclic reduction, all fields of a small grid) are evaluated at every
     /// point and compressed by TT-SVD instead of crossed. A two-site cross
     /// samples `~ 4 r^2` points per bond and sweep: at the level ranks of
-    /// the HJB step (60..160 at `2^16`) that is more points than the grid
-    /// has below `2^16` (Huggett, `2^16` points: 20 s with 16, 93 s with 12).
+    /// the HJB step (all sixteen components together: 60..160 at `2^16`)
+    /// that is more points than the grid has up to `2^18` (Huggett, `2^16`
+    /// points: 20 s with 16, 93 s with 12; `2^18`: 65 s with 18, 109 s
+    /// with 16). Memory: `16 * 2^dense_bits` numbers per field.
     pub dense_bits: u32,
 }
 
@@ -104,7 +106,7 @@ impl Default for QttOptions {
             switch_samples: 4096,
             slope_tol: 1e-11,
             coarse_bits: 12,
-            dense_bits: 16,
+            dense_bits: 18,
         }
     }
 }
@@ -560,6 +562,19 @@ fn slopes(
         let switching: f64 = (0..j).map(|c| rates[(a, c)] * (vv[c] - vv[a])).sum();
         ff[a] - margin * vv[a] + switching
     };
+    // A row gives the slope to `eps |q| / |s|` with `|q| ~ (margin + switching) |V|`,
+    // the difference to `eps |V| / da`: rows are used where the drift's
+    // rate `|s| / da` exceeds `margin + switching` (at the points next to a
+    // zero of the drift a row's slope carried errors up to 1e-5 relative).
+    let switching = (0..j)
+        .map(|a| {
+            (0..j)
+                .filter(|&c| c != a)
+                .map(|c| rates[(a, c)])
+                .sum::<f64>()
+        })
+        .fold(0.0f64, f64::max);
+    let floor = p.da * (margin + switching);
     cross_points(
         p.bits as usize,
         j,
@@ -576,9 +591,9 @@ fn slopes(
                 for a in 0..j {
                     out[t * j + a] = if w == 0 {
                         v0[t * j + a]
-                    } else if contains(&pol.backward_at[a], w) && bw[t * j + a] < 0.0 {
+                    } else if contains(&pol.backward_at[a], w) && -bw[t * j + a] > floor {
                         p.sda * q(&v0[r.clone()], &f0[r.clone()], a) / -bw[t * j + a]
-                    } else if contains(&pol.forward_at[a], w - 1) && fw[t * j + a] > 0.0 {
+                    } else if contains(&pol.forward_at[a], w - 1) && fw[t * j + a] > floor {
                         -p.sda * q(&v1[r.clone()], &f1[r.clone()], a) / fw[t * j + a]
                     } else {
                         (v0[t * j + a] - v1[t * j + a]) / p.sda
