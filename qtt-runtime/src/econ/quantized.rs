@@ -36,22 +36,37 @@
 //! its slopes and values interpolated linearly: a cold start spends its
 //! first iterations on policies far from the solution, whose fields run to
 //! the rank cap (at `2^14`: 24 iterations, 79 s, transient ranks 96; nested:
-//! 6 iterations at rank 12-13, 17 s in all).
+//! 6 iterations at rank 12-13, 17 s in all then; 6 s with dense coarse levels).
 //!
-//! **Measured (Huggett at r = 0.03, one household solve, 2 cores).** Equal
-//! to the finite-difference backend to 1e-12 in `V` at every size. With
-//! the defaults (slope tolerance 1e-11, rank cap 160) the excess supply
-//! agrees to 7e-13 at `2^14` (17 s) and 2e-11 at `2^16` (84 s; ranks `V`
-//! 16, `c` 37, `s` 38, `g` 46). With slope tolerance 1e-10 and cap 96:
-//! 3e-12 (`2^12`, 5.9 s), 1e-9 (`2^14`, 17 s), 3e-10 (`2^16`, 59 s), 5e-9
-//! (`2^18`, 162 s; ranks 16, 24, 26, 31, flat from `2^14`).
-//! Why the levels stay low-rank: each component of the reduction's
-//! coefficients is crossed at its own scale; truncated relative to the
-//! whole train (dominated by the right-hand side), the rates kept noise
-//! far above the tolerance and the next level resolved it (level ranks
-//! 34..61 at `2^14` against 13..25 for the exact coefficients). Open work:
-//! cost (each nested grid is a full policy iteration; the banded LU is
-//! far faster at these sizes) and larger grids.
+//! **Dense coarse levels.** Fields on at most `2^dense_bits` points (the
+//! coarse levels of every reduction, all fields of small grids) are
+//! evaluated at every point and compressed by TT-SVD: a cross samples
+//! `~ 4 r^2` points per bond and sweep, and the sixteen components of the
+//! reduction's coefficients share one train of rank 60..160.
+//!
+//! **Measured (Huggett at r = 0.03, one household solve, 2 cores, the
+//! defaults).** Differences are of the excess supply against the banded
+//! finite-difference backend on the same grid (`V` agrees to 1e-12):
+//!
+//! | points | QTT | finite differences | excess difference | iterations |
+//! |---|---|---|---|---|
+//! | `2^10` | 0.48 s | 0.004 s | 2e-14 | 11 |
+//! | `2^12` | 3.1 s | 0.01 s | 1e-13 | 16 |
+//! | `2^14` | 6.0 s | 0.06 s | 2e-13 | 6 (nested) |
+//! | `2^16` | 18 s | 0.37 s | 3e-12 | 6 (nested) |
+//! | `2^18` | 65 s | 1.5 s | 1e-11 | 5 (nested) |
+//! | `2^20` | 307 s | 10.6 s | 3e-10 | 5 (nested) |
+//!
+//! `V` has rank 12-13 at every size, `g` 23-46. **The banded LU is 30-100x
+//! faster at every size measured**: the joint rank of the reduction's
+//! sixteen coefficient components (60..160, against 10..25 for each one
+//! alone) sets the cost, `O(2^dense_bits)` below and `O(L r^3)` per
+//! crossed level above. Storing the components as separate trains is the
+//! next step. Why the levels stay low-rank at all: each component is
+//! compressed at its own scale; truncated relative to the whole train
+//! (dominated by the right-hand side), the rates kept noise far above the
+//! tolerance and the next level resolved it (level ranks 34..61 at `2^14`
+//! against 13..25 for the exact coefficients).
 
 use super::equilibrium::{Progress, SolveOptions};
 use super::reduction::{cross_points, Compression, Layout, Reduction, Rhs};

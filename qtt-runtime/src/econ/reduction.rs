@@ -31,8 +31,14 @@
 //! above, sampled through [`TensorTrain::eval_fibers`]. Components are
 //! stored at unit scale: `PL da`, `PR da` (`~ |s|`), and `N da / h`,
 //! `d da / h`, `f da / h` with `h = 2^k da` the level's spacing.
-//! Cost: `L` crosses on shrinking grids, each `O(bits r^3 K)`; memory
-//! `O(L^2 r^2 K)` for the stored levels.
+//! Levels on at most `2^dense_bits` points are evaluated at every point
+//! and compressed by TT-SVD instead ([`Compression`]).
+//! Cost: `L` crosses on shrinking grids, each `O(bits r^3 K)` (dense levels
+//! `O(2^bits K r)`); memory `O(L^2 r^2 K)` for the stored levels.
+//!
+//! **Right-hand sides** stand on either side ([`Rhs`]): `M x = f` for the
+//! HJB step, `y M = f^T` for an implicit step of the forward equation,
+//! whose back substitution is the stationary one's plus `f`.
 
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
