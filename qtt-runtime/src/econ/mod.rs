@@ -32,6 +32,7 @@
 //! neural network trained on the all-in-one Euler loss (seed 001).
 
 pub mod calibrations;
+pub(crate) mod components;
 pub mod consumption_saving;
 pub mod equilibrium;
 pub mod finite_difference;

@@ -41,8 +41,10 @@
 //! **Dense coarse levels.** Fields on at most `2^dense_bits` points (the
 //! coarse levels of every reduction, all fields of small grids) are
 //! evaluated at every point and compressed by TT-SVD: a cross samples
-//! `~ 4 r^2` points per bond and sweep, and the sixteen components of the
-//! reduction's coefficients share one train of rank 60..160.
+//! `~ 4 r^2` points per bond and sweep, more points than such grids have.
+//! The reduction's sixteen coefficient components are stored as one train
+//! each ([`components`](super::components)): together they need the sum of
+//! their ranks (60..160), alone 10..29.
 //!
 //! **Measured (Huggett at r = 0.03, one household solve, 2 cores, the
 //! defaults).** Differences are of the excess supply against the banded
@@ -50,24 +52,27 @@
 //!
 //! | points | QTT | finite differences | excess difference | iterations |
 //! |---|---|---|---|---|
-//! | `2^10` | 0.48 s | 0.004 s | 2e-14 | 11 |
-//! | `2^12` | 3.1 s | 0.01 s | 1e-13 | 16 |
-//! | `2^14` | 6.0 s | 0.06 s | 2e-13 | 6 (nested) |
-//! | `2^16` | 18 s | 0.37 s | 3e-12 | 6 (nested) |
-//! | `2^18` | 65 s | 1.5 s | 1e-11 | 5 (nested) |
-//! | `2^20` | 307 s | 10.6 s | 3e-10 | 5 (nested) |
+//! | `2^10` | 0.30 s | 0.004 s | 5e-15 | 11 |
+//! | `2^12` | 1.4 s | 0.01 s | 2e-13 | 16 |
+//! | `2^14` | 2.9 s | 0.06 s | 7e-14 | 6 (nested) |
+//! | `2^16` | 8.1 s | 0.29 s | 2e-12 | 6 (nested) |
+//! | `2^18` | 26 s | 1.5 s | 1e-11 | 5 (nested) |
+//! | `2^20` | 157 s | 14 s | 2e-11 | 5 (nested) |
 //!
-//! `V` has rank 12-13 at every size, `g` 23-46. **The banded LU is 30-100x
-//! faster at every size measured**: the joint rank of the reduction's
-//! sixteen coefficient components (60..160, against 10..25 for each one
-//! alone) sets the cost, `O(2^dense_bits)` below and `O(L r^3)` per
-//! crossed level above. Storing the components as separate trains is the
-//! next step. Why the levels stay low-rank at all: each component is
-//! compressed at its own scale; truncated relative to the whole train
-//! (dominated by the right-hand side), the rates kept noise far above the
-//! tolerance and the next level resolved it (level ranks 34..61 at `2^14`
-//! against 13..25 for the exact coefficients).
+//! `V` has rank 12-13 at every size, `g` 13-49. **The banded LU is 11-100x
+//! faster at every size measured.** Up to `2^dense_bits` the backend is
+//! `O(N)` like the banded LU, with a larger constant; above, each crossed
+//! level is one cross of all sixteen components together (rank ~150,
+//! split into components afterwards), 1.8x slower than dense at `2^20`.
+//! Crossing the components separately with shared index sets is the next
+//! step. Why the levels stay low-rank at all: each component is
+//! compressed at its own scale (its absolute error `tol` times its largest
+//! value); truncated relative to the whole train (dominated by the
+//! right-hand side), the rates kept noise far above the tolerance and the
+//! next level resolved it (level ranks 34..61 at `2^14` against 13..25 for
+//! the exact coefficients).
 
+use super::components::Components;
 use super::equilibrium::{Progress, SolveOptions};
 use super::reduction::{cross_points, Compression, Layout, Reduction, Rhs};
 use super::scheme::{side, Side, DV_FLOOR};
@@ -105,11 +110,11 @@ pub struct QttOptions {
     /// Fields on at most `2^dense_bits` points (the coarse levels of the
     /// cyclic reduction, all fields of a small grid) are evaluated at every
     /// point and compressed by TT-SVD instead of crossed. A two-site cross
-    /// samples `~ 4 r^2` points per bond and sweep: at the level ranks of
-    /// the HJB step (all sixteen components together: 60..160 at `2^16`)
-    /// that is more points than the grid has up to `2^18` (Huggett, `2^16`
-    /// points: 20 s with 16, 93 s with 12; `2^18`: 65 s with 18, 109 s
-    /// with 16). Memory: `16 * 2^dense_bits` numbers per field.
+    /// samples `~ 4 r^2` points per bond and sweep, and the crossed levels
+    /// cross all sixteen components together (rank ~150): up to `2^20`
+    /// points dense evaluation is faster (Huggett, `2^16` points: 20 s with
+    /// 16, 93 s with 12; `2^20`: 157 s with 20, 275 s with 18). Memory:
+    /// `16 * 2^dense_bits` numbers per level (128 MB at 20).
     pub dense_bits: u32,
 }
 
@@ -121,7 +126,7 @@ impl Default for QttOptions {
             switch_samples: 4096,
             slope_tol: 1e-11,
             coarse_bits: 12,
-            dense_bits: 18,
+            dense_bits: 20,
         }
     }
 }
@@ -251,25 +256,31 @@ fn indicator(p: &Pieces, intervals: &[Intervals]) -> Result<TensorTrain> {
 
 /// Index intervals where `pred(i)` holds on `[0, n)`, from `samples`
 /// evenly spaced evaluations refined by bisection at every change.
-fn intervals_where(n: u64, samples: usize, pred: &dyn Fn(u64) -> bool) -> Intervals {
+fn intervals_where(
+    n: u64,
+    samples: usize,
+    pred: &dyn Fn(&[u64]) -> Result<Vec<bool>>,
+) -> Result<Intervals> {
     let k = (samples.max(2) as u64).min(n);
     let at = |s: u64| -> u64 { ((n - 1) as u128 * s as u128 / (k - 1) as u128) as u64 };
+    let points: Vec<u64> = (0..k).map(at).collect();
+    let sampled = pred(&points)?;
+    let one = |i: u64| -> Result<bool> { Ok(pred(&[i])?[0]) };
     let mut out = Vec::new();
     let mut open: Option<u64> = None;
     let mut prev_i = 0u64;
-    let mut prev = pred(0);
+    let mut prev = sampled[0];
     if prev {
         open = Some(0);
     }
-    for s in 1..k {
-        let i = at(s);
-        let cur = pred(i);
+    for s in 1..k as usize {
+        let (i, cur) = (points[s], sampled[s]);
         if cur != prev {
             // First index in (prev_i, i] where the predicate equals `cur`.
             let (mut lo, mut hi) = (prev_i, i);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if pred(mid) == cur {
+                if one(mid)? == cur {
                     hi = mid;
                 } else {
                     lo = mid;
@@ -287,7 +298,7 @@ fn intervals_where(n: u64, samples: usize, pred: &dyn Fn(u64) -> bool) -> Interv
     if let Some(start) = open {
         out.push((start, n));
     }
-    out
+    Ok(out)
 }
 
 fn complement(n: u64, a: &Intervals, b: &Intervals) -> Intervals {
@@ -376,12 +387,33 @@ impl PointEval<'_> {
             self.dvb(i + 1, j)
         }
     }
-    fn side(&self, i: u64, j: usize) -> Side {
+    /// The upwind choice at each of `ws`, `J` per point (the slopes read in
+    /// two batches).
+    fn sides(&self, ws: &[u64]) -> Result<Vec<Side>> {
+        let (j, n) = (self.p.states, self.p.points());
+        let next: Vec<u64> = ws.iter().map(|&i| (i + 1).min(n - 1)).collect();
+        let (x0, x1) = (self.x.eval_fibers(ws)?, self.x.eval_fibers(&next)?);
         let u = &self.model.utility;
-        let y = self.y(i, j);
-        let cf = u.consumption(self.dvf(i, j).max(DV_FLOOR));
-        let cb = u.consumption(self.dvb(i, j).max(DV_FLOOR));
-        side(y - cf, y - cb, i == 0, i + 1 == self.p.points())
+        let mut out = Vec::with_capacity(ws.len() * j);
+        for (t, &i) in ws.iter().enumerate() {
+            for a in 0..j {
+                let y = self.y(i, a);
+                let dvb = if i == 0 {
+                    self.dvb(0, a)
+                } else {
+                    x0[t * j + a] / self.p.sda
+                };
+                let dvf = if i + 1 == n {
+                    self.dvf(i, a)
+                } else {
+                    x1[t * j + a] / self.p.sda
+                };
+                let cf = u.consumption(dvf.max(DV_FLOOR));
+                let cb = u.consumption(dvb.max(DV_FLOOR));
+                out.push(side(y - cf, y - cb, i == 0, i + 1 == n));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -442,8 +474,17 @@ fn policy(
     let mut fwd = Vec::with_capacity(p.states);
     let mut bwd = Vec::with_capacity(p.states);
     for j in 0..p.states {
-        let f = intervals_where(n, o.switch_samples, &|i| pe.side(i, j) == Side::Forward);
-        let b = intervals_where(n, o.switch_samples, &|i| pe.side(i, j) == Side::Backward);
+        let pe = &pe;
+        let is = |want: Side| {
+            move |ws: &[u64]| -> Result<Vec<bool>> {
+                let sides = pe.sides(ws)?;
+                Ok((0..ws.len())
+                    .map(|t| sides[t * p.states + j] == want)
+                    .collect())
+            }
+        };
+        let f = intervals_where(n, o.switch_samples, &is(Side::Forward))?;
+        let b = intervals_where(n, o.switch_samples, &is(Side::Backward))?;
         fwd.push(f);
         bwd.push(b);
     }
@@ -526,11 +567,11 @@ pub(super) fn fine_coefficients(
     upwind: &Upwind,
     margin: f64,
     f: Option<&TensorTrain>,
-) -> Result<TensorTrain> {
+) -> Result<Components> {
     let lay = Layout { j: p.states };
     let (j, k) = (lay.j, lay.k());
     let rates = rates(model);
-    cross_points(p.bits as usize, k, &o.compression(o.tol), |ws| {
+    Components::compress(p.bits as usize, k, &o.compression(o.tol), |ws| {
         let (right, left) = upwind(ws)?;
         let rhs = match f {
             Some(f) => f.eval_fibers(ws)?,
@@ -994,7 +1035,7 @@ mod tests {
         o: QttOptions,
         pol: QttPolicy,
         f: TensorTrain,
-        fine: TensorTrain,
+        fine: Components,
         margin: f64,
     }
 
@@ -1119,15 +1160,14 @@ mod tests {
     }
 
     /// The reduction's levels stay near the ranks of the exact coefficients
-    /// (13..25 per component at 2^14 for this policy, 44 for all sixteen
-    /// together when crossed, 55 by TT-SVD at the same tolerance) instead
-    /// of resolving truncation noise (71 when the components shared one
-    /// scale).
+    /// (at most 29 per component at 2^14 for this policy) instead of resolving
+    /// truncation noise (71 for all sixteen together when they shared one
+    /// scale, 44 at their own scales).
     #[test]
     fn reduction_ranks_stay_bounded_as_the_grid_grows() {
         for bits in [10u32, 14] {
             let SinkStep { p, o, fine, .. } = sink_step(bits);
-            for (dense_bits, bound) in [(0, 50), (16, 60)] {
+            for (dense_bits, bound) in [(0, 32), (16, 32)] {
                 let c = QttOptions {
                     dense_bits,
                     ..o.clone()
@@ -1156,16 +1196,17 @@ mod tests {
 
     #[test]
     fn intervals_found_by_bisection() {
+        let batch = |p: fn(u64) -> bool| move |ws: &[u64]| Ok(ws.iter().map(|&i| p(i)).collect());
         let pred = |i: u64| (3..17).contains(&i) || (40..41).contains(&i) || i >= 60;
         // Every point sampled.
         assert_eq!(
-            intervals_where(64, 64, &pred),
+            intervals_where(64, 64, &batch(pred)).unwrap(),
             vec![(3, 17), (40, 41), (60, 64)]
         );
         // Coarse samples still find the wide intervals' ends exactly.
         let wide = |i: u64| (3..1700).contains(&i) || i >= 60_000;
         assert_eq!(
-            intervals_where(1 << 16, 64, &wide),
+            intervals_where(1 << 16, 64, &batch(wide)).unwrap(),
             vec![(3, 1700), (60_000, 1 << 16)]
         );
         assert_eq!(

@@ -40,6 +40,7 @@
 //! HJB step, `y M = f^T` for an implicit step of the forward equation,
 //! whose back substitution is the stationary one's plus `f`.
 
+use super::components::{Components, Fibers};
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
 use crate::tt::{cross_batch, Core, CrossMethod, CrossOptions, TensorTrain};
@@ -325,7 +326,7 @@ fn reduce_point(
 }
 
 /// The train with its last wealth bit fixed to `bit` (modes `2^(b-1), K`).
-fn slice_last_bit(t: &TensorTrain, bit: usize) -> Result<TensorTrain> {
+pub(crate) fn slice_last_bit(t: &TensorTrain, bit: usize) -> Result<TensorTrain> {
     let mut cores = t.cores().to_vec();
     let last = cores.pop().expect("a last mode");
     let pen = cores.pop().expect("a wealth bit");
@@ -367,7 +368,7 @@ pub(crate) struct Reduction {
     lay: Layout,
     /// The fine spacing: level `k`'s spacing is `2^k da`.
     da: f64,
-    levels: Vec<TensorTrain>,
+    levels: Vec<Components>,
     /// The parity of the points each level keeps.
     keep: Vec<usize>,
     /// How every level and the back substitution are compressed.
@@ -403,10 +404,17 @@ pub(crate) struct Compression {
     pub dense_bits: usize,
 }
 
+impl Compression {
+    /// The same settings at tolerance `tol`.
+    pub fn with_tol(self, tol: f64) -> Self {
+        Self { tol, ..self }
+    }
+}
+
 /// The train of a field on `2^bits` points with `k` components per point
 /// (`values` point-major), each component scaled by `scale` (exact TT-SVD
 /// of the scaled field truncated at `c.tol`, scales restored).
-fn from_values(
+pub(crate) fn from_values(
     bits: usize,
     k: usize,
     values: &[f64],
@@ -446,7 +454,7 @@ fn unscale(tt: TensorTrain, scale: &[f64]) -> Result<TensorTrain> {
 
 /// Each component's largest magnitude over `values` (`k` per point), with
 /// a floor of 1e-6 of the largest of all (1 when all vanish).
-fn component_scales(values: &[f64], k: usize) -> Vec<f64> {
+pub(crate) fn component_scales(values: &[f64], k: usize) -> Vec<f64> {
     let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let floor = if largest > 0.0 { 1e-6 * largest } else { 1.0 };
     (0..k)
@@ -541,9 +549,9 @@ where
 }
 
 /// Values of `t` at `w - 1` for each `w` (zeros where `w = 0`).
-fn fibers_left(t: &TensorTrain, ws: &[u64], k: usize) -> Result<Vec<f64>> {
+fn fibers_left(t: &impl Fibers, ws: &[u64], k: usize) -> Result<Vec<f64>> {
     let lefts: Vec<u64> = ws.iter().map(|&w| w.saturating_sub(1)).collect();
-    let mut v = t.eval_fibers(&lefts)?;
+    let mut v = t.fibers(&lefts)?;
     for (p, &w) in ws.iter().enumerate() {
         if w == 0 {
             v[p * k..(p + 1) * k].iter_mut().for_each(|x| *x = 0.0);
@@ -553,10 +561,10 @@ fn fibers_left(t: &TensorTrain, ws: &[u64], k: usize) -> Result<Vec<f64>> {
 }
 
 /// Values of `t` at `w + 1` (zeros past the last of `2^bits` points).
-fn fibers_right(t: &TensorTrain, ws: &[u64], k: usize, bits: usize) -> Result<Vec<f64>> {
+fn fibers_right(t: &impl Fibers, ws: &[u64], k: usize, bits: usize) -> Result<Vec<f64>> {
     let top = if bits == 0 { 0 } else { (1u64 << bits) - 1 };
     let rights: Vec<u64> = ws.iter().map(|&w| (w + 1).min(top)).collect();
-    let mut v = t.eval_fibers(&rights)?;
+    let mut v = t.fibers(&rights)?;
     for (p, &w) in ws.iter().enumerate() {
         if w >= top {
             v[p * k..(p + 1) * k].iter_mut().for_each(|x| *x = 0.0);
@@ -568,13 +576,13 @@ fn fibers_right(t: &TensorTrain, ws: &[u64], k: usize, bits: usize) -> Result<Ve
 /// The values of `t` at `(w - 1, w)` (`before`) or `(w, w + 1)`, zeros off
 /// the grid of `2^bits` points.
 fn around(
-    t: &TensorTrain,
+    t: &impl Fibers,
     ws: &[u64],
     k: usize,
     bits: usize,
     before: bool,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    let here = t.eval_fibers(ws)?;
+    let here = t.fibers(ws)?;
     Ok(if before {
         (fibers_left(t, ws, k)?, here)
     } else {
@@ -591,14 +599,14 @@ impl Reduction {
     /// transient point would lose the mass).
     pub fn new(
         lay: Layout,
-        fine: TensorTrain,
+        fine: Components,
         da: f64,
         c: Compression,
         rhs: Rhs,
         survivor: u64,
     ) -> Result<Self> {
         let k = lay.k();
-        let bits = fine.len() - 1;
+        let bits = fine.bits();
         if bits < 64 && survivor >> bits != 0 {
             return Err(Error::invalid(format!(
                 "cyclic reduction: survivor {survivor} is off a grid of 2^{bits} points"
@@ -610,11 +618,11 @@ impl Reduction {
             let cur = levels.last().expect("a level");
             let (h, h2) = (Self::spacing(da, level), Self::spacing(da, level + 1));
             let parity = ((survivor >> level) & 1) as usize;
-            let kept = slice_last_bit(cur, parity)?;
-            let gone = slice_last_bit(cur, 1 - parity)?;
+            let kept = cur.slice_last_bit(parity)?;
+            let gone = cur.slice_last_bit(1 - parity)?;
             let b = bits - level - 1;
-            let next = cross_points(b, k, &c, |ws| {
-                let here = kept.eval_fibers(ws)?;
+            let next = Components::compress(b, k, &c, |ws| {
+                let here = kept.fibers(ws)?;
                 let (left, right) = around(&gone, ws, k, b, parity == 0)?;
                 let top = if b == 0 { 0 } else { (1u64 << b) - 1 };
                 let mut out = vec![0.0; ws.len() * k];
@@ -653,7 +661,7 @@ impl Reduction {
     }
 
     fn point_block(&self, level: usize, w: u64) -> Result<Block> {
-        let v = self.levels[level].eval_fibers(&[w])?;
+        let v = self.levels[level].fibers(&[w])?;
         Ok(Block::unpack(self.lay, &v, Self::spacing(self.da, level)))
     }
 
@@ -684,11 +692,11 @@ impl Reduction {
         for level in (0..top).rev() {
             let h = Self::spacing(self.da, level);
             let parity = self.keep[level];
-            let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
+            let gone = self.levels[level].slice_last_bit(1 - parity)?;
             let bits = top - level - 1;
             let xc = &x;
             let xo = cross_points(bits, j, &self.c, |ws| {
-                let od = gone.eval_fibers(ws)?;
+                let od = gone.fibers(ws)?;
                 let (xl, xr) = around(xc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
                 for p in 0..ws.len() {
@@ -753,12 +761,12 @@ impl Reduction {
         for level in (0..self.levels.len() - 1).rev() {
             let h = Self::spacing(self.da, level);
             let parity = self.keep[level];
-            let kept = slice_last_bit(&self.levels[level], parity)?;
-            let gone = slice_last_bit(&self.levels[level], 1 - parity)?;
+            let kept = self.levels[level].slice_last_bit(parity)?;
+            let gone = self.levels[level].slice_last_bit(1 - parity)?;
             let bits = self.levels.len() - 1 - level - 1;
             let yc = &y;
             let yo = cross_points(bits, j, &self.c, |ws| {
-                let od = gone.eval_fibers(ws)?;
+                let od = gone.fibers(ws)?;
                 let (el, er) = around(&kept, ws, k, bits, parity == 1)?;
                 let (yl, yr) = around(yc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
@@ -814,6 +822,12 @@ mod tests {
         dense_bits: 64,
         ..CROSSED
     };
+
+    /// The fine level `tt` (modes `2^bits, K`) compressed as `c` does.
+    fn components(tt: &TensorTrain, c: &Compression) -> Components {
+        let k = *tt.modes().last().unwrap();
+        Components::compress(tt.len() - 1, k, c, |ws| tt.eval_fibers(ws)).unwrap()
+    }
 
     /// A random block-tridiagonal system on 2^bits points, J states, as
     /// fine-level stored components and as a dense matrix.
@@ -944,8 +958,15 @@ mod tests {
                 .into_iter()
                 .flat_map(|s| [(s, CROSSED), (s, DENSE)])
             {
-                let red = Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Columns, survivor)
-                    .unwrap();
+                let red = Reduction::new(
+                    Layout { j },
+                    components(&tt, &c),
+                    1.0,
+                    c,
+                    Rhs::Columns,
+                    survivor,
+                )
+                .unwrap();
                 let x = red.solve().unwrap();
                 for i in 0..(1u64 << bits) {
                     let v = x.eval_fibers(&[i]).unwrap();
@@ -976,7 +997,8 @@ mod tests {
                 .unwrap();
             for c in [CROSSED, DENSE] {
                 let red =
-                    Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Rows, sink).unwrap();
+                    Reduction::new(Layout { j }, components(&tt, &c), 1.0, c, Rhs::Rows, sink)
+                        .unwrap();
                 let pi = red.stationary().unwrap();
                 let n = (1usize << bits) * j;
                 let mut dense = DVector::zeros(n);
@@ -1008,8 +1030,15 @@ mod tests {
             let (tt, a, f) = random_system(bits, j, 0.7, 23 + bits as u64);
             let exact = a.transpose().lu().solve(&f).unwrap();
             for (survivor, c) in [(0, CROSSED), ((1u64 << bits) - 1, DENSE)] {
-                let red =
-                    Reduction::new(Layout { j }, tt.clone(), 1.0, c, Rhs::Rows, survivor).unwrap();
+                let red = Reduction::new(
+                    Layout { j },
+                    components(&tt, &c),
+                    1.0,
+                    c,
+                    Rhs::Rows,
+                    survivor,
+                )
+                .unwrap();
                 let y = red.solve_rows().unwrap();
                 for i in 0..(1u64 << bits) {
                     let v = y.eval_fibers(&[i]).unwrap();
@@ -1023,7 +1052,15 @@ mod tests {
                     }
                 }
             }
-            let columns = Reduction::new(Layout { j }, tt, 1.0, DENSE, Rhs::Columns, 0).unwrap();
+            let columns = Reduction::new(
+                Layout { j },
+                components(&tt, &DENSE),
+                1.0,
+                DENSE,
+                Rhs::Columns,
+                0,
+            )
+            .unwrap();
             assert!(columns.solve_rows().is_err());
         }
     }

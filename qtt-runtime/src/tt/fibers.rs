@@ -26,51 +26,105 @@ fn position(sorted: &[u64], key: u64) -> usize {
     sorted.binary_search(&key).expect("the key was inserted")
 }
 
+/// A batch of grid indices on `2^bits` points with the distinct prefixes
+/// and suffixes of every length: built once, it serves every train over
+/// the same bits (the components of a field stored as separate trains).
+#[derive(Debug, Clone)]
+pub struct FiberPoints {
+    bits: usize,
+    points: Vec<u64>,
+    pre: Vec<Vec<u64>>,
+    suf: Vec<Vec<u64>>,
+}
+
+impl FiberPoints {
+    /// The batch `points` on `2^bits` points (`bits <= 63`).
+    pub fn new(points: &[u64], bits: usize) -> Result<Self> {
+        if bits > 63 {
+            return Err(Error::invalid(format!(
+                "eval_fibers: at most 63 binary modes, got {bits}"
+            )));
+        }
+        if let Some(&w) = points.iter().find(|&&w| w >> bits != 0) {
+            return Err(Error::invalid(format!(
+                "eval_fibers: index {w} is outside a grid of 2^{bits} points"
+            )));
+        }
+        let mut fp = Self {
+            bits,
+            points: points.to_vec(),
+            pre: Vec::new(),
+            suf: Vec::new(),
+        };
+        let every = points.len() as u64 == 1u64 << bits
+            && points.iter().enumerate().all(|(i, &w)| w == i as u64);
+        if every {
+            // All points in order: the tries are complete.
+            fp.pre = (0..=bits).map(|t| (0..1u64 << t).collect()).collect();
+            fp.suf = (0..=bits)
+                .map(|t| (0..1u64 << (bits - t)).collect())
+                .collect();
+        } else {
+            fp.pre = (0..=bits)
+                .map(|t| distinct(points.iter().map(|&w| fp.prefix(w, t)).collect()))
+                .collect();
+            fp.suf = (0..=bits)
+                .map(|t| distinct(points.iter().map(|&w| fp.suffix(w, t)).collect()))
+                .collect();
+        }
+        Ok(fp)
+    }
+
+    fn mask(len: usize) -> u64 {
+        if len == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - len)
+        }
+    }
+
+    /// The first `t` bits of `w`.
+    fn prefix(&self, w: u64, t: usize) -> u64 {
+        if t == 0 {
+            0
+        } else {
+            w >> (self.bits - t)
+        }
+    }
+
+    /// Bits `t..` of `w` (the low `bits - t` bits).
+    fn suffix(&self, w: u64, t: usize) -> u64 {
+        w & Self::mask(self.bits - t)
+    }
+}
+
 impl TensorTrain {
     /// For a train whose modes are `2, ..., 2, K`, the `K` values of the
     /// last mode at each grid index of `points` (bits most significant
     /// first), flat: `out[p K + c]`.
     pub fn eval_fibers(&self, points: &[u64]) -> Result<Vec<f64>> {
+        let nb = self.modes().len() - 1;
+        self.eval_fibers_at(&FiberPoints::new(points, nb.min(64))?)
+    }
+
+    /// [`eval_fibers`](Self::eval_fibers) at a prepared batch.
+    pub fn eval_fibers_at(&self, fp: &FiberPoints) -> Result<Vec<f64>> {
         let modes = self.modes();
         let nb = modes.len() - 1;
-        if nb > 63 || modes[..nb].iter().any(|&n| n != 2) {
+        if nb != fp.bits || modes[..nb].iter().any(|&n| n != 2) {
             return Err(Error::invalid(format!(
-                "eval_fibers: the modes must be at most 63 twos and a last mode, got {modes:?}"
-            )));
-        }
-        if let Some(&w) = points.iter().find(|&&w| nb < 64 && w >> nb != 0) {
-            return Err(Error::invalid(format!(
-                "eval_fibers: index {w} is outside a grid of 2^{nb} points"
+                "eval_fibers: the modes must be {} twos and a last mode, got {modes:?}",
+                fp.bits
             )));
         }
         let k = modes[nb];
+        let points = &fp.points;
         if points.is_empty() {
             return Ok(Vec::new());
         }
+        let (pre, suf) = (&fp.pre, &fp.suf);
         let cores = self.cores();
         let ranks: Vec<usize> = (0..=nb).map(|t| cores[t].r_left()).collect();
-        let mask = |len: usize| -> u64 {
-            if len == 0 {
-                0
-            } else {
-                u64::MAX >> (64 - len)
-            }
-        };
-        let prefix = |w: u64, t: usize| -> u64 {
-            if t == 0 {
-                0
-            } else {
-                w >> (nb - t)
-            }
-        };
-        // suffix at t: bits t..nb, i.e. the low nb - t bits.
-        let suffix = |w: u64, t: usize| -> u64 { w & mask(nb - t) };
-        let pre: Vec<Vec<u64>> = (0..=nb)
-            .map(|t| distinct(points.iter().map(|&w| prefix(w, t)).collect()))
-            .collect();
-        let suf: Vec<Vec<u64>> = (0..=nb)
-            .map(|t| distinct(points.iter().map(|&w| suffix(w, t)).collect()))
-            .collect();
         // Work of a split at m.
         let cost = |m: usize| -> usize {
             let left: usize = (1..=m)
@@ -112,7 +166,7 @@ impl TensorTrain {
             let mut next = vec![0.0; suf[t].len() * rl * k];
             for (slot, &s) in suf[t].iter().enumerate() {
                 let bit = (s >> (len - 1)) as usize & 1;
-                let child = position(&suf[t + 1], s & mask(len - 1));
+                let child = position(&suf[t + 1], s & FiberPoints::mask(len - 1));
                 let r = &right[child * rr * k..(child + 1) * rr * k];
                 let out = &mut next[slot * rl * k..(slot + 1) * rl * k];
                 for a in 0..rl {
@@ -131,8 +185,8 @@ impl TensorTrain {
         let r = ranks[m];
         let mut out = vec![0.0; points.len() * k];
         for (p, &w) in points.iter().enumerate() {
-            let lp = position(&pre[m], prefix(w, m));
-            let rp = position(&suf[m], suffix(w, m));
+            let lp = position(&pre[m], fp.prefix(w, m));
+            let rp = position(&suf[m], fp.suffix(w, m));
             let lv = &left[lp * r..(lp + 1) * r];
             let rm = &right[rp * r * k..(rp + 1) * r * k];
             for c in 0..k {
@@ -149,11 +203,21 @@ mod tests {
 
     #[test]
     fn fibers_equal_pointwise_evaluation() {
-        for bits in [0usize, 1, 5, 9] {
+        // Every third point backwards (the tries), and every point in order
+        // (complete tries, built without sorting).
+        let batches = |bits: usize| -> [Vec<u64>; 2] {
+            [
+                (0..(1u64 << bits)).rev().step_by(3).collect(),
+                (0..(1u64 << bits)).collect(),
+            ]
+        };
+        for (bits, points) in [0usize, 1, 5, 9]
+            .into_iter()
+            .flat_map(|b| batches(b).map(|p| (b, p)))
+        {
             let mut modes = vec![2; bits];
             modes.push(3);
             let t = TensorTrain::random(&modes, 4, 7).unwrap();
-            let points: Vec<u64> = (0..(1u64 << bits)).rev().step_by(3).collect();
             let f = t.eval_fibers(&points).unwrap();
             for (p, &w) in points.iter().enumerate() {
                 for c in 0..3 {
@@ -168,6 +232,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// One prepared batch serves several trains over the same bits.
+    #[test]
+    fn prepared_points_serve_several_trains() {
+        let points = [5u64, 0, 63, 17, 17];
+        let fp = FiberPoints::new(&points, 6).unwrap();
+        for seed in [1, 2] {
+            let t = TensorTrain::random(&[2, 2, 2, 2, 2, 2, 1], 3, seed).unwrap();
+            assert_eq!(
+                t.eval_fibers_at(&fp).unwrap(),
+                t.eval_fibers(&points).unwrap()
+            );
+        }
+        let other = TensorTrain::random(&[2, 2, 2, 1], 3, 1).unwrap();
+        assert!(other.eval_fibers_at(&fp).is_err());
+        assert!(FiberPoints::new(&[64], 6).is_err());
+        assert!(FiberPoints::new(&[0], 64).is_err());
     }
 
     #[test]

@@ -26,5 +26,6 @@ pub use cross::{cross, cross_batch, CrossMethod, CrossOptions, CrossReport};
 pub use maxvol::maxvol;
 
 pub use dense::DEFAULT_DENSE_LIMIT;
+pub use fibers::FiberPoints;
 pub use matrix::TtMatrix;
 pub use train::TensorTrain;
