@@ -287,6 +287,18 @@ fn qtt_equilibrium_equals_finite_differences() {
         q.price,
         fd.price
     );
+    // The last solves start from the nearest price's value function and
+    // need fewer policy iterations than a cold start at r*.
+    let cold = model
+        .solve_household(q.price, &SolveOptions::default(), None)
+        .unwrap();
+    assert!(
+        q.solution.hjb.len() < cold.hjb.len(),
+        "warm {} iterations, cold {}",
+        q.solution.hjb.len(),
+        cold.hjb.len()
+    );
+    assert!((q.solution.excess - cold.excess).abs() < 1e-12);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Transitions on quantized grids: the implicit forward equation
 //! `g^(n+1) = (I - dt A^T)^-1 g^n` under the policy of a QTT solution.
-//! Each step is one cyclic reduction ([`reduction`](super::reduction)) of
+//! Each step is one cyclic reduction (`econ/reduction.rs`) of
 //! the row system `pi^(n+1) (I / dt - A) = pi^n / dt` in masses
 //! `pi = g da`: the implicit step keeps the mass exactly (the rows of `A`
 //! sum to zero), and every term of the reduction is a product of

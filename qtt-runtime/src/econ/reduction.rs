@@ -24,17 +24,18 @@
 //! for the HJB, `pi_o = (pi_{o-1} PR_{o-1} + pi_{o+1} PL_{o+1}) B_o^-1`
 //! for the stationary masses (non-negative by construction).
 //!
-//! **On quantized grids** each level's coefficients are one tensor train
-//! over the level's wealth bits and a last mode of `K = 3 J^2 + 2 J`
-//! components; even and odd points are the two slices of the last bit, and
-//! each new level is a cross approximation of the point-wise formulas
-//! above, sampled through [`TensorTrain::eval_fibers`]. Components are
-//! stored at unit scale: `PL da`, `PR da` (`~ |s|`), and `N da / h`,
-//! `d da / h`, `f da / h` with `h = 2^k da` the level's spacing.
-//! Levels on at most `2^dense_bits` points are evaluated at every point
-//! and compressed by TT-SVD instead ([`Compression`]).
-//! Cost: `L` crosses on shrinking grids, each `O(bits r^3 K)` (dense levels
-//! `O(2^bits K r)`); memory `O(L^2 r^2 K)` for the stored levels.
+//! **On quantized grids** each level's `K = 3 J^2 + 2 J` coefficient
+//! components are one tensor train each over the level's wealth bits
+//! ([`Components`]); even and odd points are the two slices of the last
+//! bit, and each new level is the point-wise formulas above, evaluated at
+//! every point and compressed by TT-SVD on at most `2^dense_bits` points,
+//! crossed above ([`Compression`]), read through
+//! [`TensorTrain::eval_fibers_at`] with one set of tries for all
+//! components. Components are stored at unit scale: `PL da`, `PR da`
+//! (`~ |s|`), and `N da / h`, `d da / h`, `f da / h` with `h = 2^k da` the
+//! level's spacing. Cost per level: `O(2^bits K r^2)` dense, one cross of
+//! `O(bits r_K^3)` above (`r_K` the rank of all components together);
+//! memory `O(L^2 r^2 K)` for the stored levels.
 //!
 //! **Right-hand sides** stand on either side ([`Rhs`]): `M x = f` for the
 //! HJB step, `y M = f^T` for an implicit step of the forward equation,
