@@ -9,7 +9,7 @@
 //! components): relative to its own norm a component that vanishes in
 //! exact arithmetic would keep its rounding noise at full rank.
 
-use super::reduction::{component_scales, cross_points, from_values, Compression};
+use super::reduction::{component_scales, cross_points, dense_fits, from_values, Compression};
 use crate::error::Result;
 use crate::linalg::Truncation;
 use crate::tt::{Core, FiberPoints, TensorTrain};
@@ -57,6 +57,7 @@ impl Components {
         F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
     {
         if bits <= c.dense_bits {
+            dense_fits(bits, k)?;
             let all: Vec<u64> = (0..1u64 << bits).collect();
             let values = f(&all)?;
             let scale = component_scales(&values, k);

@@ -441,6 +441,20 @@ pub(crate) fn from_values(
     unscale(TensorTrain::from_dense(&data, &modes, &trunc)?, scale)
 }
 
+/// An error unless a field on `2^bits` points with `k` components fits in
+/// memory evaluated densely (the values, their copy for TT-SVD, indices).
+pub(crate) fn dense_fits(bits: usize, k: usize) -> Result<()> {
+    if bits >= 64 {
+        return Err(Error::invalid(format!(
+            "a dense field on 2^{bits} points: lower QttOptions::dense_bits"
+        )));
+    }
+    crate::memory::check_fits(
+        &format!("a dense field on 2^{bits} points (lower QttOptions::dense_bits)"),
+        (1u128 << bits) * (2 * k as u128 + 1) * 8,
+    )
+}
+
 /// Multiplies component `c` of the last mode by `scale[c]` (exact).
 fn unscale(tt: TensorTrain, scale: &[f64]) -> Result<TensorTrain> {
     let mut cores = tt.into_cores();
@@ -479,6 +493,7 @@ where
 {
     let (tol, max_rank) = (c.tol, c.max_rank);
     if bits <= c.dense_bits {
+        dense_fits(bits, k)?;
         let all: Vec<u64> = (0..1u64 << bits).collect();
         let values = f(&all)?;
         let scale = component_scales(&values, k);
@@ -1064,5 +1079,17 @@ mod tests {
             .unwrap();
             assert!(columns.solve_rows().is_err());
         }
+    }
+
+    /// A dense level that would not fit in memory is an error, not an abort.
+    #[test]
+    fn dense_levels_that_do_not_fit_are_errors() {
+        let c = Compression {
+            dense_bits: 64,
+            ..DENSE
+        };
+        let e = cross_points(50, 16, &c, |ws| Ok(vec![0.0; ws.len() * 16])).unwrap_err();
+        assert!(e.to_string().contains("dense_bits"), "{e}");
+        assert!(Components::compress(50, 16, &c, |ws| Ok(vec![0.0; ws.len() * 16])).is_err());
     }
 }
