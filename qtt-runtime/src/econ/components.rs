@@ -90,15 +90,11 @@ impl Components {
             })
             .collect::<Result<_>>()?;
         // Scales from the components' largest values at a few points.
+        let parts = Self { trains: parts };
         let probes: Vec<u64> = (0..65u64).map(|i| (i << bits) / 65).collect();
-        let mut values = vec![0.0; probes.len() * k];
-        for (comp, t) in parts.iter().enumerate() {
-            for (p, v) in t.eval_fibers(&probes)?.into_iter().enumerate() {
-                values[p * k + comp] = v;
-            }
-        }
-        let scale = component_scales(&values, k);
+        let scale = component_scales(&parts.fibers(&probes)?, k);
         let trains = parts
+            .trains
             .into_iter()
             .enumerate()
             .map(

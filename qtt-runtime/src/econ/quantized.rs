@@ -356,7 +356,7 @@ fn contains(intervals: &Intervals, i: u64) -> bool {
     k > 0 && i < intervals[k - 1].1
 }
 
-/// Evaluation of the slope train and resources at single points.
+/// Evaluation of the slope train and resources at batches of points.
 struct PointEval<'a> {
     model: &'a Model,
     prices: &'a Prices,
@@ -370,46 +370,47 @@ impl PointEval<'_> {
             .resources(self.prices, self.model.wealth(i), j)
             .unwrap_or(f64::NAN)
     }
-    /// `dV_B` at `(i, j)` (the state constraint at `i = 0`).
-    fn dvb(&self, i: u64, j: usize) -> f64 {
-        if i == 0 {
-            self.model.utility.marginal(self.y(0, j))
-        } else {
-            self.x.eval_unchecked(&self.p.index(i, j)) / self.p.sda
+    /// `dV_B` at each of `ws`, `J` per point (the state constraint at 0).
+    fn dv_backward(&self, ws: &[u64]) -> Result<Vec<f64>> {
+        let j = self.p.states;
+        let mut d = self.x.eval_fibers(ws)?;
+        for (t, &i) in ws.iter().enumerate() {
+            for a in 0..j {
+                d[t * j + a] = if i == 0 {
+                    self.model.utility.marginal(self.y(0, a))
+                } else {
+                    d[t * j + a] / self.p.sda
+                };
+            }
         }
+        Ok(d)
     }
-    /// `dV_F` at `(i, j)` (the state constraint at the top).
-    fn dvf(&self, i: u64, j: usize) -> f64 {
-        let n = self.p.points();
-        if i + 1 == n {
-            self.model.utility.marginal(self.y(i, j).max(1e-10))
-        } else {
-            self.dvb(i + 1, j)
-        }
-    }
-    /// The upwind choice at each of `ws`, `J` per point (the slopes read in
-    /// two batches).
-    fn sides(&self, ws: &[u64]) -> Result<Vec<Side>> {
+    /// `dV_F` at each of `ws`: the next point's `dV_B`, the state constraint
+    /// at the top.
+    fn dv_forward(&self, ws: &[u64]) -> Result<Vec<f64>> {
         let (j, n) = (self.p.states, self.p.points());
         let next: Vec<u64> = ws.iter().map(|&i| (i + 1).min(n - 1)).collect();
-        let (x0, x1) = (self.x.eval_fibers(ws)?, self.x.eval_fibers(&next)?);
+        let mut d = self.dv_backward(&next)?;
+        for (t, &i) in ws.iter().enumerate() {
+            if i + 1 == n {
+                for a in 0..j {
+                    d[t * j + a] = self.model.utility.marginal(self.y(i, a).max(1e-10));
+                }
+            }
+        }
+        Ok(d)
+    }
+    /// The upwind choice at each of `ws`, `J` per point.
+    fn sides(&self, ws: &[u64]) -> Result<Vec<Side>> {
+        let (j, n) = (self.p.states, self.p.points());
+        let (dvb, dvf) = (self.dv_backward(ws)?, self.dv_forward(ws)?);
         let u = &self.model.utility;
         let mut out = Vec::with_capacity(ws.len() * j);
         for (t, &i) in ws.iter().enumerate() {
             for a in 0..j {
                 let y = self.y(i, a);
-                let dvb = if i == 0 {
-                    self.dvb(0, a)
-                } else {
-                    x0[t * j + a] / self.p.sda
-                };
-                let dvf = if i + 1 == n {
-                    self.dvf(i, a)
-                } else {
-                    x1[t * j + a] / self.p.sda
-                };
-                let cf = u.consumption(dvf.max(DV_FLOOR));
-                let cb = u.consumption(dvb.max(DV_FLOOR));
+                let cf = u.consumption(dvf[t * j + a].max(DV_FLOOR));
+                let cb = u.consumption(dvb[t * j + a].max(DV_FLOOR));
                 out.push(side(y - cf, y - cb, i == 0, i + 1 == n));
             }
         }
@@ -438,21 +439,10 @@ fn policy(
     // shift), from batches of the slope train.
     let on_cb = |g: &(dyn Fn(f64) -> f64 + Sync)| {
         cross_points(p.bits as usize, p.states, &o.compression(o.tol), |ws| {
-            let xs = x.eval_fibers(ws)?;
-            Ok(ws
-                .iter()
-                .enumerate()
-                .flat_map(|(t, &w)| {
-                    let (xs, pe) = (&xs, &pe);
-                    (0..p.states).map(move |j| {
-                        let dv = if w == 0 {
-                            pe.dvb(0, j)
-                        } else {
-                            xs[t * p.states + j] / p.sda
-                        };
-                        g(u.consumption(dv.max(DV_FLOOR)))
-                    })
-                })
+            Ok(pe
+                .dv_backward(ws)?
+                .into_iter()
+                .map(|dv| g(u.consumption(dv.max(DV_FLOOR))))
                 .collect())
         })
     };
@@ -933,10 +923,10 @@ fn iterate(
 /// Solves the household's problem at `prices` in QTT format, starting
 /// from `warm`'s value function when it is a QTT solution on the same grid
 /// (an equilibrium passes the nearest price solved) and the grid is too
-/// small for a nested start (at most `2^(coarse_bits + 1)` points). Before the slopes next
-/// to a zero of the drift were differenced, a warm start from r = 0 to
-/// r = 0.049 on 2^8 points made the compressed policy iteration chatter
-/// (seed 000's section 7); now Huggett's equilibrium takes 2.9 s instead of
+/// small for a nested start (at most `2^(coarse_bits + 1)` points). Before
+/// the slopes next to a zero of the drift were differenced, a warm start
+/// from r = 0 to r = 0.049 on 2^8 points made the compressed policy
+/// iteration chatter (seed 000's section 7); now Huggett's equilibrium takes 2.9 s instead of
 /// 4.1 s on 2^10 points and 10 s instead of 17 s on 2^12, with r*
 /// unchanged to 1e-13 (30 s instead of 33 s on 2^14, where the nested
 /// start is used now).

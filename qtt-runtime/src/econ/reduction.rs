@@ -399,9 +399,8 @@ pub(crate) struct Compression {
     /// Largest bond dimension.
     pub max_rank: usize,
     /// Fields on at most `2^dense_bits` points are evaluated at every point
-    /// and compressed by TT-SVD: a cross there samples more points than
-    /// the grid has (`~ bits r^2` per sweep at ranks ~20) and spends most
-    /// of its time in bookkeeping.
+    /// and compressed by TT-SVD: a two-site cross there samples more points
+    /// than the grid has (`~ 4 r^2` per bond and sweep).
     pub dense_bits: usize,
 }
 
@@ -486,7 +485,7 @@ pub(crate) fn component_scales(values: &[f64], k: usize) -> Vec<f64> {
 
 /// A cross over `2^bits` points and a last mode of size `k`, whose values at
 /// a batch of distinct points come from `f(points) -> k values each`
-/// (every point at most `2^c.dense_bits` points).
+/// (evaluated at every point on at most `2^c.dense_bits` points).
 pub(crate) fn cross_points<F>(bits: usize, k: usize, c: &Compression, f: F) -> Result<TensorTrain>
 where
     F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
@@ -839,6 +838,27 @@ mod tests {
         ..CROSSED
     };
 
+    /// Every value of `x` (modes `2^bits, J`) equals `exact` (point-major)
+    /// to 1e-11 relative.
+    fn assert_equals_dense(x: &TensorTrain, exact: &DVector<f64>, what: &str) {
+        let j = *x.modes().last().unwrap();
+        let all: Vec<u64> = (0..(exact.len() / j) as u64).collect();
+        for (r, (v, want)) in x
+            .eval_fibers(&all)
+            .unwrap()
+            .iter()
+            .zip(exact.iter())
+            .enumerate()
+        {
+            assert!(
+                (v - want).abs() < 1e-11 * (1.0 + want.abs()),
+                "{what}: point {} state {}: {v} vs {want}",
+                r / j,
+                r % j
+            );
+        }
+    }
+
     /// The fine level `tt` (modes `2^bits, K`) compressed as `c` does.
     fn components(tt: &TensorTrain, c: &Compression) -> Components {
         let k = *tt.modes().last().unwrap();
@@ -984,17 +1004,7 @@ mod tests {
                 )
                 .unwrap();
                 let x = red.solve().unwrap();
-                for i in 0..(1u64 << bits) {
-                    let v = x.eval_fibers(&[i]).unwrap();
-                    for p in 0..j {
-                        let want = exact[i as usize * j + p];
-                        assert!(
-                            (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
-                            "{bits} {j} survivor {survivor} {i} {p}: {} vs {want}",
-                            v[p]
-                        );
-                    }
-                }
+                assert_equals_dense(&x, &exact, &format!("{bits} {j} survivor {survivor}"));
             }
         }
     }
@@ -1056,17 +1066,7 @@ mod tests {
                 )
                 .unwrap();
                 let y = red.solve_rows().unwrap();
-                for i in 0..(1u64 << bits) {
-                    let v = y.eval_fibers(&[i]).unwrap();
-                    for p in 0..j {
-                        let want = exact[i as usize * j + p];
-                        assert!(
-                            (v[p] - want).abs() < 1e-11 * (1.0 + want.abs()),
-                            "{bits} {j} survivor {survivor} {i} {p}: {} vs {want}",
-                            v[p]
-                        );
-                    }
-                }
+                assert_equals_dense(&y, &exact, &format!("{bits} {j} survivor {survivor}"));
             }
             let columns = Reduction::new(
                 Layout { j },
