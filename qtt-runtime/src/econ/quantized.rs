@@ -902,6 +902,12 @@ fn iterate(
             converged = true;
             break;
         }
+        if let Some(why) = stalled(&reports, opts) {
+            return Err(Error::Numerical(format!(
+                "HJB (QTT): policy iteration stalled in iteration {it}: {why}; change history {:?}",
+                reports.iter().map(|r| r.change).collect::<Vec<_>>()
+            )));
+        }
     }
     if !converged {
         return Err(Error::Numerical(format!(
@@ -917,6 +923,26 @@ fn iterate(
         v,
         x,
         reports,
+    })
+}
+
+/// Iterations whose changes stopped falling, if the last `STALL_WINDOW`
+/// changes all lie within a factor 2 of their largest: the compressed
+/// iteration then moves by its truncation noise (or chatters between
+/// policies) and will not reach `hjb_tol`. Converging iterations shrink
+/// the change 10-50x per step, so the window never catches them.
+fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
+    const STALL_WINDOW: usize = 6;
+    let last = reports.get(reports.len().checked_sub(STALL_WINDOW)?..)?;
+    let hi = last.iter().map(|r| r.change).fold(0.0f64, f64::max);
+    let lo = last.iter().map(|r| r.change).fold(f64::INFINITY, f64::min);
+    (lo > 0.5 * hi).then(|| {
+        format!(
+            "the last {STALL_WINDOW} changes of V lie in [{lo:.1e}, {hi:.1e}] above hjb_tol = {:.0e}; \
+             the compression (QttOptions::tol = {:.0e}, slope_tol = {:.0e}) limits how far V can \
+             settle: tighten them or loosen hjb_tol",
+            opts.hjb_tol, opts.qtt.tol, opts.qtt.slope_tol
+        )
     })
 }
 
@@ -1033,6 +1059,7 @@ pub(crate) fn solve(
         mass_at_limit,
         hjb: reports,
         kfe_residual: kfe_res,
+        smoothing: None,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
