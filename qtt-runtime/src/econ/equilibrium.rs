@@ -64,6 +64,13 @@ pub struct SolveOptions {
     pub max_iterations: usize,
     /// QTT settings (truncation, AMEn, cross).
     pub qtt: quantized::QttOptions,
+    /// `Some(mu)`: the upwind choice smoothed by softplus drifts of width
+    /// `mu` ([`scheme::upwind_smoothed`](super::scheme::upwind_smoothed)),
+    /// finite-difference backend only. `None` (the default): the exact
+    /// choice, which the QTT backend represents at rank 2 per switch point
+    /// in one dimension. Costs a bias of order `mu` in V and the prices
+    /// (`cargo bench --bench econ -- --smoothing`).
+    pub smoothing: Option<f64>,
     /// Called with every step, if set.
     pub progress: Option<ProgressFn>,
 }
@@ -76,6 +83,7 @@ impl std::fmt::Debug for SolveOptions {
             .field("hjb_tol", &self.hjb_tol)
             .field("max_iterations", &self.max_iterations)
             .field("qtt", &self.qtt)
+            .field("smoothing", &self.smoothing)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -89,6 +97,7 @@ impl Default for SolveOptions {
             hjb_tol: 1e-11,
             max_iterations: 100,
             qtt: quantized::QttOptions::default(),
+            smoothing: None,
             progress: None,
         }
     }
@@ -130,6 +139,21 @@ impl SolveOptions {
         }
         if self.max_iterations == 0 {
             return Err(Error::invalid("max_iterations must be at least 1"));
+        }
+        if let Some(mu) = self.smoothing {
+            if !(mu.is_finite() && mu > 0.0) {
+                return Err(Error::invalid(format!(
+                    "the smoothing width {mu} must be positive and finite (None for the exact upwind choice)"
+                )));
+            }
+            if self.backend == Backend::Qtt {
+                return Err(Error::invalid(
+                    "the QTT backend upwinds exactly (each switch of the upwind choice is an interval \
+                     indicator of rank 2, so one-dimensional models need no smoothing): set \
+                     SolveOptions::smoothing = None, or use SolveOptions::finite_difference() to \
+                     study the smoothed scheme",
+                ));
+            }
         }
         Ok(())
     }

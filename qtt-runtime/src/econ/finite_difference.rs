@@ -13,7 +13,7 @@
 //! step, no entry is pinned), until `g` stops changing.
 
 use super::equilibrium::{Progress, SolveOptions};
-use super::scheme::upwind;
+use super::scheme::{upwind, upwind_smoothed};
 use super::solution::{relative_change, Field, HouseholdSolution, IterationReport};
 use super::{Model, Prices};
 use crate::error::{Error, Result};
@@ -154,7 +154,9 @@ pub(crate) fn resources(model: &Model, prices: &Prices) -> Result<Vec<f64>> {
     Ok(y)
 }
 
-fn policy(model: &Model, y: &[f64], v: &[f64]) -> Policy {
+/// The scheme's choices at every point: exact, or smoothed with width
+/// `smoothing` (an error where the smoothed consumption is not positive).
+fn policy(model: &Model, y: &[f64], v: &[f64], smoothing: Option<f64>) -> Result<Policy> {
     let (n, jn) = (model.points() as usize, model.states());
     let da = model.spacing();
     let u = &model.utility;
@@ -177,14 +179,27 @@ fn policy(model: &Model, y: &[f64], v: &[f64]) -> Policy {
             } else {
                 u.marginal(y[r])
             };
-            let s = upwind(u, y[r], dvf, dvb, i == 0, i + 1 == n);
+            let (bottom, top) = (i == 0, i + 1 == n);
+            let s = match smoothing {
+                None => upwind(u, y[r], dvf, dvb, bottom, top),
+                Some(mu) => {
+                    upwind_smoothed(u, y[r], dvf, dvb, bottom, top, mu).ok_or_else(|| {
+                        Error::invalid(format!(
+                            "the smoothing width {mu} leaves no positive consumption at a = {}, \
+                         income state {j} (resources {}): narrow it",
+                            model.wealth(i as u64),
+                            y[r]
+                        ))
+                    })?
+                }
+            };
             p.forward[r] = s.forward_drift;
             p.backward[r] = s.backward_drift;
             p.consumption[r] = s.consumption;
             p.utility[r] = s.utility;
         }
     }
-    p
+    Ok(p)
 }
 
 /// The generator `A` of the policy as a band matrix (rows sum to zero,
@@ -240,7 +255,7 @@ pub(crate) fn solve(
     let mut reports = Vec::new();
     let mut converged = false;
     for it in 1..=opts.max_iterations {
-        let p = policy(model, &y, &v);
+        let p = policy(model, &y, &v, opts.smoothing)?;
         let mut b = generator(model, &p.forward, &p.backward)?;
         // B = (rho + 1/Delta) I - A, in place.
         for x in b.data.iter_mut() {
@@ -291,7 +306,7 @@ pub(crate) fn solve(
             reports.iter().map(|r| r.change).collect::<Vec<_>>()
         )));
     }
-    let p = policy(model, &y, &v);
+    let p = policy(model, &y, &v, opts.smoothing)?;
     let a = generator(model, &p.forward, &p.backward)?;
     let (g, kfe_residual) = stationary(model, &a, warm)?;
     let da = model.spacing();
@@ -330,6 +345,7 @@ pub(crate) fn solve(
         min_density,
         hjb: reports,
         kfe_residual,
+        smoothing: opts.smoothing,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -432,27 +448,18 @@ pub fn transition(
     if g0.iter().any(|&v| v < 0.0) {
         return Err(Error::invalid("the initial density must be non-negative"));
     }
-    let Field::Dense { values: s, .. } = &sol.savings else {
+    let Field::Dense { values: v, .. } = &sol.value else {
         return Err(Error::invalid(
             "transition needs a finite-difference solution (Backend::FiniteDifference)",
         ));
     };
-    if s.len() != n * jn {
+    if v.len() != n * jn {
         return Err(Error::shape("the solution belongs to another grid"));
     }
     let da = model.spacing();
-    let forward: Vec<f64> = (0..n * jn)
-        .map(|r| {
-            if s[r] > 0.0 && r / jn + 1 < n {
-                s[r]
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let backward: Vec<f64> = (0..n * jn)
-        .map(|r| if s[r] < 0.0 && r / jn > 0 { s[r] } else { 0.0 })
-        .collect();
+    // The generator of the solution's own scheme (exact or smoothed).
+    let p = policy(model, &resources(model, &sol.prices)?, v, sol.smoothing)?;
+    let (forward, backward) = (p.forward, p.backward);
     let at = generator(model, &forward, &backward)?.transpose();
     let mut m = BandMatrix {
         n: at.n,

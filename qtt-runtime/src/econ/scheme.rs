@@ -10,8 +10,14 @@
 //! backward one is never used: the state constraints
 //! `V_a(amax) = u'(resources)` and `V_a(amin) = u'(resources)` make those
 //! drifts zero exactly.
+//!
+//! [`upwind_smoothed`] replaces the choice by softplus drifts of width
+//! `mu` (seed 000, section 3.1), for the study of what smoothing costs;
+//! the finite-difference backend runs it with
+//! [`SolveOptions::smoothing`](super::SolveOptions::smoothing).
 
 use super::Utility;
+use crate::grid::softplus;
 
 /// The floor of a one-sided difference of `V` before the first-order
 /// condition (as the HACT codes): active only in iterations where `V` is
@@ -71,4 +77,34 @@ pub fn upwind(u: &Utility, y: f64, dvf: f64, dvb: f64, at_bottom: bool, at_top: 
         consumption,
         utility: u.u(consumption),
     }
+}
+
+/// The scheme with seed 000's smoothing of the upwind choice: the drifts
+/// `softplus_mu(s_F)` forward and `-softplus_mu(-s_B)` backward at every
+/// point (the outward one dropped at the ends), consumption from the
+/// budget `c = y - drift`. Both drifts keep their signs, so the generator
+/// stays a generator; each is at most `mu ln 2` from the exact choice's,
+/// and `mu -> 0` gives [`upwind`] back where `V` is concave. `None` where
+/// the smoothed consumption is not positive (`mu` too wide for the
+/// resources).
+pub fn upwind_smoothed(
+    u: &Utility,
+    y: f64,
+    dvf: f64,
+    dvb: f64,
+    at_bottom: bool,
+    at_top: bool,
+    mu: f64,
+) -> Option<Upwind> {
+    let sf = y - u.consumption(dvf.max(DV_FLOOR));
+    let sb = y - u.consumption(dvb.max(DV_FLOOR));
+    let forward_drift = if at_top { 0.0 } else { softplus(sf, mu) };
+    let backward_drift = if at_bottom { 0.0 } else { -softplus(-sb, mu) };
+    let consumption = y - forward_drift - backward_drift;
+    (consumption > 0.0).then(|| Upwind {
+        forward_drift,
+        backward_drift,
+        consumption,
+        utility: u.u(consumption),
+    })
 }

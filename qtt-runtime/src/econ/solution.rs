@@ -124,6 +124,9 @@ pub struct HouseholdSolution {
     pub hjb: Vec<IterationReport>,
     /// Relative residual of the stationary KFE.
     pub kfe_residual: f64,
+    /// The upwind smoothing width the scheme used (`None`: the exact
+    /// choice; see [`SolveOptions::smoothing`](super::SolveOptions::smoothing)).
+    pub smoothing: Option<f64>,
     /// Seconds the solve took.
     pub seconds: f64,
 }
