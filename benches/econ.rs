@@ -8,7 +8,9 @@
 //! [--bits 8,10,12,14,16,18,20] [--qtt-up-to 8] [--peer-up-to 14]` prints one
 //! JSON line per backend, model and size (`seconds` wall, `cpu_seconds`,
 //! r*, evaluations), then one `econ_ratio` line per size where both ran.
-//! `-- --jaggedness` measures the noise of S(r) on a fine price grid.
+//! `-- --jaggedness` measures the noise of S(r) on a fine price grid;
+//! `-- --ranks` the ranks at the solution against the borrowing limit and
+//! income risk; `-- --smoothing` what the softplus upwind costs.
 
 mod common;
 
@@ -44,65 +46,309 @@ fn peer(name: &str, bits: u32) -> Option<(f64, f64, f64)> {
 }
 
 /// Seed 000 claims that rounding noise makes S(r) too jagged for bracketing
-/// root finders. Measured: S at 21 prices `h = --jag-step` apart around
-/// `--jag-r` on 2^`--jag-bits` points, by both backends; the noise is the
-/// largest deviation from the least-squares quadratic through them, next to
-/// the change of S over one step.
+/// root finders. Measured on each of `--jag-bits` grids: S at 21 prices
+/// `h = --jag-step` apart around the finite-difference r* of that grid, by
+/// the banded backend and by the QTT backend at each tolerance of
+/// `--jag-tols` (the slope tolerance 100x looser, as the defaults, and
+/// policy iteration stopped at 10x the tolerance). The
+/// noise is the largest deviation from the least-squares quadratic through
+/// the 21 values, next to the change of S over one step; `root_shift` is
+/// how far the quadratic's root lies from the banded backend's.
 fn jaggedness() {
-    let bits: u32 = arg("--jag-bits", 8);
-    let r0: f64 = arg("--jag-r", 0.0284);
+    let bits: Vec<u32> = list("--jag-bits", "8,12,14");
+    let tols: Vec<f64> = list("--jag-tols", "1e-13,1e-10,1e-8");
     let h: f64 = arg("--jag-step", 1e-6);
-    let m = model("huggett", bits);
-    for (backend, opts) in [
-        ("finite_difference", SolveOptions::finite_difference()),
-        ("qtt", SolveOptions::default()),
-    ] {
+    for &l in &bits {
+        let m = model("huggett", l);
+        let fd = SolveOptions::finite_difference();
+        let r0 = m
+            .steady_state(&fd, &EquilibriumOptions::default())
+            .unwrap()
+            .price;
         let rs: Vec<f64> = (-10..=10).map(|k| r0 + k as f64 * h).collect();
+        let mut runs = vec![("finite_difference".to_string(), fd)];
+        for &tol in &tols {
+            let mut o = SolveOptions::default();
+            o.qtt.tol = tol;
+            o.qtt.slope_tol = (100.0 * tol).max(o.qtt.slope_tol);
+            // Policy iteration settles to about the truncation tolerance.
+            o.hjb_tol = (10.0 * tol).max(o.hjb_tol);
+            runs.push((format!("qtt tol {tol:e}"), o));
+        }
+        let mut reference: Option<(Vec<f64>, f64)> = None;
+        for (backend, opts) in runs {
+            let c0 = common::cpu_seconds();
+            let s = match m.excess_curve(&rs, &opts) {
+                Ok(s) => s,
+                Err(err) => {
+                    println!(
+                        "{}",
+                        J::O(vec![
+                            ("bench", J::S("econ_jaggedness".into())),
+                            (
+                                "params",
+                                J::O(vec![("backend", J::S(backend)), ("bits", J::I(l as i64))])
+                            ),
+                            ("error", J::S(err.to_string().chars().take(300).collect())),
+                        ])
+                        .render()
+                    );
+                    continue;
+                }
+            };
+            let cpu = common::cpu_seconds() - c0;
+            let ys: Vec<f64> = s.iter().map(|p| p.excess).collect();
+            let (noise, coef) = quadratic_noise(&ys);
+            // The fitted quadratic's root nearest the centre, in price units.
+            let root = {
+                let (c, b, a) = (coef[0], coef[1], coef[2]);
+                let t = if a.abs() < 1e-300 {
+                    -c / b
+                } else {
+                    let disc = (b * b - 4.0 * a * c).max(0.0).sqrt();
+                    let q = -0.5 * (b + b.signum() * disc);
+                    let (t1, t2) = (q / a, c / q);
+                    if t1.abs() < t2.abs() {
+                        t1
+                    } else {
+                        t2
+                    }
+                };
+                r0 + t * h
+            };
+            let (vs_fd, root_shift) = match &reference {
+                None => (0.0, 0.0),
+                Some((y0, root0)) => (
+                    ys.iter()
+                        .zip(y0)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs())),
+                    root - root0,
+                ),
+            };
+            if reference.is_none() {
+                reference = Some((ys.clone(), root));
+            }
+            println!(
+                "{}",
+                J::O(vec![
+                    ("bench", J::S("econ_jaggedness".into())),
+                    (
+                        "params",
+                        J::O(vec![
+                            ("backend", J::S(backend)),
+                            ("bits", J::I(l as i64)),
+                            ("step", J::N(h))
+                        ])
+                    ),
+                    ("r_centre", J::N(r0)),
+                    ("noise", J::N(noise)),
+                    ("change_per_step", J::N(coef[1])),
+                    (
+                        "monotone",
+                        J::S(ys.windows(2).all(|w| w[1] > w[0]).to_string())
+                    ),
+                    ("max_diff_to_fd", J::N(vs_fd)),
+                    ("root_shift", J::N(root_shift)),
+                    ("cpu_seconds", J::N(cpu)),
+                ])
+                .render()
+            );
+        }
+    }
+}
+
+/// The largest deviation of `ys` (at t = -10..10) from their least-squares
+/// quadratic, and its coefficients (constant, linear, quadratic in t).
+fn quadratic_noise(ys: &[f64]) -> (f64, Vec<f64>) {
+    let n = ys.len();
+    let t = |i: usize| i as f64 - (n / 2) as f64;
+    let a = nalgebra::DMatrix::from_fn(n, 3, |i, j| t(i).powi(j as i32));
+    let coef = a
+        .clone()
+        .svd(true, true)
+        .solve(&nalgebra::DVector::from_vec(ys.to_vec()), 1e-14)
+        .unwrap();
+    let fit = &a * &coef;
+    let noise = ys
+        .iter()
+        .zip(fit.iter())
+        .fold(0.0f64, |m, (y, f)| m.max((y - f).abs()));
+    (noise, coef.iter().copied().collect())
+}
+
+/// Seed 000's "bond dimension as systemic risk": the ranks of V, c, s and
+/// g (QTT backend, Huggett at r = `--rank-r` on 2^`--rank-bits` points) as
+/// the borrowing limit tightens (`--limits`) and as income risk rises
+/// (`--spreads`: incomes 0.15 -+ spread).
+fn rank_curve() {
+    let bits: u32 = arg("--rank-bits", 14);
+    let r: f64 = arg("--rank-r", 0.03);
+    let limits: Vec<f64> = list("--limits", "-0.15,-0.1,-0.05,-0.02,0");
+    let spreads: Vec<f64> = list("--spreads", "0.01,0.03,0.05,0.07");
+    let base = HuggettParams::default();
+    let cases = limits
+        .iter()
+        .map(|&amin| {
+            (
+                "borrowing_limit",
+                amin,
+                HuggettParams {
+                    amin,
+                    ..base.clone()
+                },
+            )
+        })
+        .chain(spreads.iter().map(|&d| {
+            let z = vec![0.15 - d, 0.15 + d];
+            ("income_spread", d, HuggettParams { z, ..base.clone() })
+        }));
+    for (knob, value, p) in cases {
+        let m = p.model(1 << bits).unwrap();
         let c0 = common::cpu_seconds();
-        let s = m.excess_curve(&rs, &opts).unwrap();
+        let out = m.solve_household(r, &SolveOptions::default(), None);
         let cpu = common::cpu_seconds() - c0;
-        // Least-squares quadratic in t = k (exact normal equations on -10..10).
-        let ks: Vec<f64> = (-10..=10).map(|k| k as f64).collect();
-        let ys: Vec<f64> = s.iter().map(|p| p.excess).collect();
-        let a = nalgebra::DMatrix::from_fn(21, 3, |i, j| ks[i].powi(j as i32));
-        let coef = a
-            .clone()
-            .svd(true, true)
-            .solve(&nalgebra::DVector::from_vec(ys.clone()), 1e-14)
+        let params = J::O(vec![
+            ("model", J::S("huggett".into())),
+            ("bits", J::I(bits as i64)),
+            ("r", J::N(r)),
+            (knob, J::N(value)),
+        ]);
+        let line = match out {
+            Err(err) => J::O(vec![
+                ("bench", J::S("econ_ranks".into())),
+                ("params", params),
+                ("error", J::S(err.to_string().chars().take(300).collect())),
+            ]),
+            Ok(q) => {
+                let ranks = q.ranks().expect("a QTT solution");
+                let bonds = |v: &Vec<usize>| J::A(v.iter().map(|&x| J::I(x as i64)).collect());
+                let max = |v: &Vec<usize>| J::I(v.iter().copied().max().unwrap_or(1) as i64);
+                J::O(vec![
+                    ("bench", J::S("econ_ranks".into())),
+                    ("params", params),
+                    ("max_rank_v", max(&ranks[0])),
+                    ("max_rank_c", max(&ranks[1])),
+                    ("max_rank_s", max(&ranks[2])),
+                    ("max_rank_g", max(&ranks[3])),
+                    ("bonds_v", bonds(&ranks[0])),
+                    ("bonds_g", bonds(&ranks[3])),
+                    ("mass_at_limit", J::N(q.mass_at_limit[0])),
+                    ("excess", J::N(q.excess)),
+                    ("cpu_seconds", J::N(cpu)),
+                ])
+            }
+        };
+        println!("{}", line.render());
+    }
+}
+
+/// What seed 000's softplus smoothing of the upwind choice costs
+/// (finite-difference equilibria, Huggett on 2^`--smooth-bits` points):
+/// r*, V and g against the exact scheme for each width of `--widths`, and
+/// the TT-SVD rank (at `--split-tol`, above the rounding noise of
+/// differenced savings) of the saving drift `max(s, 0)` exact and smoothed
+/// (`softplus_mu(s)` of the exact savings).
+fn smoothing_cost() {
+    let bits: Vec<u32> = list("--smooth-bits", "10,14,18");
+    let widths: Vec<f64> = list("--widths", "1e-2,1e-3,1e-4,1e-5,1e-6,1e-8");
+    let split_tol: f64 = arg("--split-tol", 1e-8);
+    let eq = EquilibriumOptions::default();
+    for &l in &bits {
+        let m = model("huggett", l);
+        let exact = m
+            .steady_state(&SolveOptions::finite_difference(), &eq)
             .unwrap();
-        let fit = &a * &coef;
-        let noise = ys
-            .iter()
-            .zip(fit.iter())
-            .fold(0.0f64, |m, (y, f)| m.max((y - f).abs()));
-        println!(
-            "{}",
-            J::O(vec![
-                ("bench", J::S("econ_jaggedness".into())),
-                (
-                    "params",
-                    J::O(vec![
-                        ("backend", J::S(backend.into())),
-                        ("bits", J::I(bits as i64)),
-                        ("step", J::N(h))
-                    ])
-                ),
-                ("noise", J::N(noise)),
-                ("change_per_step", J::N(coef[1])),
-                (
-                    "monotone",
-                    J::S(ys.windows(2).all(|w| w[1] > w[0]).to_string())
-                ),
-                ("cpu_seconds", J::N(cpu)),
-            ])
-            .render()
+        let (n, jn) = (m.points(), m.states());
+        let field = |f: &qtt::econ::Field| -> Vec<f64> {
+            (0..n)
+                .flat_map(|i| (0..jn).map(move |j| (i, j)))
+                .map(|(i, j)| f.at(i, j))
+                .collect()
+        };
+        let (v0, g0, s0) = (
+            field(&exact.solution.value),
+            field(&exact.solution.density),
+            field(&exact.solution.savings),
         );
+        let rank = |values: &[f64]| -> i64 {
+            // Column-major over (wealth bits, most significant first; income).
+            let mut data = vec![0.0; values.len()];
+            for i in 0..n as usize {
+                let rev = if l == 0 {
+                    0
+                } else {
+                    i.reverse_bits() >> (usize::BITS - l)
+                };
+                for j in 0..jn {
+                    data[rev + (n as usize) * j] = values[i * jn + j];
+                }
+            }
+            let mut modes = vec![2; l as usize];
+            modes.push(jn);
+            let trunc = qtt::linalg::Truncation::tol(split_tol).unwrap();
+            qtt::tt::TensorTrain::from_dense(&data, &modes, &trunc)
+                .map(|t| t.max_rank() as i64)
+                .unwrap_or(-1)
+        };
+        let split_exact: Vec<f64> = s0.iter().map(|&s| s.max(0.0)).collect();
+        let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        for &mu in &widths {
+            let opts = SolveOptions {
+                smoothing: Some(mu),
+                ..SolveOptions::finite_difference()
+            };
+            let params = J::O(vec![
+                ("model", J::S("huggett".into())),
+                ("bits", J::I(l as i64)),
+                ("width", J::N(mu)),
+            ]);
+            let line = match m.steady_state(&opts, &eq) {
+                Err(err) => J::O(vec![
+                    ("bench", J::S("econ_smoothing".into())),
+                    ("params", params),
+                    ("error", J::S(err.to_string().chars().take(300).collect())),
+                ]),
+                Ok(e) => {
+                    let (v, g) = (field(&e.solution.value), field(&e.solution.density));
+                    let dv = v
+                        .iter()
+                        .zip(&v0)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    let dg = g
+                        .iter()
+                        .zip(&g0)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    let smoothed: Vec<f64> =
+                        s0.iter().map(|&s| qtt::grid::softplus(s, mu)).collect();
+                    J::O(vec![
+                        ("bench", J::S("econ_smoothing".into())),
+                        ("params", params),
+                        ("r_star", J::N(e.price)),
+                        ("r_star_exact", J::N(exact.price)),
+                        ("r_shift", J::N(e.price - exact.price)),
+                        ("v_bias", J::N(dv / max_abs(&v0))),
+                        ("g_bias", J::N(dg / max_abs(&g0))),
+                        ("rank_split_exact", J::I(rank(&split_exact))),
+                        ("rank_split_smoothed", J::I(rank(&smoothed))),
+                    ])
+                }
+            };
+            println!("{}", line.render());
+        }
     }
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--jaggedness") {
         jaggedness();
+        return;
+    }
+    if std::env::args().any(|a| a == "--smoothing") {
+        smoothing_cost();
+        return;
+    }
+    if std::env::args().any(|a| a == "--ranks") {
+        rank_curve();
         return;
     }
     let models: Vec<String> = list("--models", "huggett,aiyagari");
