@@ -432,7 +432,22 @@ fn transitions_keep_mass_and_sign_and_reach_the_stationary_density() {
     let mut g0 = vec![0.0; 2 * n];
     let i1 = ((1.0 - model.amin) / da) as usize;
     g0[2 * i1] = 1.0 / da;
-    let (path, g) = transition(&model, &sol, &g0, 1.0, 400).unwrap();
+    // The caller sees every step as it is made.
+    let steps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = steps.clone();
+    let seen: qtt::econ::ProgressFn = std::sync::Arc::new(move |p| {
+        if let qtt::econ::Progress::Transition { step, wealth, .. } = p {
+            sink.lock().unwrap().push((*step, *wealth));
+        }
+    });
+    let (path, g) = transition(&model, &sol, &g0, 1.0, 400, Some(&seen)).unwrap();
+    let steps = steps.lock().unwrap().clone();
+    assert_eq!(steps.len(), 400);
+    assert!(steps
+        .iter()
+        .zip(&path)
+        .enumerate()
+        .all(|(k, ((s, w), p))| *s == k + 1 && *w == p.wealth));
     for step in &path {
         assert!((step.mass - 1.0).abs() < 1e-12, "mass {}", step.mass);
         assert!(step.min_density >= 0.0, "min g {}", step.min_density);
@@ -454,8 +469,8 @@ fn transitions_keep_mass_and_sign_and_reach_the_stationary_density() {
         .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     let gmax = values.iter().cloned().fold(0.0f64, f64::max);
     assert!(diff < 1e-3 * gmax, "{diff} vs {gmax}");
-    assert!(transition(&model, &sol, &g0[1..], 1.0, 1).is_err());
-    assert!(transition(&model, &sol, &g0, -1.0, 1).is_err());
+    assert!(transition(&model, &sol, &g0[1..], 1.0, 1, None).is_err());
+    assert!(transition(&model, &sol, &g0, -1.0, 1, None).is_err());
 }
 
 /// The QTT transition (a cyclic reduction of the row system per step)
@@ -487,8 +502,8 @@ fn qtt_transitions_equal_finite_difference_ones() {
         .unwrap()
         .scaled(1.0 / da);
     let o = QttOptions::default();
-    let (path, g) = transition(&model, &fd, &g0, 2.0, 60).unwrap();
-    let (qpath, gq) = qtt_transition(&model, &q, &g0q, 2.0, 60, &o).unwrap();
+    let (path, g) = transition(&model, &fd, &g0, 2.0, 60, None).unwrap();
+    let (qpath, gq) = qtt_transition(&model, &q, &g0q, 2.0, 60, &o, None).unwrap();
     for (a, b) in path.iter().zip(&qpath) {
         assert!((b.mass - 1.0).abs() < 1e-12, "mass {}", b.mass);
         assert!(b.min_density >= -1e-12, "min g {}", b.min_density);
@@ -515,12 +530,12 @@ fn qtt_transitions_equal_finite_difference_ones() {
     );
     // Errors: a finite-difference solution, a bad step, the wrong grid, a
     // negative initial density.
-    assert!(qtt_transition(&model, &fd, &g0q, 2.0, 1, &o).is_err());
-    assert!(qtt_transition(&model, &q, &g0q, 0.0, 1, &o).is_err());
-    assert!(qtt_transition(&model, &q, &g0q, f64::NAN, 1, &o).is_err());
+    assert!(qtt_transition(&model, &fd, &g0q, 2.0, 1, &o, None).is_err());
+    assert!(qtt_transition(&model, &q, &g0q, 0.0, 1, &o, None).is_err());
+    assert!(qtt_transition(&model, &q, &g0q, f64::NAN, 1, &o, None).is_err());
     let other = TensorTrain::basis_state(&[2, 2, 2], &[0, 0, 0]).unwrap();
-    assert!(qtt_transition(&model, &q, &other, 2.0, 1, &o).is_err());
-    assert!(qtt_transition(&model, &q, &g0q.scaled(-1.0), 2.0, 1, &o).is_err());
+    assert!(qtt_transition(&model, &q, &other, 2.0, 1, &o, None).is_err());
+    assert!(qtt_transition(&model, &q, &g0q.scaled(-1.0), 2.0, 1, &o, None).is_err());
 }
 
 /// Seed 000's softplus smoothing of the upwind choice (finite-difference
@@ -563,7 +578,7 @@ fn smoothed_upwinding_bias_vanishes_with_the_width() {
             let n = model.points() as usize;
             let g0 = vec![1.0 / (2.0 * n as f64 * model.spacing()); 2 * n];
             let (path, g) =
-                qtt::econ::finite_difference::transition(&model, &s, &g0, 50.0, 40).unwrap();
+                qtt::econ::finite_difference::transition(&model, &s, &g0, 50.0, 40, None).unwrap();
             assert!(path
                 .iter()
                 .all(|p| (p.mass - 1.0).abs() < 1e-12 && p.min_density >= 0.0));

@@ -46,6 +46,19 @@ pub enum Progress {
         /// The excess supply there.
         excess: f64,
     },
+    /// A step of a transition of the distribution
+    /// ([`finite_difference::transition`](super::finite_difference::transition),
+    /// [`quantized_transition::transition`](super::quantized_transition::transition)).
+    Transition {
+        /// Step, from 1.
+        step: usize,
+        /// Time since the start.
+        time: f64,
+        /// `sum g da`.
+        mass: f64,
+        /// `sum a g da`.
+        wealth: f64,
+    },
 }
 
 /// A caller's progress callback.

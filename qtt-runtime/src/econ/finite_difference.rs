@@ -12,7 +12,7 @@
 //! `(I - dt A^T) g' = g` with a large `dt` (mass is conserved by every
 //! step, no entry is pinned), until `g` stops changing.
 
-use super::equilibrium::{Progress, SolveOptions};
+use super::equilibrium::{Progress, ProgressFn, SolveOptions};
 use super::scheme::{upwind, upwind_smoothed};
 use super::solution::{relative_change, Field, HouseholdSolution, IterationReport};
 use super::{Model, Prices};
@@ -417,18 +417,33 @@ pub struct TransitionStep {
     pub min_density: f64,
 }
 
+impl TransitionStep {
+    /// Sends step `k` to the caller's callback, if any.
+    pub(crate) fn report(&self, k: usize, progress: Option<&ProgressFn>) {
+        if let Some(f) = progress {
+            f(&Progress::Transition {
+                step: k,
+                time: self.time,
+                mass: self.mass,
+                wealth: self.wealth,
+            });
+        }
+    }
+}
+
 /// The distribution's path under the policy of `sol` (a finite-difference
 /// solution): `g^(n+1) = (I - dt A^T)^-1 g^n` from `g0` (wealth-major, a
 /// density: `sum g0 da = 1`), `steps` implicit steps of length `dt`. The
 /// implicit step keeps mass exactly and `g >= 0` (its matrix is an
-/// M-matrix); both are reported at every step. Returns the path and the
-/// final density.
+/// M-matrix); both are reported at every step, and each step goes to
+/// `progress` as it is made. Returns the path and the final density.
 pub fn transition(
     model: &Model,
     sol: &HouseholdSolution,
     g0: &[f64],
     dt: f64,
     steps: usize,
+    progress: Option<&ProgressFn>,
 ) -> Result<(Vec<TransitionStep>, Vec<f64>)> {
     let (n, jn) = (model.points() as usize, model.states());
     if g0.len() != n * jn {
@@ -480,12 +495,14 @@ pub fn transition(
             .sum::<f64>()
             * da;
         let min_density = g.iter().cloned().fold(f64::INFINITY, f64::min);
-        path.push(TransitionStep {
+        let step = TransitionStep {
             time: k as f64 * dt,
             mass,
             wealth,
             min_density,
-        });
+        };
+        step.report(k, progress);
+        path.push(step);
     }
     Ok((path, g))
 }

@@ -50,6 +50,8 @@ pub mod two_asset;
 
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};
-pub use equilibrium::{Backend, EquilibriumOptions, ExcessPoint, Progress, SolveOptions};
+pub use equilibrium::{
+    Backend, EquilibriumOptions, ExcessPoint, Progress, ProgressFn, SolveOptions,
+};
 pub use model::{Model, Prices, Utility};
 pub use solution::{Equilibrium, Field, HouseholdSolution, IterationReport};
