@@ -15,6 +15,8 @@ mod common;
 use common::{arg, emit, list, loadavg, time, J};
 use qtt::econ::income_diffusion::IncomeDiffusion;
 use qtt::econ::two_asset::TwoAsset;
+use qtt::grid::{Axis, BitOrder, Grid, Grid1d};
+use qtt::linalg::Truncation;
 
 /// Peak resident memory of this process so far, in MiB.
 fn peak_mib() -> f64 {
@@ -33,11 +35,148 @@ fn pair(s: &str) -> Option<(u32, u32)> {
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
 }
 
+/// The largest TT-SVD rank of `values` (grid order, first axis fastest) on
+/// binary axes of `bits` and a discrete one of `states` (if > 1), at
+/// relative tolerance `tol`, in `order`.
+fn qtt_rank(values: &[f64], bits: &[u32], states: usize, order: BitOrder, tol: f64) -> i64 {
+    let mut axes: Vec<Axis> = bits
+        .iter()
+        .map(|&b| Axis::Binary(Grid1d::new(0.0, 1.0, b).unwrap()))
+        .collect();
+    if states > 1 {
+        axes.push(Axis::Discrete(vec![0.0; states]));
+    }
+    let grid = Grid::new(axes, order).unwrap();
+    grid.from_vector(values, &Truncation::tol(tol).unwrap())
+        .map(|t| t.max_rank() as i64)
+        .unwrap_or(-1)
+}
+
+/// Ranks of named fields in both bit orders at two tolerances.
+fn rank_fields(
+    fields: &[(&'static str, &[f64])],
+    bits: &[u32],
+    states: usize,
+) -> Vec<(&'static str, J)> {
+    let mut out = Vec::new();
+    for &(name, v) in fields {
+        let mut per = Vec::new();
+        for (order, tag) in [
+            (BitOrder::Sequential, "sequential"),
+            (BitOrder::Interleaved, "interleaved"),
+        ] {
+            for tol in [1e-6, 1e-10] {
+                per.push(J::O(vec![
+                    ("order", J::S(tag.into())),
+                    ("tol", J::N(tol)),
+                    ("rank", J::I(qtt_rank(v, bits, states, order, tol))),
+                ]));
+            }
+        }
+        out.push((name, J::A(per)));
+    }
+    out
+}
+
+/// Ranks of the 2-D income-diffusion solutions (`--sizes`) and of the
+/// two-asset household (`--two`) with its kinks exact and smoothed at each
+/// width of `--widths` (V and g against the exact kinks, iterations, or
+/// the failure).
+fn ranks(sizes: &[String], two: &[String]) {
+    let econ = IncomeDiffusion::aiyagari();
+    let opts = qtt::econ::sparse_generator::FdOptions::default();
+    for (la, lz) in sizes.iter().filter_map(|s| pair(s)) {
+        let grid = econ.grid(la, lz).unwrap();
+        let s = econ.solve_household(&grid, 0.045, &opts, None).unwrap();
+        let mut line = vec![
+            ("bench", J::S("fd_income_diffusion_ranks".into())),
+            (
+                "params",
+                J::O(vec![
+                    ("la", J::I(la as i64)),
+                    ("lz", J::I(lz as i64)),
+                    ("r", J::N(0.045)),
+                ]),
+            ),
+        ];
+        line.extend(rank_fields(
+            &[
+                ("value", &s.value),
+                ("density", &s.density),
+                ("consumption", &s.policy.consumption),
+            ],
+            &[la, lz],
+            1,
+        ));
+        println!("{}", J::O(line).render());
+    }
+    let widths: Vec<f64> = list("--widths", "0,1e-1,3e-2,1e-2,3e-3,1e-3,1e-4,1e-5,1e-6");
+    let topts = TwoAsset::default_options();
+    for (lb, la) in two.iter().filter_map(|s| pair(s)) {
+        let exact = TwoAsset::default();
+        let grid = exact.grid(lb, la).unwrap();
+        let base = exact.solve(&grid, &topts).unwrap();
+        let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        for &mu in &widths {
+            let h = TwoAsset {
+                kink_smoothing: (mu > 0.0).then_some(mu),
+                ..TwoAsset::default()
+            };
+            let mut line = vec![
+                ("bench", J::S("fd_two_asset_ranks".into())),
+                (
+                    "params",
+                    J::O(vec![
+                        ("lb", J::I(lb as i64)),
+                        ("la", J::I(la as i64)),
+                        ("width", J::N(mu)),
+                    ]),
+                ),
+            ];
+            match h.solve(&grid, &topts) {
+                Err(e) => line.push(("error", J::S(e.to_string().chars().take(200).collect()))),
+                Ok(s) => {
+                    let dv = s
+                        .value
+                        .iter()
+                        .zip(&base.value)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    let dg = s
+                        .density
+                        .iter()
+                        .zip(&base.density)
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    line.push(("hjb_iterations", J::I(s.hjb.len() as i64)));
+                    line.push(("v_bias", J::N(dv / max_abs(&base.value))));
+                    line.push(("g_bias", J::N(dg / max_abs(&base.density))));
+                    line.push(("liquid", J::N(s.liquid)));
+                    line.push(("illiquid", J::N(s.illiquid)));
+                    line.extend(rank_fields(
+                        &[
+                            ("value", &s.value),
+                            ("density", &s.density),
+                            ("consumption", &s.policy.consumption),
+                            ("deposit", &s.policy.deposit),
+                        ],
+                        &[lb, la],
+                        grid.states(),
+                    ));
+                }
+            }
+            println!("{}", J::O(line).render());
+        }
+    }
+}
+
 fn main() {
     let sizes: Vec<String> = list("--sizes", "8x5,9x6,10x7,11x8");
     let two: Vec<String> = list("--two", "6x6,7x7,8x8");
     let reps: usize = arg("--reps", 3);
     let budget: f64 = arg("--budget", 20.0);
+    if std::env::args().any(|a| a == "--ranks") {
+        ranks(&sizes, &two);
+        return;
+    }
     let econ = IncomeDiffusion::aiyagari();
     let opts = qtt::econ::sparse_generator::FdOptions::default();
     for (la, lz) in sizes.iter().filter_map(|s| pair(s)) {

@@ -195,3 +195,66 @@ fn impossible_input_is_an_error() {
         "{e}"
     );
 }
+
+/// Seed 000's smoothing of the two kinks (`|d|` in the deposit cost, the
+/// liquid rate's step at `b = 0`): the smoothed first-order condition is
+/// solved to rounding, the smoothed household keeps a generator, mass 1
+/// and `g >= 0`, and its value function tends to the exact one as the
+/// width shrinks.
+#[test]
+fn smoothed_kinks_keep_the_scheme_and_their_bias_vanishes() {
+    let exact = TwoAsset::default();
+    let smoothed = |mu: f64| TwoAsset {
+        kink_smoothing: Some(mu),
+        ..TwoAsset::default()
+    };
+    // chi0 tanh(d / (2 mu)) + chi1 d / a = Va/Vb - 1, inside the band too.
+    for mu in [1e-1, 1e-3, 1e-6] {
+        let h = smoothed(mu);
+        for ratio in [0.5, 0.98, 1.0, 1.01, 1.03, 2.0] {
+            let (a, d) = (10.0, h.deposit(ratio, 1.0, 10.0));
+            let dchi = h.chi0 * (d / (2.0 * mu)).tanh() + h.chi1 * d / a;
+            assert!((dchi - (ratio - 1.0)).abs() < 1e-14, "{mu} {ratio}: {d}");
+            // Within mu-ish of the exact deposit, and exact at a = 0.
+            let gap = (d - exact.deposit(ratio, 1.0, a)).abs();
+            assert!(gap <= a / h.chi1 * h.chi0, "{mu} {ratio}: {gap}");
+            assert_eq!(h.deposit(ratio, 1.0, 0.0), 0.0);
+        }
+        // The smooth |d| is 0 at 0 and within 2 mu ln 2 of |d|.
+        assert_eq!(qtt::econ::two_asset::smooth_abs(0.0, mu), 0.0);
+        for d in [-3.0, -1e-3, 1e-3, 3.0] {
+            let s = qtt::econ::two_asset::smooth_abs(d, mu);
+            assert!(s <= f64::abs(d) && f64::abs(d) - s <= 2.0 * mu * 2f64.ln() + 1e-15);
+        }
+    }
+    let (lb, la) = (5, 5);
+    let grid = exact.grid(lb, la).unwrap();
+    let opts = TwoAsset::default_options();
+    let v0 = exact.solve(&grid, &opts).unwrap().value;
+    let scale = max_abs(v0.iter().copied());
+    let mut bias = Vec::new();
+    // (Widths near 1e-2 make policy iteration chatter between deposit
+    // sides, the change cycling at 1e-6: `cargo bench --bench fd_2d --
+    // --kinks` maps where.)
+    for mu in [1e-3, 1e-4, 1e-5] {
+        let h = smoothed(mu);
+        let s = h.solve(&grid, &opts).unwrap();
+        check_generator(&h.generator(&grid, &s.policy).unwrap());
+        assert!((s.mass - 1.0).abs() < 1e-12 && s.min_density >= 0.0);
+        bias.push(max_abs(s.value.iter().zip(&v0).map(|(a, b)| a - b)) / scale);
+    }
+    // First order in the width: 7.9e-6, 7.9e-7, 7.9e-8 on 2^5 x 2^5 x 2.
+    for w in bias.windows(2) {
+        assert!((8.0..12.5).contains(&(w[0] / w[1])), "{bias:?}");
+    }
+    assert!(bias[1] < 1e-6, "{bias:?}");
+    let bad = TwoAsset {
+        kink_smoothing: Some(0.0),
+        ..TwoAsset::default()
+    };
+    assert!(bad
+        .grid(4, 4)
+        .unwrap_err()
+        .to_string()
+        .contains("smoothing width"));
+}

@@ -25,6 +25,7 @@ pub use grid::TwoAssetGrid;
 pub use household::{TwoAssetPolicy, TwoAssetSolution};
 
 use crate::error::{Error, Result};
+use crate::grid::{smooth_indicator, softplus};
 
 /// The two-asset household's parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +63,18 @@ pub struct TwoAsset {
     /// `(scale, tau)` of the illiquid return's taper
     /// `r_a (1 - (a / (scale amax))^(tau - 1))`, or `None`.
     pub taper: Option<(f64, f64)>,
+    /// Seed 000's smoothing of the household's two kinks (section 3.1), of
+    /// width `mu`, or `None` (exact, as the HACT code): `|d|` in the deposit
+    /// cost becomes [`smooth_abs`] (so the inaction band of deposits is
+    /// blurred), and the step of the liquid rate at `b = 0` a logistic of
+    /// width `mu` in `b`.
+    pub kink_smoothing: Option<f64>,
+}
+
+/// `softplus(x) + softplus(-x) - 2 mu ln 2`: a smooth `|x|` that is 0 at 0,
+/// within `2 mu ln 2` of `|x|`, with derivative `tanh(x / (2 mu))`.
+pub fn smooth_abs(x: f64, mu: f64) -> f64 {
+    softplus(x, mu) + softplus(-x, mu) - 2.0 * mu * std::f64::consts::LN_2
 }
 
 impl Default for TwoAsset {
@@ -86,6 +99,7 @@ impl Default for TwoAsset {
             amin: 0.0,
             amax: 70.0,
             taper: Some((1.33, 10.0)),
+            kink_smoothing: None,
         }
     }
 }
@@ -96,12 +110,12 @@ impl TwoAsset {
         super::Utility::Crra(self.gamma)
     }
 
-    /// The liquid rate at `b`.
+    /// The liquid rate at `b` (its step at 0 smoothed if set).
     pub fn rb(&self, b: f64) -> f64 {
-        if b < 0.0 {
-            self.rb_neg
-        } else {
-            self.rb_pos
+        match self.kink_smoothing {
+            Some(mu) => self.rb_pos + (self.rb_neg - self.rb_pos) * smooth_indicator(-b, mu),
+            None if b < 0.0 => self.rb_neg,
+            None => self.rb_pos,
         }
     }
 
@@ -113,18 +127,60 @@ impl TwoAsset {
         }
     }
 
-    /// The deposit cost `chi0 |d| + chi1 d^2 / (2 max(a, 1e-5))`.
+    /// The deposit cost `chi0 |d| + chi1 d^2 / (2 max(a, 1e-5))` (`|d|`
+    /// smoothed if set).
     pub fn cost(&self, d: f64, a: f64) -> f64 {
-        self.chi0 * d.abs() + self.chi1 * d * d / (2.0 * a.max(1e-5))
+        let abs = match self.kink_smoothing {
+            Some(mu) => smooth_abs(d, mu),
+            None => d.abs(),
+        };
+        self.chi0 * abs + self.chi1 * d * d / (2.0 * a.max(1e-5))
     }
 
     /// The deposit from the first-order condition `V_a = V_b (1 + chi_d)`
     /// given one-sided differences `va`, `vb`: `d = a/chi1 (min(va/vb - 1 +
     /// chi0, 0) + max(va/vb - 1 - chi0, 0))` (zero in the band `|va/vb - 1|
-    /// <= chi0` where the kink of `|d|` makes inaction optimal).
+    /// <= chi0` where the kink of `|d|` makes inaction optimal). Smoothed,
+    /// the root of `chi0 tanh(d / (2 mu)) + chi1 d / a = va/vb - 1`
+    /// (increasing in `d`, bracketed by the exact band's edges), by
+    /// safeguarded Newton.
     pub fn deposit(&self, va: f64, vb: f64, a: f64) -> f64 {
         let x = va / vb - 1.0;
-        a / self.chi1 * ((x + self.chi0).min(0.0) + (x - self.chi0).max(0.0))
+        let Some(mu) = self.kink_smoothing else {
+            return a / self.chi1 * ((x + self.chi0).min(0.0) + (x - self.chi0).max(0.0));
+        };
+        if a <= 0.0 || !x.is_finite() {
+            return 0.0;
+        }
+        let slope = self.chi1 / a;
+        let g = |d: f64| self.chi0 * (d / (2.0 * mu)).tanh() + slope * d - x;
+        let (mut lo, mut hi) = ((x - self.chi0) / slope, (x + self.chi0) / slope);
+        let mut d = (x / slope).clamp(lo, hi);
+        for _ in 0..100 {
+            let v = g(d);
+            if v == 0.0 {
+                break;
+            }
+            if v > 0.0 {
+                hi = d;
+            } else {
+                lo = d;
+            }
+            let t = (d / (2.0 * mu)).tanh();
+            let dg = self.chi0 * (1.0 - t * t) / (2.0 * mu) + slope;
+            let newton = d - v / dg;
+            let next = if newton > lo && newton < hi {
+                newton
+            } else {
+                0.5 * (lo + hi)
+            };
+            let settled = (next - d).abs() <= 1e-15 * next.abs() || hi - lo <= f64::MIN_POSITIVE;
+            d = next;
+            if settled {
+                break;
+            }
+        }
+        d
     }
 
     /// Liquid income before consumption and deposits: `(1 - xi) w z_j + r_b(b) b`.
@@ -191,6 +247,13 @@ impl TwoAsset {
                 "the automatic deposit share xi = {} must lie in [0, 1]",
                 self.xi
             )));
+        }
+        if let Some(mu) = self.kink_smoothing {
+            if !(mu.is_finite() && mu > 0.0) {
+                return Err(Error::invalid(format!(
+                    "the kink smoothing width {mu} must be positive and finite (None: exact kinks)"
+                )));
+            }
         }
         if let Some((scale, tau)) = self.taper {
             if !(scale.is_finite() && scale > 0.0 && tau.is_finite() && tau > 1.0) {
