@@ -1201,6 +1201,58 @@ mod tests {
         }
     }
 
+    /// The slope floor: where the drift's rate `|s| / da` is below `margin
+    /// + switching`, a row's slope `q / |s|` would carry the rounding of `q`
+    /// divided by `|s|`; the slope is the difference of V there. A policy
+    /// whose backward drift at one point is 1e-13 (rounding of q ~ 1e-16
+    /// would become ~1e-3 of the slope) keeps its slope to 1e-8 of the
+    /// dense solve's difference.
+    #[test]
+    fn slopes_next_to_a_vanishing_drift_are_differences() {
+        let SinkStep {
+            model,
+            p,
+            o,
+            mut pol,
+            f,
+            margin,
+            ..
+        } = sink_step(6);
+        let n = 64u64;
+        let i0 = (2..n)
+            .find(|&i| contains(&pol.backward_at[0], i) && contains(&pol.backward_at[0], i - 1))
+            .expect("a dissaving point");
+        let idx = p.index(i0, 0);
+        let old = pol.backward.eval_unchecked(&idx);
+        let tiny = -1e-13;
+        let spike = TensorTrain::basis_state(&p.modes(), &idx)
+            .unwrap()
+            .scaled(tiny - old);
+        pol.backward = pol.backward.add(&spike).unwrap();
+        assert!(pol.backward.eval_unchecked(&idx) > p.da * margin * -1.0);
+        let fine =
+            fine_coefficients(&model, &p, &o, &policy_rates(&pol, 2), margin, Some(&f)).unwrap();
+        let vq = Reduction::new(
+            Layout { j: 2 },
+            fine,
+            p.da,
+            o.compression(1e-14),
+            Rhs::Columns,
+            0,
+        )
+        .unwrap()
+        .solve()
+        .unwrap();
+        let xs = slopes(&model, &p, &o, &pol, &f, &vq, margin).unwrap();
+        let v = |i: u64| vq.eval_unchecked(&p.index(i, 0));
+        let want = (v(i0) - v(i0 - 1)) / p.sda;
+        let got = xs.eval_unchecked(&idx);
+        assert!(
+            (got - want).abs() < 1e-8 * want.abs(),
+            "slope at {i0}: {got} vs {want}"
+        );
+    }
+
     /// The reduction's levels stay near the ranks of the exact coefficients
     /// (at most 29 per component at 2^14 for this policy) instead of resolving
     /// truncation noise (71 for all sixteen together when they shared one
