@@ -182,7 +182,8 @@ pub struct ModelIr {
     pub derived: Vec<DerivedIr>,
     /// The wealth state.
     pub wealth: WealthIr,
-    /// The income processes (today's runtime solves one Markov chain).
+    /// The income processes (today's runtime solves one: a Markov chain, or
+    /// a diffusion as the Markov chain of its grid).
     pub income: Vec<IncomeIr>,
     /// The name of the control (`c`).
     pub control: String,

@@ -9,10 +9,16 @@ use crate::error::{Error, Result};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The most income states `J` the QTT backend takes: its cyclic reduction
+/// keeps `3 J^2 + 2 J` coefficient components per level, each a tensor
+/// train, and inverts `J x J` blocks at every point.
+pub const MAX_QTT_STATES: usize = 64;
+
 /// Which discretisation solves the household's problem.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Backend {
-    /// Quantized tensor trains (any grid up to `2^63` points).
+    /// Quantized tensor trains (any grid up to `2^63` points, at most
+    /// [`MAX_QTT_STATES`] income states).
     Qtt,
     /// The banded finite-difference solver (grids that fit in memory).
     FiniteDifference,
@@ -178,8 +184,27 @@ impl Model {
         let prices = self.prices(&[price])?;
         match opts.backend {
             Backend::FiniteDifference => finite_difference::solve(self, &prices, opts, warm),
-            Backend::Qtt => quantized::solve(self, &prices, opts, warm),
+            Backend::Qtt => {
+                self.check_qtt_states()?;
+                quantized::solve(self, &prices, opts, warm)
+            }
         }
+    }
+
+    /// An error where the model has more income states than the QTT
+    /// backend takes ([`MAX_QTT_STATES`]).
+    fn check_qtt_states(&self) -> Result<()> {
+        let j = self.states();
+        if j > MAX_QTT_STATES {
+            return Err(Error::invalid(format!(
+                "the model has {j} income states and the QTT backend takes at most {MAX_QTT_STATES} \
+                 (its cyclic reduction keeps 3 J^2 + 2 J coefficient trains per level, {} here): \
+                 solve it with the finite-difference backend (Backend::FiniteDifference, \
+                 SolveOptions::finite_difference())",
+                3 * j * j + 2 * j
+            )));
+        }
+        Ok(())
     }
 
     /// The excess supply at each price of `prices`, solved in order with warm starts.
