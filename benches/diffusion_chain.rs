@@ -5,8 +5,10 @@
 //! same grid (`max |V - V_oracle| / max |V_oracle|`).
 //!
 //! `cargo bench --bench diffusion_chain -- [--bits 8] [--income 3,4,5]
-//! [--reps 1]` prints one JSON line per model, size and backend (fields
-//! model, wealth_bits, income_points, backend, seconds, max_rank, v_diff).
+//! [--reps 1] [--models aiyagari_ou,huggett_ou]` prints one JSON line per
+//! model, size and backend (fields model, wealth_bits, income_points,
+//! backend, seconds, max_rank, v_diff); seconds is the median of `reps`
+//! solves after one warm-up solve.
 
 mod common;
 
@@ -26,6 +28,7 @@ fn main() {
     let bits: u32 = arg("--bits", 8);
     let income: Vec<u32> = list("--income", "3,4,5");
     let reps: usize = arg("--reps", 1);
+    let models: Vec<String> = list("--models", "aiyagari_ou,huggett_ou");
     let economies: [(&str, Declared, IncomeDiffusion, f64); 2] = [
         (
             "aiyagari_ou",
@@ -36,6 +39,9 @@ fn main() {
         ("huggett_ou", huggett_ou, IncomeDiffusion::huggett(), 0.03),
     ];
     for (name, declared, econ, r) in economies {
+        if !models.iter().any(|m| m == name) {
+            continue;
+        }
         for &lz in &income {
             let grid = econ.grid(bits, lz).expect("the oracle's grid");
             let oracle = econ

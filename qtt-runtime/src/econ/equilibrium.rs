@@ -14,9 +14,10 @@ use std::time::Instant;
 /// train, and inverts `J x J` blocks at every point, so time and memory
 /// grow as `J^2` or faster. Measured (OU income, one household solve, 2
 /// loaded cores, `bench-results/diffusion_chain.jsonl`): on `2^6` wealth
-/// points `J = 64` 6.6 s, `J = 128` 28-37 s and 0.47 GB peak, `V` to 4e-13
-/// of the oracle (finite differences: 0.1-1.1 s); `J = 256` would take
-/// minutes and gigabytes on the smallest grid.
+/// points `J = 64` 6.6 s, `J = 128` 28-37 s and 0.47 GB peak, `J = 256`
+/// 134 s and 1.2 GB (27x finite differences; an equilibrium of ~13 solves
+/// would take half an hour, and the dense levels grow with the wealth
+/// grid), `V` to 1e-12 of the oracle throughout.
 pub const MAX_QTT_STATES: usize = 128;
 
 /// Which discretisation solves the household's problem.
