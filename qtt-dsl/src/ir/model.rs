@@ -123,7 +123,8 @@ pub enum IncomeIr {
         rates: Vec<Vec<ExprIr>>,
     },
     /// A diffusion `dz = drift(z) dt + sqrt(variance(z)) dW` on `[lo, hi]`,
-    /// reflected at both ends.
+    /// reflected at both ends; the runtime solves it as the birth–death
+    /// chain of its grid (a `points`-state Markov income).
     Diffusion {
         /// The name as written (`y`).
         name: String,
@@ -135,7 +136,8 @@ pub enum IncomeIr {
         lo: ExprIr,
         /// Upper end of its grid.
         hi: ExprIr,
-        /// The number of grid points (a power of two).
+        /// The number of grid points (a power of two; the runtime takes 2
+        /// to 1024).
         points: u64,
     },
 }
