@@ -123,7 +123,8 @@ pub enum IncomeIr {
         rates: Vec<Vec<ExprIr>>,
     },
     /// A diffusion `dz = drift(z) dt + sqrt(variance(z)) dW` on `[lo, hi]`,
-    /// reflected at both ends.
+    /// reflected at both ends; the runtime solves it as the birth–death
+    /// chain of its grid (a `points`-state Markov income).
     Diffusion {
         /// The name as written (`y`).
         name: String,
@@ -135,7 +136,8 @@ pub enum IncomeIr {
         lo: ExprIr,
         /// Upper end of its grid.
         hi: ExprIr,
-        /// The number of grid points (a power of two).
+        /// The number of grid points (a power of two; the runtime takes 2
+        /// to 1024).
         points: u64,
     },
 }
@@ -182,7 +184,8 @@ pub struct ModelIr {
     pub derived: Vec<DerivedIr>,
     /// The wealth state.
     pub wealth: WealthIr,
-    /// The income processes (today's runtime solves one Markov chain).
+    /// The income processes (today's runtime solves one: a Markov chain, or
+    /// a diffusion as the Markov chain of its grid).
     pub income: Vec<IncomeIr>,
     /// The name of the control (`c`).
     pub control: String,

@@ -9,10 +9,22 @@ use crate::error::{Error, Result};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The most income states `J` the QTT backend takes: its cyclic reduction
+/// keeps `3 J^2 + 2 J` coefficient components per level, each a tensor
+/// train, and inverts `J x J` blocks at every point, so time and memory
+/// grow as `J^2` or faster. Measured (OU income, one household solve, 2
+/// loaded cores, `bench-results/diffusion_chain.jsonl`): on `2^6` wealth
+/// points `J = 64` 6.6 s, `J = 128` 28-37 s and 0.47 GB peak, `J = 256`
+/// 134 s and 1.2 GB (27x finite differences; an equilibrium of ~13 solves
+/// would take half an hour, and the dense levels grow with the wealth
+/// grid), `V` to 1e-12 of the oracle throughout.
+pub const MAX_QTT_STATES: usize = 128;
+
 /// Which discretisation solves the household's problem.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Backend {
-    /// Quantized tensor trains (any grid up to `2^63` points).
+    /// Quantized tensor trains (any grid up to `2^63` points, at most
+    /// [`MAX_QTT_STATES`] income states).
     Qtt,
     /// The banded finite-difference solver (grids that fit in memory).
     FiniteDifference,
@@ -215,8 +227,27 @@ impl Model {
         let prices = self.prices(&[price])?;
         match opts.backend {
             Backend::FiniteDifference => finite_difference::solve(self, &prices, opts, warm),
-            Backend::Qtt => quantized::solve(self, &prices, opts, warm),
+            Backend::Qtt => {
+                self.check_qtt_states()?;
+                quantized::solve(self, &prices, opts, warm)
+            }
         }
+    }
+
+    /// An error where the model has more income states than the QTT
+    /// backend takes ([`MAX_QTT_STATES`]).
+    fn check_qtt_states(&self) -> Result<()> {
+        let j = self.states();
+        if j > MAX_QTT_STATES {
+            return Err(Error::invalid(format!(
+                "the model has {j} income states and the QTT backend takes at most {MAX_QTT_STATES} \
+                 (its cyclic reduction keeps 3 J^2 + 2 J coefficient trains per level, {} here): \
+                 solve it with the finite-difference backend (Backend::FiniteDifference, \
+                 SolveOptions::finite_difference())",
+                3 * j * j + 2 * j
+            )));
+        }
+        Ok(())
     }
 
     /// The excess supply at each price of `prices`, solved in order with warm starts.

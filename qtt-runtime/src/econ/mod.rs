@@ -6,6 +6,9 @@
 //! - [`model`]: a [`Model`] checked from its IR (`qtt::ir::model`), built
 //!   by `model!` or from data; [`calibrations`] has Huggett's and
 //!   Aiyagari's economies as plain Rust;
+//! - [`diffusion_income`]: a `model!` income diffusion as the `2^Lz`-state
+//!   birth–death chain of its grid, so both backends solve the `(a, z)`
+//!   economy (the QTT backend up to [`MAX_QTT_STATES`] states);
 //! - [`scheme`]: the implicit upwind scheme at one grid point, shared by
 //!   both backends so that they discretise identically;
 //! - [`finite_difference`]: the sparse (banded) finite-difference backend,
@@ -34,6 +37,7 @@
 pub mod calibrations;
 pub(crate) mod components;
 pub mod consumption_saving;
+pub mod diffusion_income;
 pub mod equilibrium;
 pub mod finite_difference;
 pub mod income_diffusion;
@@ -51,7 +55,7 @@ pub mod two_asset;
 pub use calibrations::{AiyagariParams, HuggettParams};
 pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};
 pub use equilibrium::{
-    Backend, EquilibriumOptions, ExcessPoint, Progress, ProgressFn, SolveOptions,
+    Backend, EquilibriumOptions, ExcessPoint, Progress, ProgressFn, SolveOptions, MAX_QTT_STATES,
 };
 pub use model::{Model, Prices, Utility};
 pub use solution::{Equilibrium, Field, HouseholdSolution, IterationReport};

@@ -1,8 +1,11 @@
 //! A heterogeneous-agent model checked from its IR: every number finite,
 //! the economics possible (positive risk aversion and discounting, an
 //! intensity matrix, consumption possible at the borrowing limit), the grid
-//! a power of two.
+//! a power of two. An income diffusion becomes the Markov chain of its grid
+//! ([`super::diffusion_income`]): the `(a, z)` economy solved exactly by the
+//! one-dimensional backends, with `J = 2^Lz` income states.
 
+use super::diffusion_income::DiffusionIncome;
 use crate::error::{Error, Result};
 use qtt_dsl::ir::model::{ClearingIr, Env, ExprIr, IncomeIr, ModelIr, UtilityIr};
 
@@ -99,7 +102,7 @@ pub struct Model {
     pub amax: f64,
     /// Binary digits of the wealth grid (`2^bits` points).
     pub bits: u32,
-    /// Income in each Markov state.
+    /// Income in each Markov state (the grid points of a diffusion).
     pub income: Vec<f64>,
     /// Switching intensities (rows sum to zero), row-major `J x J`.
     pub rates: Vec<Vec<f64>>,
@@ -109,6 +112,17 @@ pub struct Model {
 
 fn err(msg: impl Into<String>) -> Error {
     Error::invalid(msg)
+}
+
+/// `e` evaluated in `env`: a finite number, or an error naming `what`.
+pub(super) fn evaluate(what: &str, e: &ExprIr, env: &Env) -> Result<f64> {
+    let v = e
+        .eval(env)
+        .map_err(|m| err(format!("{what} must be a number known before solving: {m}")))?;
+    if !v.is_finite() {
+        return Err(Error::NonFinite(format!("{what} is {v}")));
+    }
+    Ok(v)
 }
 
 impl Model {
@@ -132,15 +146,7 @@ impl Model {
             params: &ir.params,
             ..Env::default()
         };
-        let constant = |what: &str, e: &ExprIr| -> Result<f64> {
-            let v = e
-                .eval(&env)
-                .map_err(|m| err(format!("{what} must be a number known before solving: {m}")))?;
-            if !v.is_finite() {
-                return Err(Error::NonFinite(format!("{what} is {v}")));
-            }
-            Ok(v)
-        };
+        let constant = |what: &str, e: &ExprIr| evaluate(what, e, &env);
         let rho = constant("the discount rate", &ir.discount)?;
         if rho <= 0.0 {
             return Err(err(format!(
@@ -216,16 +222,27 @@ impl Model {
                 check_rates(name, &values, &rates)?;
                 (values, rates)
             }
-            [IncomeIr::Diffusion { name, .. }] => {
-                return Err(err(format!(
-                    "income `{name}` is a diffusion: this runtime solves models with one Markov income \
-                     process on a one-dimensional wealth grid; income diffusions (a 2-D state) are not supported yet"
-                )))
+            [IncomeIr::Diffusion {
+                name,
+                drift,
+                variance,
+                lo,
+                hi,
+                points,
+            }] => DiffusionIncome {
+                name,
+                drift,
+                variance,
+                lo,
+                hi,
+                points: *points,
             }
-            [] => return Err(err("the model has no income process: declare a Markov chain (one state is allowed)")),
+            .chain(&ir.params)?,
+            [] => return Err(err("the model has no income process: declare a Markov chain (one state is allowed) or a diffusion")),
             _ => {
                 return Err(err(format!(
-                    "the model has {} income processes: this runtime solves one Markov income process",
+                    "the model has {} income processes: this runtime solves one income process \
+                     (a Markov chain or a diffusion)",
                     ir.income.len()
                 )))
             }

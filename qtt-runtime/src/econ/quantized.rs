@@ -1201,9 +1201,10 @@ mod tests {
         }
     }
 
-    /// The slope floor: where the drift's rate `|s| / da` is below `margin
-    /// + switching`, a row's slope `q / |s|` would carry the rounding of `q`
-    /// divided by `|s|`; the slope is the difference of V there. A policy
+    /// The slope floor: where the drift's rate `|s| / da` is below
+    /// `margin + switching`, a row's slope `q / |s|` would carry the
+    /// rounding of `q` divided by `|s|`; the slope is the difference of V
+    /// there. A policy
     /// whose backward drift at one point is 1e-13 (rounding of q ~ 1e-16
     /// would become ~1e-3 of the slope) keeps its slope to 1e-8 of the
     /// dense solve's difference.
@@ -1229,7 +1230,7 @@ mod tests {
             .unwrap()
             .scaled(tiny - old);
         pol.backward = pol.backward.add(&spike).unwrap();
-        assert!(pol.backward.eval_unchecked(&idx) > p.da * margin * -1.0);
+        assert!(pol.backward.eval_unchecked(&idx) > -(p.da * margin));
         let fine =
             fine_coefficients(&model, &p, &o, &policy_rates(&pol, 2), margin, Some(&f)).unwrap();
         let vq = Reduction::new(

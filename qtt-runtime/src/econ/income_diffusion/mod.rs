@@ -1,9 +1,12 @@
 //! Heterogeneous-agent economies with income as a diffusion: the state is
 //! `(a, z)`, wealth and income, with `z` a reflected Ornstein–Uhlenbeck
 //! process (HACT's `aiyagari_diffusion_equilibrium`), solved by sparse
-//! finite differences (the oracle a 2-D QTT backend will be checked
-//! against).
+//! finite differences: the oracle of `model!`'s income diffusions, which
+//! both 1-D backends solve as the `2^Lz`-state Markov chain of the same
+//! grid ([`super::diffusion_income`], `tests/model_diffusion.rs`).
 //!
+//! - [`chain`]: a reflected diffusion on a uniform grid as a birth–death
+//!   chain (shared with `model!`'s income diffusions);
 //! - [`ou`]: the income process and its birth–death chain on `2^Lz` points;
 //! - [`grid`]: the `2^La x 2^Lz` grid, the unknowns' order (wealth fastest,
 //!   `p = i + 2^La k`), the generator's sparsity pattern;
@@ -31,11 +34,13 @@
 //! income (0.15), scaled here to mean income 1; the grid's top stays at 30
 //! (the 1-D `amax = 5` is ~33 mean incomes).
 
+pub mod chain;
 pub mod equilibrium;
 pub mod grid;
 pub mod household;
 pub mod ou;
 
+pub use chain::BirthDeathChain;
 pub use equilibrium::DiffusionEquilibrium;
 pub use grid::DiffusionGrid;
 pub use household::{DiffusionPolicy, DiffusionSolution};

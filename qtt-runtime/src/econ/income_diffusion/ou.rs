@@ -2,11 +2,10 @@
 //! `dz = theta (mean - z) dt + sigma dW` on `[zmin, zmax]`, and its
 //! discretisation on `2^Lz` points as a birth–death chain.
 //!
-//! The drift is upwinded by its sign, the diffusion is the central second
-//! difference, and the boundaries reflect: the jump that would leave the
-//! grid is dropped (as the HACT codes fold it into the diagonal), so every
-//! row of the chain's generator sums to zero.
+//! The chain is [`BirthDeathChain::reflected`]: the drift upwinded by its
+//! sign, the diffusion by the central second difference, reflecting ends.
 
+use super::BirthDeathChain;
 use crate::error::{Error, Result};
 
 /// A reflected Ornstein–Uhlenbeck income process.
@@ -124,41 +123,24 @@ impl OuIncome {
     }
 
     /// The chain's jump intensities `(up, down)` at each of the `2^lz`
-    /// points: `up_k = max(mu_k, 0) / dz + sigma^2 / (2 dz^2)`, `down_k =
-    /// -min(mu_k, 0) / dz + sigma^2 / (2 dz^2)`, with `down_0 = up_last = 0`
-    /// (reflection).
+    /// points ([`BirthDeathChain::reflected`] with drift `theta (mean -
+    /// z_k)` and variance `sigma^2`).
     pub fn rates(&self, lz: u32) -> (Vec<f64>, Vec<f64>) {
-        let nz = 1usize << lz;
-        let dz = self.spacing(lz);
-        let diff = self.sigma2 / (2.0 * dz * dz);
-        let mut up = vec![0.0; nz];
-        let mut down = vec![0.0; nz];
-        for k in 0..nz {
-            let mu = self.drift(self.point(lz, k));
-            if k + 1 < nz {
-                up[k] = mu.max(0.0) / dz + diff;
-            }
-            if k > 0 {
-                down[k] = (-mu).max(0.0) / dz + diff;
-            }
-        }
+        let BirthDeathChain { up, down } = self.chain(lz);
         (up, down)
     }
 
+    /// The birth–death chain on `2^lz` points.
+    pub fn chain(&self, lz: u32) -> BirthDeathChain {
+        let nz = 1usize << lz;
+        let drift: Vec<f64> = (0..nz).map(|k| self.drift(self.point(lz, k))).collect();
+        BirthDeathChain::reflected(&drift, &vec![self.sigma2; nz], self.spacing(lz))
+    }
+
     /// The chain's stationary probabilities on `2^lz` points (summing to 1),
-    /// from detailed balance `pi_(k+1) down_(k+1) = pi_k up_k`.
+    /// from detailed balance ([`BirthDeathChain::stationary`]).
     pub fn stationary(&self, lz: u32) -> Vec<f64> {
-        let (up, down) = self.rates(lz);
-        let nz = up.len();
-        let mut log_pi = vec![0.0; nz];
-        for k in 1..nz {
-            log_pi[k] = log_pi[k - 1] + (up[k - 1] / down[k]).ln();
-        }
-        let top = log_pi.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let mut pi: Vec<f64> = log_pi.iter().map(|l| (l - top).exp()).collect();
-        let s: f64 = pi.iter().sum();
-        pi.iter_mut().for_each(|p| *p /= s);
-        pi
+        self.chain(lz).stationary()
     }
 
     /// `E[z]` under [`OuIncome::stationary`]: aggregate labour supply `L`.
