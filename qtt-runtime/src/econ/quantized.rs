@@ -926,13 +926,35 @@ fn iterate(
     })
 }
 
-/// Iterations whose changes stopped falling, if the last `STALL_WINDOW`
-/// changes all lie within a factor 2 of their largest: the compressed
-/// iteration then moves by its truncation noise (or chatters between
-/// policies) and will not reach `hjb_tol`. Converging iterations shrink
-/// the change 10-50x per step, so the window never catches them.
+/// Why the iteration should stop: its change rose 300x above a best
+/// below 1e-5, or the last `STALL_WINDOW` changes all lie within a factor 2 of
+/// their largest (the compressed
+/// iteration then moves by its truncation noise, or chatters between
+/// policies, and will not reach `hjb_tol`). Converging iterations shrink
+/// the change 10-50x per step, so neither test catches them.
 fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
     const STALL_WINDOW: usize = 6;
+    // Once the change has been below 1e-5, a change 300x above it is
+    // divergence: on 2^20 points at r = 0.0049 the compressed iteration
+    // went 1.7e-7, 1.3e-6, 1.3e-6, 1.6e-4, ..., 0.18 with its upwind
+    // intervals multiplying and the fields at the rank cap, until the
+    // products of indicators and fields ran out of memory (9.6 GB).
+    // (Far from the solution a warm start may legitimately go 0.33,
+    // 1.5e-3, 0.037, 0.16 and then converge.)
+    let best = reports
+        .iter()
+        .map(|r| r.change)
+        .fold(f64::INFINITY, f64::min);
+    if let Some(last) = reports.last() {
+        if best <= 1e-5 && last.change > 300.0 * best {
+            return Some(format!(
+                "the change of V rose to {:.1e} from {best:.1e} (diverging, the policy chattering \
+                 under compression at rank {}); try a tighter QttOptions::slope_tol or tol, or the \
+                 finite-difference backend on grids that fit",
+                last.change, last.max_rank
+            ));
+        }
+    }
     let last = reports.get(reports.len().checked_sub(STALL_WINDOW)?..)?;
     let hi = last.iter().map(|r| r.change).fold(0.0f64, f64::max);
     let lo = last.iter().map(|r| r.change).fold(f64::INFINITY, f64::min);
@@ -1198,6 +1220,41 @@ mod tests {
                     got[j]
                 );
             }
+        }
+    }
+
+    /// Stopping rules: divergence after the change was small, a stall of
+    /// six similar changes; neither for converging histories (including
+    /// a warm start's early rise).
+    #[test]
+    fn stalls_and_divergence_are_told_from_convergence() {
+        let history = |changes: &[f64]| -> Vec<IterationReport> {
+            changes
+                .iter()
+                .enumerate()
+                .map(|(i, &change)| IterationReport {
+                    iteration: i + 1,
+                    change,
+                    max_rank: 12,
+                    seconds: 0.0,
+                })
+                .collect()
+        };
+        let opts = SolveOptions::default();
+        // The 2^20 run at r = 0.0049, stopped at 1.6e-4 instead of 0.18.
+        let rising = history(&[5.2e-6, 1.7e-7, 1.3e-6, 1.3e-6]);
+        assert!(stalled(&rising, &opts).is_none());
+        let diverging = history(&[5.2e-6, 1.7e-7, 1.3e-6, 1.3e-6, 1.6e-4]);
+        assert!(stalled(&diverging, &opts).unwrap().contains("diverging"));
+        let flat = history(&[
+            1e-3, 1e-6, 1.0e-11, 1.01e-11, 1.0e-11, 1.02e-11, 1.0e-11, 1.01e-11,
+        ]);
+        assert!(stalled(&flat, &opts).unwrap().contains("QttOptions::tol"));
+        for ok in [
+            &[0.33, 1.5e-3, 0.037, 0.16, 2e-3, 4e-5, 1e-6][..],
+            &[4.8e-5, 1.5e-6, 4.6e-8, 1.2e-9, 3e-11][..],
+        ] {
+            assert!(stalled(&history(ok), &opts).is_none(), "{ok:?}");
         }
     }
 
