@@ -59,7 +59,10 @@
 //! | `2^18` | 26 s | 1.5 s | 1e-11 | 5 (nested) |
 //! | `2^20` | 157 s | 14 s | 2e-11 | 5 (nested) |
 //!
-//! `V` has rank 12-13 at every size, `g` 13-49. **The banded LU is 11-100x
+//! `V` has rank 12-13 at every size, `g` 13-49. On `2^20` points the
+//! iteration is fragile near r = 0.005 (converges at 0.004867, diverges
+//! at 0.004869 after reaching a change of 1e-10); a diverging or stalled
+//! iteration stops with an error carrying its history. **The banded LU is 11-100x
 //! faster at every size measured.** Up to `2^dense_bits` the backend is
 //! `O(N)` like the banded LU, with a larger constant; above, each crossed
 //! level is one cross of all sixteen components together (rank ~150,
