@@ -59,11 +59,14 @@
 //! | `2^18` | 26 s | 1.5 s | 1e-11 | 5 (nested) |
 //! | `2^20` | 157 s | 14 s | 2e-11 | 5 (nested) |
 //!
-//! `V` has rank 12-13 at every size, `g` 13-49. A diverging or stalled
-//! iteration stops with an error carrying its history (on `2^20` points
-//! at r = 0.004869, with the switch points sampled 256 points apart, the
-//! iteration reached 1e-10 and then diverged; 16 apart, the default now,
-//! it converges). **The banded LU is 11-100x
+//! `V` has rank 12-13 at every size, `g` 13-49. **On `2^20` points the
+//! iteration is fragile near r = 0.005**: Huggett's equilibrium diverges
+//! at Brent's third price (r = 0.004869; changes 5e-6, 2e-7, 1e-6, 1e-4
+//! as the ranks reach the cap), with switch points sampled 256 or 16
+//! points apart alike, while single solves near that price converge or
+//! diverge depending on the rounding (thread count, tolerances). The
+//! cause is not found; a diverging or stalled iteration stops with an
+//! error carrying its history instead of exhausting memory. **The banded LU is 11-100x
 //! faster at every size measured.** Up to `2^dense_bits` the backend is
 //! `O(N)` like the banded LU, with a larger constant; above, each crossed
 //! level is one cross of all sixteen components together (rank ~150,
@@ -100,8 +103,9 @@ pub struct QttOptions {
     /// Sample points per income state when locating the switch points of
     /// the upwind choice. A flip and flip back between two samples is not
     /// seen: with 4096 samples, 256 points apart on `2^20` points, Huggett
-    /// at r = 0.004869 diverged after reaching a change of 1e-10 (and
-    /// converged in 6 iterations with 65536).
+    /// at r = 0.004869 diverged after reaching a change of 1e-10 in one run
+    /// and converged in 6 iterations with 65536 (on two threads; inside an
+    /// equilibrium on one thread it still diverged, see the module docs).
     pub switch_samples: usize,
     /// Relative tolerance of the slope train read from the HJB rows: the
     /// slope at a point with drift `s` is known to about `1e-13 / |s|`
