@@ -14,8 +14,12 @@
 
 mod common;
 
-use common::{arg, emit, list, loadavg, peer_python, repo_root, time, J};
+use common::{
+    arg, emit, error_field, line, list, loadavg, max_abs_diff, peer_python, qtt_rank, repo_root,
+    time, J,
+};
 use qtt::econ::{AiyagariParams, EquilibriumOptions, HuggettParams, Model, SolveOptions};
+use qtt::grid::BitOrder;
 
 fn model(name: &str, bits: u32) -> Model {
     match name {
@@ -81,17 +85,10 @@ fn jaggedness() {
             let s = match m.excess_curve(&rs, &opts) {
                 Ok(s) => s,
                 Err(err) => {
-                    println!(
-                        "{}",
-                        J::O(vec![
-                            ("bench", J::S("econ_jaggedness".into())),
-                            (
-                                "params",
-                                J::O(vec![("backend", J::S(backend)), ("bits", J::I(l as i64))])
-                            ),
-                            ("error", J::S(err.to_string().chars().take(300).collect())),
-                        ])
-                        .render()
+                    line(
+                        "econ_jaggedness",
+                        vec![("backend", J::S(backend)), ("bits", J::I(l as i64))],
+                        vec![error_field(&err)],
                     );
                     continue;
                 }
@@ -118,40 +115,30 @@ fn jaggedness() {
             };
             let (vs_fd, root_shift) = match &reference {
                 None => (0.0, 0.0),
-                Some((y0, root0)) => (
-                    ys.iter()
-                        .zip(y0)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs())),
-                    root - root0,
-                ),
+                Some((y0, root0)) => (max_abs_diff(&ys, y0), root - root0),
             };
             if reference.is_none() {
                 reference = Some((ys.clone(), root));
             }
-            println!(
-                "{}",
-                J::O(vec![
-                    ("bench", J::S("econ_jaggedness".into())),
-                    (
-                        "params",
-                        J::O(vec![
-                            ("backend", J::S(backend)),
-                            ("bits", J::I(l as i64)),
-                            ("step", J::N(h))
-                        ])
-                    ),
+            line(
+                "econ_jaggedness",
+                vec![
+                    ("backend", J::S(backend)),
+                    ("bits", J::I(l as i64)),
+                    ("step", J::N(h)),
+                ],
+                vec![
                     ("r_centre", J::N(r0)),
                     ("noise", J::N(noise)),
                     ("change_per_step", J::N(coef[1])),
                     (
                         "monotone",
-                        J::S(ys.windows(2).all(|w| w[1] > w[0]).to_string())
+                        J::S(ys.windows(2).all(|w| w[1] > w[0]).to_string()),
                     ),
                     ("max_diff_to_fd", J::N(vs_fd)),
                     ("root_shift", J::N(root_shift)),
                     ("cpu_seconds", J::N(cpu)),
-                ])
-                .render()
+                ],
             );
         }
     }
@@ -207,25 +194,19 @@ fn rank_curve() {
         let c0 = common::cpu_seconds();
         let out = m.solve_household(r, &SolveOptions::default(), None);
         let cpu = common::cpu_seconds() - c0;
-        let params = J::O(vec![
+        let params = vec![
             ("model", J::S("huggett".into())),
             ("bits", J::I(bits as i64)),
             ("r", J::N(r)),
             (knob, J::N(value)),
-        ]);
-        let line = match out {
-            Err(err) => J::O(vec![
-                ("bench", J::S("econ_ranks".into())),
-                ("params", params),
-                ("error", J::S(err.to_string().chars().take(300).collect())),
-            ]),
+        ];
+        let fields = match out {
+            Err(err) => vec![error_field(&err)],
             Ok(q) => {
                 let ranks = q.ranks().expect("a QTT solution");
                 let bonds = |v: &Vec<usize>| J::A(v.iter().map(|&x| J::I(x as i64)).collect());
                 let max = |v: &Vec<usize>| J::I(v.iter().copied().max().unwrap_or(1) as i64);
-                J::O(vec![
-                    ("bench", J::S("econ_ranks".into())),
-                    ("params", params),
+                vec![
                     ("max_rank_v", max(&ranks[0])),
                     ("max_rank_c", max(&ranks[1])),
                     ("max_rank_s", max(&ranks[2])),
@@ -235,10 +216,10 @@ fn rank_curve() {
                     ("mass_at_limit", J::N(q.mass_at_limit[0])),
                     ("excess", J::N(q.excess)),
                     ("cpu_seconds", J::N(cpu)),
-                ])
+                ]
             }
         };
-        println!("{}", line.render());
+        line("econ_ranks", params, fields);
     }
 }
 
@@ -259,9 +240,10 @@ fn smoothing_cost() {
             .steady_state(&SolveOptions::finite_difference(), &eq)
             .unwrap();
         let (n, jn) = (m.points(), m.states());
+        // Income-major (wealth fastest): the grid order of (wealth, income).
         let field = |f: &qtt::econ::Field| -> Vec<f64> {
-            (0..n)
-                .flat_map(|i| (0..jn).map(move |j| (i, j)))
+            (0..jn)
+                .flat_map(|j| (0..n).map(move |i| (i, j)))
                 .map(|(i, j)| f.at(i, j))
                 .collect()
         };
@@ -270,26 +252,7 @@ fn smoothing_cost() {
             field(&exact.solution.density),
             field(&exact.solution.savings),
         );
-        let rank = |values: &[f64]| -> i64 {
-            // Column-major over (wealth bits, most significant first; income).
-            let mut data = vec![0.0; values.len()];
-            for i in 0..n as usize {
-                let rev = if l == 0 {
-                    0
-                } else {
-                    i.reverse_bits() >> (usize::BITS - l)
-                };
-                for j in 0..jn {
-                    data[rev + (n as usize) * j] = values[i * jn + j];
-                }
-            }
-            let mut modes = vec![2; l as usize];
-            modes.push(jn);
-            let trunc = qtt::linalg::Truncation::tol(split_tol).unwrap();
-            qtt::tt::TensorTrain::from_dense(&data, &modes, &trunc)
-                .map(|t| t.max_rank() as i64)
-                .unwrap_or(-1)
-        };
+        let rank = |values: &[f64]| qtt_rank(values, &[l], jn, BitOrder::Sequential, split_tol);
         let split_exact: Vec<f64> = s0.iter().map(|&s| s.max(0.0)).collect();
         let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
         for &mu in &widths {
@@ -297,43 +260,29 @@ fn smoothing_cost() {
                 smoothing: Some(mu),
                 ..SolveOptions::finite_difference()
             };
-            let params = J::O(vec![
+            let params = vec![
                 ("model", J::S("huggett".into())),
                 ("bits", J::I(l as i64)),
                 ("width", J::N(mu)),
-            ]);
-            let line = match m.steady_state(&opts, &eq) {
-                Err(err) => J::O(vec![
-                    ("bench", J::S("econ_smoothing".into())),
-                    ("params", params),
-                    ("error", J::S(err.to_string().chars().take(300).collect())),
-                ]),
+            ];
+            let fields = match m.steady_state(&opts, &eq) {
+                Err(err) => vec![error_field(&err)],
                 Ok(e) => {
                     let (v, g) = (field(&e.solution.value), field(&e.solution.density));
-                    let dv = v
-                        .iter()
-                        .zip(&v0)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-                    let dg = g
-                        .iter()
-                        .zip(&g0)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
                     let smoothed: Vec<f64> =
                         s0.iter().map(|&s| qtt::grid::softplus(s, mu)).collect();
-                    J::O(vec![
-                        ("bench", J::S("econ_smoothing".into())),
-                        ("params", params),
+                    vec![
                         ("r_star", J::N(e.price)),
                         ("r_star_exact", J::N(exact.price)),
                         ("r_shift", J::N(e.price - exact.price)),
-                        ("v_bias", J::N(dv / max_abs(&v0))),
-                        ("g_bias", J::N(dg / max_abs(&g0))),
+                        ("v_bias", J::N(max_abs_diff(&v, &v0) / max_abs(&v0))),
+                        ("g_bias", J::N(max_abs_diff(&g, &g0) / max_abs(&g0))),
                         ("rank_split_exact", J::I(rank(&split_exact))),
                         ("rank_split_smoothed", J::I(rank(&smoothed))),
-                    ])
+                    ]
                 }
             };
-            println!("{}", line.render());
+            line("econ_smoothing", params, fields);
         }
     }
 }
@@ -369,21 +318,14 @@ fn main() {
                 }
                 let reps = if l <= 14 { 3 } else { 1 };
                 if let Err(err) = m.steady_state(&opts, &eq) {
-                    println!(
-                        "{}",
-                        J::O(vec![
-                            ("bench", J::S("econ".into())),
-                            (
-                                "params",
-                                J::O(vec![
-                                    ("model", J::S(name.clone())),
-                                    ("backend", J::S(backend.into())),
-                                    ("bits", J::I(l as i64)),
-                                ])
-                            ),
-                            ("error", J::S(err.to_string().chars().take(300).collect())),
-                        ])
-                        .render()
+                    line(
+                        "econ",
+                        vec![
+                            ("model", J::S(name.clone())),
+                            ("backend", J::S(backend.into())),
+                            ("bits", J::I(l as i64)),
+                        ],
+                        vec![error_field(&err)],
                     );
                     continue;
                 }
@@ -409,24 +351,16 @@ fn main() {
             }
             if l <= peer_up_to {
                 if let Some((r, wall, cpu)) = peer(name, l) {
-                    println!(
-                        "{}",
-                        J::O(vec![
-                            ("bench", J::S("econ_ratio".into())),
-                            (
-                                "params",
-                                J::O(vec![
-                                    ("model", J::S(name.clone())),
-                                    ("bits", J::I(l as i64))
-                                ])
-                            ),
+                    line(
+                        "econ_ratio",
+                        vec![("model", J::S(name.clone())), ("bits", J::I(l as i64))],
+                        vec![
                             ("peer_r_star", J::N(r)),
                             ("peer_seconds", J::N(wall)),
                             ("peer_cpu_seconds", J::N(cpu)),
                             ("qtt_fd_cpu_seconds", J::N(fd_secs)),
                             ("peer_over_fd_cpu", J::N(cpu / fd_secs)),
-                        ])
-                        .render()
+                        ],
                     );
                 }
             }

@@ -12,11 +12,10 @@
 
 mod common;
 
-use common::{arg, emit, list, loadavg, time, J};
+use common::{arg, emit, error_field, line, list, loadavg, max_abs_diff, qtt_rank, time, J};
 use qtt::econ::income_diffusion::IncomeDiffusion;
 use qtt::econ::two_asset::TwoAsset;
-use qtt::grid::{Axis, BitOrder, Grid, Grid1d};
-use qtt::linalg::Truncation;
+use qtt::grid::BitOrder;
 
 /// Peak resident memory of this process so far, in MiB.
 fn peak_mib() -> f64 {
@@ -33,23 +32,6 @@ fn peak_mib() -> f64 {
 fn pair(s: &str) -> Option<(u32, u32)> {
     let (a, b) = s.split_once('x')?;
     Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
-}
-
-/// The largest TT-SVD rank of `values` (grid order, first axis fastest) on
-/// binary axes of `bits` and a discrete one of `states` (if > 1), at
-/// relative tolerance `tol`, in `order`.
-fn qtt_rank(values: &[f64], bits: &[u32], states: usize, order: BitOrder, tol: f64) -> i64 {
-    let mut axes: Vec<Axis> = bits
-        .iter()
-        .map(|&b| Axis::Binary(Grid1d::new(0.0, 1.0, b).unwrap()))
-        .collect();
-    if states > 1 {
-        axes.push(Axis::Discrete(vec![0.0; states]));
-    }
-    let grid = Grid::new(axes, order).unwrap();
-    grid.from_vector(values, &Truncation::tol(tol).unwrap())
-        .map(|t| t.max_rank() as i64)
-        .unwrap_or(-1)
 }
 
 /// Ranks of named fields in both bit orders at two tolerances.
@@ -88,27 +70,23 @@ fn ranks(sizes: &[String], two: &[String]) {
     for (la, lz) in sizes.iter().filter_map(|s| pair(s)) {
         let grid = econ.grid(la, lz).unwrap();
         let s = econ.solve_household(&grid, 0.045, &opts, None).unwrap();
-        let mut line = vec![
-            ("bench", J::S("fd_income_diffusion_ranks".into())),
-            (
-                "params",
-                J::O(vec![
-                    ("la", J::I(la as i64)),
-                    ("lz", J::I(lz as i64)),
-                    ("r", J::N(0.045)),
-                ]),
-            ),
-        ];
-        line.extend(rank_fields(
-            &[
-                ("value", &s.value),
-                ("density", &s.density),
-                ("consumption", &s.policy.consumption),
+        line(
+            "fd_income_diffusion_ranks",
+            vec![
+                ("la", J::I(la as i64)),
+                ("lz", J::I(lz as i64)),
+                ("r", J::N(0.045)),
             ],
-            &[la, lz],
-            1,
-        ));
-        println!("{}", J::O(line).render());
+            rank_fields(
+                &[
+                    ("value", &s.value),
+                    ("density", &s.density),
+                    ("consumption", &s.policy.consumption),
+                ],
+                &[la, lz],
+                1,
+            ),
+        );
     }
     let widths: Vec<f64> = list("--widths", "0,1e-1,3e-2,1e-2,3e-3,1e-3,1e-4,1e-5,1e-6");
     let topts = TwoAsset::default_options();
@@ -122,36 +100,24 @@ fn ranks(sizes: &[String], two: &[String]) {
                 kink_smoothing: (mu > 0.0).then_some(mu),
                 ..TwoAsset::default()
             };
-            let mut line = vec![
-                ("bench", J::S("fd_two_asset_ranks".into())),
-                (
-                    "params",
-                    J::O(vec![
-                        ("lb", J::I(lb as i64)),
-                        ("la", J::I(la as i64)),
-                        ("width", J::N(mu)),
-                    ]),
-                ),
+            let params = vec![
+                ("lb", J::I(lb as i64)),
+                ("la", J::I(la as i64)),
+                ("width", J::N(mu)),
             ];
-            match h.solve(&grid, &topts) {
-                Err(e) => line.push(("error", J::S(e.to_string().chars().take(200).collect()))),
+            let fields = match h.solve(&grid, &topts) {
+                Err(e) => vec![error_field(&e)],
                 Ok(s) => {
-                    let dv = s
-                        .value
-                        .iter()
-                        .zip(&base.value)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-                    let dg = s
-                        .density
-                        .iter()
-                        .zip(&base.density)
-                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-                    line.push(("hjb_iterations", J::I(s.hjb.len() as i64)));
-                    line.push(("v_bias", J::N(dv / max_abs(&base.value))));
-                    line.push(("g_bias", J::N(dg / max_abs(&base.density))));
-                    line.push(("liquid", J::N(s.liquid)));
-                    line.push(("illiquid", J::N(s.illiquid)));
-                    line.extend(rank_fields(
+                    let dv = max_abs_diff(&s.value, &base.value);
+                    let dg = max_abs_diff(&s.density, &base.density);
+                    let mut fields = vec![
+                        ("hjb_iterations", J::I(s.hjb.len() as i64)),
+                        ("v_bias", J::N(dv / max_abs(&base.value))),
+                        ("g_bias", J::N(dg / max_abs(&base.density))),
+                        ("liquid", J::N(s.liquid)),
+                        ("illiquid", J::N(s.illiquid)),
+                    ];
+                    fields.extend(rank_fields(
                         &[
                             ("value", &s.value),
                             ("density", &s.density),
@@ -161,9 +127,10 @@ fn ranks(sizes: &[String], two: &[String]) {
                         &[lb, la],
                         grid.states(),
                     ));
+                    fields
                 }
-            }
-            println!("{}", J::O(line).render());
+            };
+            line("fd_two_asset_ranks", params, fields);
         }
     }
 }
@@ -183,17 +150,10 @@ fn main() {
         let grid = match econ.grid(la, lz) {
             Ok(g) => g,
             Err(e) => {
-                println!(
-                    "{}",
-                    J::O(vec![
-                        ("bench", J::S("fd_income_diffusion".into())),
-                        (
-                            "params",
-                            J::O(vec![("la", J::I(la as i64)), ("lz", J::I(lz as i64))])
-                        ),
-                        ("error", J::S(e.to_string())),
-                    ])
-                    .render()
+                line(
+                    "fd_income_diffusion",
+                    vec![("la", J::I(la as i64)), ("lz", J::I(lz as i64))],
+                    vec![error_field(&e)],
                 );
                 continue;
             }
@@ -240,9 +200,10 @@ fn main() {
         let grid = match h.grid(lb, la) {
             Ok(g) => g,
             Err(e) => {
-                println!(
-                    "{{\"bench\": \"fd_two_asset\", \"error\": {:?}}}",
-                    e.to_string()
+                line(
+                    "fd_two_asset",
+                    vec![("lb", J::I(lb as i64)), ("la", J::I(la as i64))],
+                    vec![error_field(&e)],
                 );
                 continue;
             }

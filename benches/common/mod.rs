@@ -80,7 +80,51 @@ impl J {
     }
 }
 
-/// Prints one benchmark line: `{"bench": name, "params": {...}, "seconds_median": ..., ...}`.
+/// Prints one benchmark line: `{"bench": name, "params": {...}, fields...}`.
+pub fn line(bench: &str, params: Vec<(&'static str, J)>, fields: Vec<(&'static str, J)>) {
+    let mut all = vec![("bench", J::S(bench.into())), ("params", J::O(params))];
+    all.extend(fields);
+    println!("{}", J::O(all).render());
+}
+
+/// The `"error"` field of a line whose run failed (its first 300 characters).
+pub fn error_field(err: &dyn std::fmt::Display) -> (&'static str, J) {
+    ("error", J::S(err.to_string().chars().take(300).collect()))
+}
+
+/// The largest `|a_i - b_i|`.
+pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()))
+}
+
+/// The largest TT-SVD rank of `values` (grid order, first axis fastest) on
+/// binary axes of `bits` and a discrete one of `states` (if > 1), at
+/// relative tolerance `tol`, in `order`; -1 if the compression fails.
+pub fn qtt_rank(
+    values: &[f64],
+    bits: &[u32],
+    states: usize,
+    order: qtt::grid::BitOrder,
+    tol: f64,
+) -> i64 {
+    use qtt::grid::{Axis, Grid, Grid1d};
+    let mut axes: Vec<Axis> = bits
+        .iter()
+        .map(|&b| Axis::Binary(Grid1d::new(0.0, 1.0, b).unwrap()))
+        .collect();
+    if states > 1 {
+        axes.push(Axis::Discrete(vec![0.0; states]));
+    }
+    let grid = Grid::new(axes, order).unwrap();
+    grid.from_vector(values, &qtt::linalg::Truncation::tol(tol).unwrap())
+        .map(|t| t.max_rank() as i64)
+        .unwrap_or(-1)
+}
+
+/// Prints one timed benchmark line: `{"bench": name, "params": {...},
+/// "seconds_median": ..., ...}`.
 pub fn emit(
     bench: &str,
     params: Vec<(&'static str, J)>,
@@ -88,15 +132,13 @@ pub fn emit(
     extra: Vec<(&'static str, J)>,
 ) {
     let mut fields = vec![
-        ("bench", J::S(bench.into())),
-        ("params", J::O(params)),
         ("seconds_median", J::N(timing.median)),
         ("seconds_min", J::N(timing.min)),
         ("cpu_seconds_median", J::N(timing.cpu_median)),
         ("reps", J::I(timing.reps as i64)),
     ];
     fields.extend(extra);
-    println!("{}", J::O(fields).render());
+    line(bench, params, fields);
 }
 
 /// The 1-minute load average, to record how busy the machine was.
