@@ -233,11 +233,7 @@ fn main() -> Result<()> {
     let i0 = (-model.amin / da).round() as usize;
     let mut g0 = vec![0.0; 2 * n];
     g0[2 * i0] = 1.0 / da;
-    let mut index: Vec<usize> = (0..10).rev().map(|b| (i0 >> b) & 1).collect();
-    index.push(0);
-    let mut modes = vec![2; 10];
-    modes.push(2);
-    let g0q = qtt::tt::TensorTrain::basis_state(&modes, &index)?.scaled(1.0 / da);
+    let g0q = qtt::econ::quantized_transition::point_mass(&model, i0 as u64, 0)?;
     let (dt, steps) = (1.0, 60);
     let (path, _) =
         qtt::econ::finite_difference::transition(&model, &fd_sol, &g0, dt, steps, None)?;

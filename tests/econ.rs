@@ -479,7 +479,7 @@ fn transitions_keep_mass_and_sign_and_reach_the_stationary_density() {
 #[test]
 fn qtt_transitions_equal_finite_difference_ones() {
     use qtt::econ::finite_difference::transition;
-    use qtt::econ::quantized_transition::transition as qtt_transition;
+    use qtt::econ::quantized_transition::{point_mass, transition as qtt_transition};
     use qtt::tt::TensorTrain;
     let model = huggett(8);
     let n = model.points() as usize;
@@ -494,13 +494,9 @@ fn qtt_transitions_equal_finite_difference_ones() {
     let i1 = ((1.0 - model.amin) / da) as usize;
     let mut g0 = vec![0.0; 2 * n];
     g0[2 * i1] = 1.0 / da;
-    let mut index: Vec<usize> = (0..8).rev().map(|b| (i1 >> b) & 1).collect();
-    index.push(0);
-    let mut modes = vec![2; 8];
-    modes.push(2);
-    let g0q = TensorTrain::basis_state(&modes, &index)
-        .unwrap()
-        .scaled(1.0 / da);
+    let g0q = point_mass(&model, i1 as u64, 0).unwrap();
+    assert!(point_mass(&model, n as u64, 0).is_err());
+    assert!(point_mass(&model, 0, 2).is_err());
     let o = QttOptions::default();
     let (path, g) = transition(&model, &fd, &g0, 2.0, 60, None).unwrap();
     let (qpath, gq) = qtt_transition(&model, &q, &g0q, 2.0, 60, &o, None).unwrap();
@@ -605,34 +601,27 @@ fn smoothed_upwinding_bias_vanishes_with_the_width() {
         assert!(w[0].0 >= w[1].0, "{bias:?}");
     }
     assert!(bias[0].0 > 1e-4 && bias[2].0 < 1e-11, "{bias:?}");
-    // Wrong widths and the QTT backend are errors, not panics.
-    for mu in [0.0, -1.0, f64::NAN] {
-        let opts = SolveOptions {
-            smoothing: Some(mu),
-            ..SolveOptions::finite_difference()
-        };
+    // Wrong widths, a width too wide for the resources and the QTT
+    // backend are errors, not panics.
+    let fd = |mu: f64| SolveOptions {
+        smoothing: Some(mu),
+        ..SolveOptions::finite_difference()
+    };
+    let qtt = SolveOptions {
+        smoothing: Some(1e-4),
+        ..SolveOptions::default()
+    };
+    for (opts, want) in [
+        (fd(0.0), "smoothing width"),
+        (fd(-1.0), "smoothing width"),
+        (fd(f64::NAN), "smoothing width"),
+        (fd(0.5), "no positive consumption"),
+        (qtt, "upwinds exactly"),
+    ] {
         let e = model
             .solve_household(0.03, &opts, None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("smoothing width"), "{e}");
+        assert!(e.contains(want), "{e}");
     }
-    let opts = SolveOptions {
-        smoothing: Some(0.5),
-        ..SolveOptions::finite_difference()
-    };
-    let e = model
-        .solve_household(0.03, &opts, None)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("no positive consumption"), "{e}");
-    let opts = SolveOptions {
-        smoothing: Some(1e-4),
-        ..SolveOptions::default()
-    };
-    let e = model
-        .solve_household(0.03, &opts, None)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("upwinds exactly"), "{e}");
 }

@@ -9,7 +9,7 @@
 mod diffusion_models;
 
 use diffusion_models::{aiyagari_ou, huggett_ou};
-use qtt::econ::income_diffusion::{DiffusionSolution, IncomeDiffusion};
+use qtt::econ::income_diffusion::{DiffusionEquilibrium, DiffusionSolution, IncomeDiffusion};
 use qtt::econ::sparse_generator::FdOptions;
 use qtt::econ::{
     Equilibrium, EquilibriumOptions, HouseholdSolution, Model, SolveOptions, MAX_QTT_STATES,
@@ -139,6 +139,22 @@ fn finite_differences_equal_the_2d_oracle_at_a_fixed_price() {
     }
 }
 
+/// r* to `tol` and K* to `tol` relative (absolute below 1) of the oracle's.
+fn assert_prices_match(name: &str, e: &Equilibrium, oracle: &DiffusionEquilibrium, tol: f64) {
+    assert!(
+        (e.price - oracle.r).abs() < tol,
+        "{name}: r* {} vs {}",
+        e.price,
+        oracle.r
+    );
+    let capital = capital_of(name, e);
+    assert!(
+        (capital - oracle.capital).abs() < tol * oracle.capital.abs().max(1.0),
+        "{name}: K* {capital} vs {}",
+        oracle.capital
+    );
+}
+
 #[test]
 fn finite_difference_equilibria_equal_the_2d_oracle() {
     let fd = SolveOptions::finite_difference();
@@ -153,18 +169,7 @@ fn finite_difference_equilibria_equal_the_2d_oracle() {
             e.price - oracle.r,
             capital_of(name, &e) - oracle.capital
         );
-        assert!(
-            (e.price - oracle.r).abs() < 1e-9,
-            "{name}: r* {} vs {}",
-            e.price,
-            oracle.r
-        );
-        let capital = capital_of(name, &e);
-        assert!(
-            (capital - oracle.capital).abs() < 1e-9 * oracle.capital.abs().max(1.0),
-            "{name}: K* {capital} vs {}",
-            oracle.capital
-        );
+        assert_prices_match(name, &e, &oracle, 1e-9);
     }
 }
 
@@ -205,18 +210,7 @@ fn qtt_equals_the_2d_oracle() {
             capital_of(name, &e) - eo.capital,
             e.seconds
         );
-        assert!(
-            (e.price - eo.r).abs() < 1e-8,
-            "{name}: r* {} vs {}",
-            e.price,
-            eo.r
-        );
-        let capital = capital_of(name, &e);
-        assert!(
-            (capital - eo.capital).abs() < 1e-8 * eo.capital.abs().max(1.0),
-            "{name}: K* {capital} vs {}",
-            eo.capital
-        );
+        assert_prices_match(name, &e, &eo, 1e-8);
     }
 }
 

@@ -191,7 +191,7 @@ impl Pieces {
         m
     }
 
-    fn index(&self, i: u64, j: usize) -> Vec<usize> {
+    pub(super) fn index(&self, i: u64, j: usize) -> Vec<usize> {
         let mut idx = bit_index(i, self.bits);
         idx.push(j);
         idx

@@ -37,6 +37,22 @@ fn smallest(t: &TensorTrain, points: &[u64]) -> Result<f64> {
         .fold(f64::INFINITY, f64::min))
 }
 
+/// The density of a point mass: everybody at wealth point `i` in income
+/// state `j` (`1 / da` there, mass 1), as a QTT on `model`'s grid (an
+/// initial density for [`transition`]).
+pub fn point_mass(model: &Model, i: u64, j: usize) -> Result<TensorTrain> {
+    let p = Pieces::new(model)?;
+    if i >= p.points() || j >= p.states {
+        return Err(Error::invalid(format!(
+            "a point mass at wealth point {i}, income state {j}: the grid has {} points and {} \
+             income states",
+            p.points(),
+            p.states
+        )));
+    }
+    Ok(TensorTrain::basis_state(&p.modes(), &p.index(i, j))?.scaled(1.0 / p.da))
+}
+
 /// The distribution's path under the policy of `sol` (a QTT solution on
 /// `model`'s grid): `steps` implicit steps of length `dt` from the density
 /// `g0` (modes `2^L, J`, `sum g0 da = 1`). Returns the path (mass, mean
