@@ -5,9 +5,12 @@
 //! sparse LU), side by side in one run, one thread each.
 //!
 //! `RAYON_NUM_THREADS=1 cargo bench --bench econ -- [--models huggett,aiyagari]
-//! [--bits 8,10,12,14,16,18,20] [--qtt-up-to 8] [--peer-up-to 14]` prints one
-//! JSON line per backend, model and size (`seconds` wall, `cpu_seconds`,
-//! r*, evaluations), then one `econ_ratio` line per size where both ran.
+//! [--bits 8,10,12,14,16,18,20] [--qtt-up-to 8] [--peer-up-to 14]
+//! [--nested-bits 14|none]` prints one JSON line per backend, model and
+//! size (`seconds` wall, `cpu_seconds`, r*, evaluations on the finest grid,
+//! coarse grids solved first), then one `econ_qtt_vs_fd` line (r*
+//! difference, CPU ratio) where both backends ran and one `econ_ratio` line
+//! per size where the peer ran.
 //! `-- --jaggedness` measures the noise of S(r) on a fine price grid;
 //! `-- --ranks` the ranks at the solution against the borrowing limit and
 //! income risk; `-- --smoothing` what the softplus upwind costs.
@@ -304,11 +307,17 @@ fn main() {
     let bits: Vec<u32> = list("--bits", "8,10,12,14,16,18,20");
     let qtt_up_to: u32 = arg("--qtt-up-to", 8);
     let peer_up_to: u32 = arg("--peer-up-to", 14);
-    let eq = EquilibriumOptions::default();
+    // `--nested-bits none`: Brent on the whole bracket at every size.
+    let nested: String = arg("--nested-bits", "14".to_string());
+    let eq = EquilibriumOptions {
+        nested_bits: nested.parse().ok(),
+        ..EquilibriumOptions::default()
+    };
     for name in &models {
         for &l in &bits {
             let m = model(name, l);
             let mut fd_secs = f64::NAN;
+            let mut both: Vec<(f64, f64)> = Vec::new();
             for (backend, opts, up_to) in [
                 ("finite_difference", SolveOptions::finite_difference(), 63),
                 ("qtt", SolveOptions::default(), qtt_up_to),
@@ -333,6 +342,7 @@ fn main() {
                 if backend == "finite_difference" {
                     fd_secs = t.cpu_median;
                 }
+                both.push((t.cpu_median, e.price));
                 emit(
                     "econ",
                     vec![
@@ -345,7 +355,18 @@ fn main() {
                         ("r_star", J::N(e.price)),
                         ("excess", J::N(e.solution.excess)),
                         ("evaluations", J::I(e.evaluations.len() as i64)),
+                        ("coarse_grids", J::I(e.coarse_prices.len() as i64)),
                         ("loadavg", J::N(loadavg())),
+                    ],
+                );
+            }
+            if let [(fd_cpu, fd_r), (qtt_cpu, qtt_r)] = both[..] {
+                line(
+                    "econ_qtt_vs_fd",
+                    vec![("model", J::S(name.clone())), ("bits", J::I(l as i64))],
+                    vec![
+                        ("r_star_difference", J::N(qtt_r - fd_r)),
+                        ("qtt_over_fd_cpu", J::N(qtt_cpu / fd_cpu)),
                     ],
                 );
             }

@@ -135,6 +135,52 @@ fn finite_differences_match_the_python_peer() {
 }
 
 #[test]
+fn nested_equilibria_find_the_same_price_with_fewer_fine_solves() {
+    let fd = SolveOptions::finite_difference();
+    let whole = EquilibriumOptions {
+        nested_bits: None,
+        ..EquilibriumOptions::default()
+    };
+    let nested = EquilibriumOptions {
+        nested_bits: Some(6),
+        ..EquilibriumOptions::default()
+    };
+    for (name, model) in [("huggett", huggett(12)), ("aiyagari", aiyagari(12))] {
+        let a = model.steady_state(&fd, &whole).unwrap();
+        let b = model.steady_state(&fd, &nested).unwrap();
+        assert!(a.coarse_prices.is_empty());
+        assert!(
+            (a.price - b.price).abs() < 1e-11,
+            "{name}: r* {} whole, {} nested",
+            a.price,
+            b.price
+        );
+        assert!(b.solution.excess.abs() < 1e-10);
+        assert!(
+            b.evaluations.len() < a.evaluations.len(),
+            "{name}: {} fine solves nested, {} on the whole bracket",
+            b.evaluations.len(),
+            a.evaluations.len()
+        );
+        // The ladder 2^6, 2^8, 2^10: each its grid's own equilibrium.
+        let points: Vec<u64> = b.coarse_prices.iter().map(|p| p.0).collect();
+        assert_eq!(points, vec![64, 256, 1024], "{name}");
+        for &(n, price) in &b.coarse_prices {
+            let direct = model
+                .with_bits(n.trailing_zeros())
+                .unwrap()
+                .steady_state(&fd, &whole)
+                .unwrap();
+            assert!(
+                (direct.price - price).abs() < 1e-11,
+                "{name} on {n} points: {price} nested, {} direct",
+                direct.price
+            );
+        }
+    }
+}
+
+#[test]
 fn r_star_converges_at_first_order() {
     let eq = EquilibriumOptions::default();
     let r: Vec<f64> = (9..=14)

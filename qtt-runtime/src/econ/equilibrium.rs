@@ -193,6 +193,15 @@ pub struct EquilibriumOptions {
     pub max_evaluations: usize,
     /// The bracket to search (the model's by default).
     pub bracket: Option<(f64, f64)>,
+    /// `Some(b)`: grids of more than `2^(b + 1)` points first find the
+    /// price on the grid four times coarser (recursively) and search
+    /// around its extrapolation ([`Equilibrium::coarse_prices`]). The
+    /// scheme is first order, so the coarse prices predict the fine one
+    /// to a fraction of their last step and the fine grid, where every
+    /// household solve is dearest, needs few of them and none far from
+    /// the root (Huggett `2^20` by QTT diverged at Brent's third price of
+    /// the full bracket, r = 0.0049). `None`: Brent on the whole bracket.
+    pub nested_bits: Option<u32>,
 }
 
 impl Default for EquilibriumOptions {
@@ -201,6 +210,7 @@ impl Default for EquilibriumOptions {
             price_tol: 1e-12,
             max_evaluations: 60,
             bracket: None,
+            nested_bits: Some(14),
         }
     }
 }
@@ -266,7 +276,9 @@ impl Model {
     }
 
     /// The stationary general equilibrium: the price in the bracket where
-    /// excess supply is zero (Brent's method), and the economy there.
+    /// excess supply is zero (Brent's method), and the economy there. On
+    /// large grids the search starts from the coarser grids' prices
+    /// ([`EquilibriumOptions::nested_bits`]).
     pub fn steady_state(
         &self,
         opts: &SolveOptions,
@@ -280,8 +292,24 @@ impl Model {
                 eq.price_tol
             )));
         }
+        let coarse_prices = match eq.nested_bits {
+            Some(b) if self.bits > b + 1 => {
+                let model = self.with_bits(self.bits - 2)?;
+                let coarse = model.steady_state(opts, eq)?;
+                let mut prices = coarse.coarse_prices;
+                prices.push((model.points(), coarse.price));
+                prices
+            }
+            _ => Vec::new(),
+        };
         let mut solved: Vec<HouseholdSolution> = Vec::new();
-        let evaluate = |p: f64| -> Result<f64> {
+        let mut evaluations: Vec<(f64, f64)> = Vec::new();
+        // A household solve at `p` (warm from the nearest price solved so
+        // far), or the excess already found there.
+        let mut evaluate = |p: f64| -> Result<f64> {
+            if let Some(s) = solved.iter().find(|s| s.prices.values[0] == p) {
+                return Ok(s.excess);
+            }
             let warm = solved.iter().min_by(|x, y| {
                 (x.prices.values[0] - p)
                     .abs()
@@ -289,17 +317,22 @@ impl Model {
             });
             let s = self.solve_household(p, opts, warm)?;
             let e = s.excess;
+            evaluations.push((p, e));
             opts.report(super::Progress::Price {
-                evaluation: solved.len() + 1,
+                evaluation: evaluations.len(),
                 price: p,
                 excess: e,
             });
             solved.push(s);
             Ok(e)
         };
-        let evaluations = brent(
-            evaluate,
-            bracket,
+        let search = match coarse_prices.as_slice() {
+            [] => bracket,
+            prices => around_prediction(&mut evaluate, prices, bracket, eq.price_tol)?,
+        };
+        brent(
+            &mut evaluate,
+            search,
             &BrentOptions {
                 tol: eq.price_tol,
                 max_evaluations: eq.max_evaluations,
@@ -320,7 +353,116 @@ impl Model {
             price: solution.prices.values[0],
             solution,
             evaluations,
+            coarse_prices,
             seconds: start.elapsed().as_secs_f64(),
         })
+    }
+}
+
+/// A bracket of the fine grid's root around the extrapolation of the
+/// coarse grids' `prices` (`(points, price)`, coarsest first), inside
+/// `bracket`. A first-order scheme moves the price by a quarter of its
+/// last step when the grid is refined fourfold; the search starts at half
+/// that step on either side (1% of `bracket` around a single coarse price) and steps outwards, doubling, from the end
+/// with the smaller excess until the sign changes (the whole `bracket` at worst,
+/// whose ends then decide as Brent's would).
+fn around_prediction(
+    evaluate: &mut impl FnMut(f64) -> Result<f64>,
+    prices: &[(u64, f64)],
+    bracket: (f64, f64),
+    price_tol: f64,
+) -> Result<(f64, f64)> {
+    let (lo, hi) = bracket;
+    let (centre, width) = match prices {
+        [.., (_, before), (_, last)] => (last + (last - before) / 4.0, (last - before).abs() / 2.0),
+        [(_, last)] => (*last, 5e-3 * (hi - lo)),
+        [] => ((lo + hi) / 2.0, (hi - lo) / 2.0),
+    };
+    let centre = centre.clamp(lo, hi);
+    let mut width = width.max(100.0 * price_tol);
+    // The lowest and highest prices evaluated, with their excesses.
+    let mut bottom = ((centre - width).max(lo), 0.0);
+    let mut top = ((centre + width).min(hi), 0.0);
+    bottom.1 = evaluate(bottom.0)?;
+    top.1 = evaluate(top.0)?;
+    if bottom.1.signum() != top.1.signum() || bottom.1 == 0.0 || top.1 == 0.0 {
+        return Ok((bottom.0, top.0));
+    }
+    while bottom.0 > lo || top.0 < hi {
+        width *= 2.0;
+        if (bottom.1.abs() <= top.1.abs() && bottom.0 > lo) || top.0 == hi {
+            let x = (bottom.0 - width).max(lo);
+            let fx = evaluate(x)?;
+            if fx.signum() != bottom.1.signum() || fx == 0.0 {
+                return Ok((x, bottom.0));
+            }
+            bottom = (x, fx);
+        } else {
+            let x = (top.0 + width).min(hi);
+            let fx = evaluate(x)?;
+            if fx.signum() != top.1.signum() || fx == 0.0 {
+                return Ok((top.0, x));
+            }
+            top = (x, fx);
+        }
+    }
+    Ok((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `f` at each call, recorded.
+    fn recording(
+        f: impl Fn(f64) -> f64,
+    ) -> (
+        impl FnMut(f64) -> Result<f64>,
+        std::rc::Rc<std::cell::RefCell<Vec<f64>>>,
+    ) {
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let log = seen.clone();
+        (
+            move |x| {
+                log.borrow_mut().push(x);
+                Ok(f(x))
+            },
+            seen,
+        )
+    }
+
+    #[test]
+    fn the_search_starts_at_the_extrapolated_price_and_widens_until_the_sign_changes() {
+        let ladder = [(64, 0.1), (256, 0.2)];
+        // A root inside the first guess: two evaluations around 0.2 + 0.1 / 4.
+        let (mut f, seen) = recording(|x| x - 0.22);
+        let (a, b) = around_prediction(&mut f, &ladder, (-1.0, 1.0), 1e-12).unwrap();
+        assert_eq!(seen.borrow().len(), 2);
+        assert!(
+            (a - 0.175).abs() < 1e-15 && (b - 0.275).abs() < 1e-15,
+            "{a} {b}"
+        );
+        // A root above it: the upper end moves out, doubling.
+        let (mut f, seen) = recording(|x| x - 0.3);
+        let (a, b) = around_prediction(&mut f, &ladder, (-1.0, 1.0), 1e-12).unwrap();
+        assert!(a < 0.3 && 0.3 < b && (a - 0.275).abs() < 1e-15, "{a} {b}");
+        assert_eq!(seen.borrow().len(), 3);
+        // A root below it, far: the lower end moves out to the bracket's end.
+        let (mut f, _) = recording(|x| x + 0.9);
+        let (a, b) = around_prediction(&mut f, &ladder, (-1.0, 1.0), 1e-12).unwrap();
+        assert!(a < -0.9 && -0.9 < b, "{a} {b}");
+        // No root: the whole bracket, whose ends Brent then reports.
+        let (mut f, _) = recording(|x| x + 5.0);
+        assert_eq!(
+            around_prediction(&mut f, &ladder, (-1.0, 1.0), 1e-12).unwrap(),
+            (-1.0, 1.0)
+        );
+        // One coarse price: a start 1% of the bracket wide.
+        let (mut f, _) = recording(|x| x - 0.2);
+        let (a, b) = around_prediction(&mut f, &[(64, 0.2)], (0.0, 1.0), 1e-12).unwrap();
+        assert!(
+            (a - 0.195).abs() < 1e-15 && (b - 0.205).abs() < 1e-15,
+            "{a} {b}"
+        );
     }
 }

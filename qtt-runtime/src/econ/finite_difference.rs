@@ -347,6 +347,7 @@ pub(crate) fn solve(
         kfe_residual,
         smoothing: opts.smoothing,
         seconds: start.elapsed().as_secs_f64(),
+        slopes: None,
     })
 }
 

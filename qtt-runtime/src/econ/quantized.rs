@@ -59,14 +59,23 @@
 //! | `2^18` | 26 s | 1.5 s | 1e-11 | 5 (nested) |
 //! | `2^20` | 157 s | 14 s | 2e-11 | 5 (nested) |
 //!
-//! `V` has rank 12-13 at every size, `g` 13-49. **On `2^20` points the
-//! iteration is fragile near r = 0.005**: Huggett's equilibrium diverges
-//! at Brent's third price (r = 0.004869; changes 5e-6, 2e-7, 1e-6, 1e-4
-//! as the ranks reach the cap), with switch points sampled 256 or 16
-//! points apart alike, while single solves near that price converge or
-//! diverge depending on the rounding (thread count, tolerances). The
-//! cause is not found; a diverging or stalled iteration stops with an
-//! error carrying its history instead of exhausting memory. **The banded LU is 11-100x
+//! `V` has rank 12-13 at every size, `g` 13-49. **Huggett's equilibrium
+//! on `2^20` points** (nested, see
+//! [`EquilibriumOptions::nested_bits`](super::EquilibriumOptions::nested_bits):
+//! r* on `2^14`, `2^16`, `2^18` first, ten warm solves on `2^20` within
+//! 1.3e-5 of the prediction) gives r* = 0.036097309617957, 1.2e-12 from
+//! the banded LU's, in 15 minutes on two cores; near r* the excess is
+//! known to ~3e-11 (its noise at this size). **Far from r* the iteration
+//! is fragile on `2^20` points**: near r = 0.005 (heavy dissaving, where
+//! Brent on the whole bracket went) it diverges or converges depending on
+//! the rounding (thread count, tolerances). At r = 0.004867 with `tol`
+//! 1e-14 the upwind intervals stay fixed (one switch point) while the
+//! slope train and the right-hand side sit at the rank cap from the first
+//! fine iteration: the slopes' rounding noise near the zero of the drift
+//! (`~1e-13 / |s|`) is resolved at tolerances below it, and truncation at
+//! the cap breaks the cancellation between the policy's utility and its
+//! drift. A diverging or stalled iteration stops with an error carrying
+//! its history instead of exhausting memory. **The banded LU is 11-100x
 //! faster at every size measured.** Up to `2^dense_bits` the backend is
 //! `O(N)` like the banded LU, with a larger constant; above, each crossed
 //! level is one cross of all sixteen components together (rank ~150,
@@ -754,7 +763,7 @@ fn iterate(
     model: &Model,
     prices: &Prices,
     opts: &SolveOptions,
-    warm: Option<&TensorTrain>,
+    warm: Option<(&TensorTrain, Option<&TensorTrain>)>,
 ) -> Result<Iterated> {
     let start = Instant::now();
     let o = &opts.qtt;
@@ -793,8 +802,12 @@ fn iterate(
             }
         })
     };
-    let (mut v, mut x) = if let Some(w) = warm {
-        (w.clone(), differenced(w)?)
+    let (mut v, mut x) = if let Some((w, wx)) = warm {
+        let x = match wx {
+            Some(x) => x.clone(),
+            None => differenced(w)?,
+        };
+        (w.clone(), x)
     } else if p.bits > o.coarse_bits + 1 {
         let cm = model.with_bits(p.bits - 2)?;
         let coarse = iterate(&cm, prices, opts, None)?;
@@ -939,17 +952,22 @@ fn iterate(
 
 /// Why the iteration should stop: its change rose 300x above a best
 /// below 1e-5, or the last `STALL_WINDOW` changes all lie within a factor 2 of
-/// their largest (the compressed
-/// iteration then moves by its truncation noise, or chatters between
-/// policies, and will not reach `hjb_tol`). Converging iterations shrink
-/// the change 10-50x per step, so neither test catches them.
+/// their largest and below `STALL_CEILING` times the compression
+/// tolerance (the compressed iteration then moves by its truncation
+/// noise, or chatters between policies, and will not reach `hjb_tol`).
+/// Converging iterations shrink the change 10-50x per step, so neither
+/// test catches them.
 fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
     const STALL_WINDOW: usize = 6;
+    const STALL_CEILING: f64 = 1e3;
     // Once the change has been below 1e-5, a change 300x above it is
     // divergence: on 2^20 points at r = 0.0049 the compressed iteration
     // went 1.7e-7, 1.3e-6, 1.3e-6, 1.6e-4, ..., 0.18 with its upwind
     // intervals multiplying and the fields at the rank cap, until the
-    // products of indicators and fields ran out of memory (9.6 GB).
+    // products of indicators and fields ran out of memory (9.6 GB); at
+    // r = 0.004867 with `tol` 1e-14 it went 5.2e-6, 1.7e-7, 3.0e-6, 1.0e-4
+    // with the intervals fixed (one switch point) and the slope train and
+    // the right-hand side at the rank cap from the first fine iteration.
     // (Far from the solution a warm start may legitimately go 0.33,
     // 1.5e-3, 0.037, 0.16 and then converge.)
     let best = reports
@@ -959,17 +977,25 @@ fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
     if let Some(last) = reports.last() {
         if best <= 1e-5 && last.change > 300.0 * best {
             return Some(format!(
-                "the change of V rose to {:.1e} from {best:.1e} (diverging, the policy chattering \
-                 under compression at rank {}); try a tighter QttOptions::slope_tol or tol, or the \
-                 finite-difference backend on grids that fit",
-                last.change, last.max_rank
+                "the change of V rose to {:.1e} from {best:.1e} (diverging, V at rank {}); on 2^20 \
+                 points this happened with the upwind intervals fixed and the slope train and the \
+                 right-hand side at the rank cap QttOptions::max_rank = {} (the slopes' rounding \
+                 noise near a zero of the drift, ~1e-13 / |s|, resolved at a tolerance below it): \
+                 try a looser QttOptions::slope_tol or tol, or the finite-difference backend on \
+                 grids that fit",
+                last.change, last.max_rank, opts.qtt.max_rank
             ));
         }
     }
     let last = reports.get(reports.len().checked_sub(STALL_WINDOW)?..)?;
     let hi = last.iter().map(|r| r.change).fold(0.0f64, f64::max);
     let lo = last.iter().map(|r| r.change).fold(f64::INFINITY, f64::min);
-    (lo > 0.5 * hi).then(|| {
+    // Far above the compression's noise a flat stretch is the policy still
+    // moving (Huggett on 2^12 points from a far price: changes 3.9e-4,
+    // 3.3e-4, 3.0e-4, 3.0e-4, 2.8e-4, 1.9e-4, 8.4e-5, then 1e-13 seven
+    // iterations later).
+    let noise = STALL_CEILING * opts.qtt.tol.max(opts.qtt.slope_tol);
+    (hi <= noise && lo > 0.5 * hi).then(|| {
         format!(
             "the last {STALL_WINDOW} changes of V lie in [{lo:.1e}, {hi:.1e}] above hjb_tol = {:.0e}; \
              the compression (QttOptions::tol = {:.0e}, slope_tol = {:.0e}) limits how far V can \
@@ -978,6 +1004,13 @@ fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
         )
     })
 }
+
+/// How near a solved price must be for its value function to start a
+/// solve on a grid that would otherwise start nested: the prices a nested
+/// equilibrium evaluates on its finest grid lie within its coarse
+/// grids' last step of each other (`~1e-4` for Huggett at `2^16` and
+/// above), where a warm start takes 2-4 policy iterations.
+const WARM_PRICE_GAP: f64 = 1e-3;
 
 /// Solves the household's problem at `prices` in QTT format, starting
 /// from `warm`'s value function when it is a QTT solution on the same grid
@@ -996,14 +1029,25 @@ pub(crate) fn solve(
     warm: Option<&HouseholdSolution>,
 ) -> Result<HouseholdSolution> {
     // The value function of the nearest price already solved on this grid,
-    // where a cold start would not be nested (above, a warm start from a
-    // far price cost more than the nested start: 341 s against 93 s for
-    // one solve on 2^20 points).
+    // where a cold start would not be nested or the price is near (a warm
+    // start from a far price cost more than the nested start: 341 s
+    // against 93 s for one solve on 2^20 points).
+    let near = |w: &HouseholdSolution| {
+        w.prices
+            .values
+            .iter()
+            .zip(&prices.values)
+            .all(|(a, b)| (a - b).abs() <= WARM_PRICE_GAP)
+    };
     let warm = match warm {
-        Some(HouseholdSolution {
-            value: Field::Qtt { tt, bits },
-            ..
-        }) if *bits == model.bits && model.bits <= opts.qtt.coarse_bits + 1 => Some(tt),
+        Some(
+            w @ HouseholdSolution {
+                value: Field::Qtt { tt, bits },
+                ..
+            },
+        ) if *bits == model.bits && (model.bits <= opts.qtt.coarse_bits + 1 || near(w)) => {
+            Some((tt, w.slopes.as_ref()))
+        }
         _ => None,
     };
     let start = Instant::now();
@@ -1094,6 +1138,7 @@ pub(crate) fn solve(
         kfe_residual: kfe_res,
         smoothing: None,
         seconds: start.elapsed().as_secs_f64(),
+        slopes: Some(x),
     })
 }
 
@@ -1263,6 +1308,11 @@ mod tests {
         assert!(stalled(&flat, &opts).unwrap().contains("QttOptions::tol"));
         for ok in [
             &[0.33, 1.5e-3, 0.037, 0.16, 2e-3, 4e-5, 1e-6][..],
+            // Huggett on 2^14 points at r = 0.0269 from r = 0.0048: the
+            // policy still moving, converged seven iterations later.
+            &[
+                6.6e-5, 5.7e-6, 9.3e-5, 8.0e-5, 6.7e-5, 7.6e-5, 8.5e-5, 7.2e-5, 3.9e-5,
+            ][..],
             &[4.8e-5, 1.5e-6, 4.6e-8, 1.2e-9, 3e-11][..],
         ] {
             assert!(stalled(&history(ok), &opts).is_none(), "{ok:?}");

@@ -129,6 +129,10 @@ pub struct HouseholdSolution {
     pub smoothing: Option<f64>,
     /// Seconds the solve took.
     pub seconds: f64,
+    /// The QTT backend's slope train of `V` (`x_i = sqrt(da) dV_B`, see
+    /// `econ::quantized`), so that a warm start need not difference `V`
+    /// again; `None` from the finite-difference backend.
+    pub(crate) slopes: Option<crate::tt::TensorTrain>,
 }
 
 impl HouseholdSolution {
@@ -150,8 +154,12 @@ pub struct Equilibrium {
     pub price: f64,
     /// The household solution at that price.
     pub solution: HouseholdSolution,
-    /// Every (price, excess) evaluated by the root finder, in order.
+    /// Every (price, excess) evaluated on this grid, in order.
     pub evaluations: Vec<(f64, f64)>,
+    /// `(points, price)` of the coarser grids solved first, coarsest
+    /// first ([`EquilibriumOptions::nested_bits`](super::EquilibriumOptions::nested_bits)):
+    /// the price's convergence with the grid comes for free.
+    pub coarse_prices: Vec<(u64, f64)>,
     /// Seconds the whole solve took.
     pub seconds: f64,
 }
