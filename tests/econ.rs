@@ -156,6 +156,16 @@ fn nested_equilibria_find_the_same_price_with_fewer_fine_solves() {
             b.price
         );
         assert!(b.solution.excess.abs() < 1e-10);
+        // The solution returned is the best of every price evaluated (only
+        // two are kept as it goes).
+        for e in [&a, &b] {
+            let best = e
+                .evaluations
+                .iter()
+                .map(|p| p.1.abs())
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(e.solution.excess.abs(), best, "{name}");
+        }
         assert!(
             b.evaluations.len() < a.evaluations.len(),
             "{name}: {} fine solves nested, {} on the whole bracket",

@@ -302,15 +302,18 @@ impl Model {
             }
             _ => Vec::new(),
         };
-        let mut solved: Vec<HouseholdSolution> = Vec::new();
+        // The newest solution (the root finder's next price is nearest it
+        // or the best) and the one with the smallest excess so far: a
+        // solution on 2^24 points holds 1 GB, so not every one is kept.
+        let mut kept: Vec<HouseholdSolution> = Vec::new();
         let mut evaluations: Vec<(f64, f64)> = Vec::new();
-        // A household solve at `p` (warm from the nearest price solved so
-        // far), or the excess already found there.
+        // A household solve at `p` (warm from the nearest solution kept),
+        // or the excess already found there.
         let mut evaluate = |p: f64| -> Result<f64> {
-            if let Some(s) = solved.iter().find(|s| s.prices.values[0] == p) {
-                return Ok(s.excess);
+            if let Some(&(_, e)) = evaluations.iter().find(|&&(q, _)| q == p) {
+                return Ok(e);
             }
-            let warm = solved.iter().min_by(|x, y| {
+            let warm = kept.iter().min_by(|x, y| {
                 (x.prices.values[0] - p)
                     .abs()
                     .total_cmp(&(y.prices.values[0] - p).abs())
@@ -323,7 +326,11 @@ impl Model {
                 price: p,
                 excess: e,
             });
-            solved.push(s);
+            let best = std::mem::take(&mut kept)
+                .into_iter()
+                .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()));
+            kept.extend(best);
+            kept.push(s);
             Ok(e)
         };
         let search = match coarse_prices.as_slice() {
@@ -345,7 +352,7 @@ impl Model {
                 ))
             },
         )?;
-        let solution = solved
+        let solution = kept
             .into_iter()
             .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))
             .ok_or_else(|| Error::Numerical("no household solve".into()))?;
