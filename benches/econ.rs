@@ -8,7 +8,7 @@
 //! [--bits 8,10,12,14,16,18,20] [--qtt-up-to 8] [--peer-up-to 14]
 //! [--nested-bits 14|none]` prints one JSON line per backend, model and
 //! size (`seconds` wall, `cpu_seconds`, r*, evaluations on the finest grid,
-//! coarse grids solved first), then one `econ_qtt_vs_fd` line (r*
+//! `[points, r*]` of the coarse grids solved first), then one `econ_qtt_vs_fd` line (r*
 //! difference, CPU ratio) where both backends ran and one `econ_ratio` line
 //! per size where the peer ran.
 //! `-- --jaggedness` measures the noise of S(r) on a fine price grid;
@@ -355,7 +355,15 @@ fn main() {
                         ("r_star", J::N(e.price)),
                         ("excess", J::N(e.solution.excess)),
                         ("evaluations", J::I(e.evaluations.len() as i64)),
-                        ("coarse_grids", J::I(e.coarse_prices.len() as i64)),
+                        (
+                            "coarse_r_stars",
+                            J::A(
+                                e.coarse_prices
+                                    .iter()
+                                    .map(|&(n, r)| J::A(vec![J::I(n as i64), J::N(r)]))
+                                    .collect(),
+                            ),
+                        ),
                         ("loadavg", J::N(loadavg())),
                     ],
                 );
