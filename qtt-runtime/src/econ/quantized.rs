@@ -1310,8 +1310,9 @@ mod tests {
         assert!(stalled(&flat, &opts).unwrap().contains("QttOptions::tol"));
         for ok in [
             &[0.33, 1.5e-3, 0.037, 0.16, 2e-3, 4e-5, 1e-6][..],
-            // Huggett on 2^14 points at r = 0.0269 from r = 0.0048: the
-            // policy still moving, converged seven iterations later.
+            // Huggett on 2^12 points at r = 0.0269 (the cold start of a
+            // 2^14 solve): the policy still moving, converged seven
+            // iterations later.
             &[
                 6.6e-5, 5.7e-6, 9.3e-5, 8.0e-5, 6.7e-5, 7.6e-5, 8.5e-5, 7.2e-5, 3.9e-5,
             ][..],
