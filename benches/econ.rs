@@ -19,7 +19,7 @@ mod common;
 
 use common::{
     arg, emit, error_field, line, list, loadavg, max_abs_diff, peer_python, qtt_rank, repo_root,
-    time, J,
+    time, time_once, J,
 };
 use qtt::econ::{AiyagariParams, EquilibriumOptions, HuggettParams, Model, SolveOptions};
 use qtt::grid::BitOrder;
@@ -84,8 +84,8 @@ fn jaggedness() {
         }
         let mut reference: Option<(Vec<f64>, f64)> = None;
         for (backend, opts) in runs {
-            let c0 = common::cpu_seconds();
-            let s = match m.excess_curve(&rs, &opts) {
+            let (t, s) = time_once(|| m.excess_curve(&rs, &opts));
+            let s = match s {
                 Ok(s) => s,
                 Err(err) => {
                     line(
@@ -96,7 +96,7 @@ fn jaggedness() {
                     continue;
                 }
             };
-            let cpu = common::cpu_seconds() - c0;
+            let cpu = t.cpu_median;
             let ys: Vec<f64> = s.iter().map(|p| p.excess).collect();
             let (noise, coef) = quadratic_noise(&ys);
             // The fitted quadratic's root nearest the centre, in price units.
@@ -194,9 +194,8 @@ fn rank_curve() {
         }));
     for (knob, value, p) in cases {
         let m = p.model(1 << bits).unwrap();
-        let c0 = common::cpu_seconds();
-        let out = m.solve_household(r, &SolveOptions::default(), None);
-        let cpu = common::cpu_seconds() - c0;
+        let (t, out) = time_once(|| m.solve_household(r, &SolveOptions::default(), None));
+        let cpu = t.cpu_median;
         let params = vec![
             ("model", J::S("huggett".into())),
             ("bits", J::I(bits as i64)),
@@ -325,31 +324,34 @@ fn main() {
                 if l > up_to {
                     continue;
                 }
-                let reps = if l <= 14 { 3 } else { 1 };
-                if let Err(err) = m.steady_state(&opts, &eq) {
-                    line(
-                        "econ",
-                        vec![
-                            ("model", J::S(name.clone())),
-                            ("backend", J::S(backend.into())),
-                            ("bits", J::I(l as i64)),
-                        ],
-                        vec![error_field(&err)],
-                    );
-                    continue;
-                }
-                let (t, e) = time(reps, reps, 0.0, || m.steady_state(&opts, &eq).unwrap());
+                let params = || {
+                    vec![
+                        ("model", J::S(name.clone())),
+                        ("backend", J::S(backend.into())),
+                        ("bits", J::I(l as i64)),
+                    ]
+                };
+                // Small grids: a warm-up and three timed runs; large ones
+                // (minutes per equilibrium): one.
+                let run = || m.steady_state(&opts, &eq);
+                let (t, e) = match if l <= 14 {
+                    time(3, 3, 0.0, run)
+                } else {
+                    time_once(run)
+                } {
+                    (t, Ok(e)) => (t, e),
+                    (_, Err(err)) => {
+                        line("econ", params(), vec![error_field(&err)]);
+                        continue;
+                    }
+                };
                 if backend == "finite_difference" {
                     fd_secs = t.cpu_median;
                 }
                 both.push((t.cpu_median, e.price));
                 emit(
                     "econ",
-                    vec![
-                        ("model", J::S(name.clone())),
-                        ("backend", J::S(backend.into())),
-                        ("bits", J::I(l as i64)),
-                    ],
+                    params(),
                     &t,
                     vec![
                         ("r_star", J::N(e.price)),

@@ -37,6 +37,23 @@ pub fn time<T>(
     (timing, out)
 }
 
+/// One timed call of `f`, without a warm-up: for runs of minutes, where
+/// first-call effects are lost in the noise and a warm-up would double the
+/// benchmark.
+pub fn time_once<T>(f: impl FnOnce() -> T) -> (Timing, T) {
+    let c0 = cpu_seconds();
+    let t0 = Instant::now();
+    let out = f();
+    let wall = t0.elapsed().as_secs_f64();
+    let timing = Timing {
+        median: wall,
+        min: wall,
+        cpu_median: cpu_seconds() - c0,
+        reps: 1,
+    };
+    (timing, out)
+}
+
 /// Wall-time statistics of one measurement.
 pub struct Timing {
     pub median: f64,
