@@ -187,6 +187,32 @@ fn nested_equilibria_find_the_same_price_with_fewer_fine_solves() {
                 direct.price
             );
         }
+        if name == "huggett" {
+            // Nesting as deep as it goes stops at the smallest grid (4 points;
+            // Aiyagari's market does not clear there, Huggett's does).
+            let deepest = EquilibriumOptions {
+                nested_bits: Some(0),
+                ..EquilibriumOptions::default()
+            };
+            let c = model
+                .with_bits(8)
+                .unwrap()
+                .steady_state(&fd, &deepest)
+                .unwrap();
+            let points: Vec<u64> = c.coarse_prices.iter().map(|p| p.0).collect();
+            assert_eq!(points, vec![4, 16, 64], "{name}");
+            let direct = model
+                .with_bits(8)
+                .unwrap()
+                .steady_state(&fd, &whole)
+                .unwrap();
+            assert!(
+                (c.price - direct.price).abs() < 1e-11,
+                "{name}: {} {}",
+                c.price,
+                direct.price
+            );
+        }
     }
 }
 

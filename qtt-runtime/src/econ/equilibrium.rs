@@ -200,7 +200,9 @@ pub struct EquilibriumOptions {
     /// to a fraction of their last step and the fine grid, where every
     /// household solve is dearest, needs few of them and none far from
     /// the root (Huggett `2^20` by QTT diverged at Brent's third price of
-    /// the full bracket, r = 0.0049). `None`: Brent on the whole bracket.
+    /// the full bracket, r = 0.0049). Nesting stops at 4 points, and each
+    /// coarse grid must clear inside the bracket too (Aiyagari's market
+    /// does not on 4 points). `None`: Brent on the whole bracket.
     pub nested_bits: Option<u32>,
 }
 
@@ -293,7 +295,8 @@ impl Model {
             )));
         }
         let coarse_prices = match eq.nested_bits {
-            Some(b) if self.bits > b + 1 => {
+            // (The coarse grid must have the 4 points every grid needs.)
+            Some(b) if self.bits > b + 1 && self.bits >= 4 => {
                 let model = self.with_bits(self.bits - 2)?;
                 let coarse = model.steady_state(opts, eq)?;
                 let mut prices = coarse.coarse_prices;
@@ -370,9 +373,10 @@ impl Model {
 /// coarse grids' `prices` (`(points, price)`, coarsest first), inside
 /// `bracket`. A first-order scheme moves the price by a quarter of its
 /// last step when the grid is refined fourfold; the search starts at half
-/// that step on either side (1% of `bracket` around a single coarse price) and steps outwards, doubling, from the end
-/// with the smaller excess until the sign changes (the whole `bracket` at worst,
-/// whose ends then decide as Brent's would).
+/// that step on either side (1% of `bracket` around a single coarse
+/// price) and steps outwards, doubling, from the end with the smaller
+/// excess until the sign changes (the whole `bracket` at worst, whose
+/// ends then decide as Brent's would).
 fn around_prediction(
     evaluate: &mut impl FnMut(f64) -> Result<f64>,
     prices: &[(u64, f64)],
@@ -397,21 +401,18 @@ fn around_prediction(
     }
     while bottom.0 > lo || top.0 < hi {
         width *= 2.0;
-        if (bottom.1.abs() <= top.1.abs() && bottom.0 > lo) || top.0 == hi {
-            let x = (bottom.0 - width).max(lo);
-            let fx = evaluate(x)?;
-            if fx.signum() != bottom.1.signum() || fx == 0.0 {
-                return Ok((x, bottom.0));
-            }
-            bottom = (x, fx);
+        let down = (bottom.1.abs() <= top.1.abs() && bottom.0 > lo) || top.0 == hi;
+        let end = if down { &mut bottom } else { &mut top };
+        let x = if down {
+            (end.0 - width).max(lo)
         } else {
-            let x = (top.0 + width).min(hi);
-            let fx = evaluate(x)?;
-            if fx.signum() != top.1.signum() || fx == 0.0 {
-                return Ok((top.0, x));
-            }
-            top = (x, fx);
+            (end.0 + width).min(hi)
+        };
+        let fx = evaluate(x)?;
+        if fx.signum() != end.1.signum() || fx == 0.0 {
+            return Ok(if down { (x, end.0) } else { (end.0, x) });
         }
+        *end = (x, fx);
     }
     Ok((lo, hi))
 }
