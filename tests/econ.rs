@@ -296,6 +296,10 @@ fn qtt_equals_finite_differences_on_finer_grids() {
         (huggett(10), 0.03, 0),
         (huggett(12), 0.03, QttOptions::default().dense_bits),
         (aiyagari(10), 0.04, 0),
+        // Resources at amax are negative for the rich low-income household
+        // (w + r amax = -0.68): the unused forward utility there once set the
+        // rounding's scale (u = -1e10) and policy iteration stalled at 1e-8.
+        (aiyagari(12), -0.04, QttOptions::default().dense_bits),
     ] {
         let fd = model
             .solve_household(r, &SolveOptions::finite_difference(), None)
@@ -381,6 +385,37 @@ fn qtt_equilibrium_equals_finite_differences() {
         cold.hjb.len()
     );
     assert!((q.solution.excess - cold.excess).abs() < 1e-12);
+}
+
+/// Both calibrations' equilibria by QTT against the banded LU's, on grids
+/// where every field is still evaluated densely (2^12) and where policy
+/// iteration is nested (2^14 starts from 2^12, the equilibrium from r* on
+/// 2^12).
+#[test]
+fn qtt_equilibria_equal_finite_differences_on_both_models() {
+    let eq = EquilibriumOptions::default();
+    for (name, model) in [
+        ("aiyagari", aiyagari(12)),
+        ("aiyagari", aiyagari(14)),
+        ("huggett", huggett(14)),
+    ] {
+        let fd = model
+            .steady_state(&SolveOptions::finite_difference(), &eq)
+            .unwrap();
+        let q = model.steady_state(&SolveOptions::default(), &eq).unwrap();
+        assert!(
+            (q.price - fd.price).abs() < 1e-11,
+            "{name} on {} points: r* {} by QTT, {} by FD",
+            model.points(),
+            q.price,
+            fd.price
+        );
+        assert!((q.solution.mass - 1.0).abs() < 1e-12);
+        assert!(q.solution.excess.abs() < 1e-9, "{}", q.solution.excess);
+        let (dv, dg) = differences(&model, &fd.solution, &q.solution);
+        assert!(dv < 1e-9, "{name}: V differs by {dv:e}");
+        assert!(dg < 1e-7, "{name}: g differs by {dg:e}");
+    }
 }
 
 #[test]

@@ -445,7 +445,6 @@ fn policy(
     o: &QttOptions,
     x: &TensorTrain,
     y: &TensorTrain,
-    uy: &TensorTrain,
 ) -> Result<QttPolicy> {
     let n = p.points();
     let pe = PointEval {
@@ -468,19 +467,21 @@ fn policy(
     };
     let cb = on_cb(&|c| c)?;
     let ub = on_cb(&|c| u.u(c))?;
-    // The top point's forward values from the state constraint.
-    let top = |f: &dyn Fn(f64) -> f64| -> Result<TensorTrain> {
-        let v: Vec<f64> = (0..p.states)
-            .map(|j| f(pe.y(n - 1, j).max(1e-10)))
-            .collect();
+    // The forward values at the top point, which the scheme never uses
+    // (no saving at amax): continued by the backward ones there. The state
+    // constraint's value is unbounded where resources at amax are not
+    // positive (Aiyagari at r = -0.04: u = -1e10), and a rounding relative
+    // to such a norm left errors of 1e-4 in every other utility.
+    let top = |t: &TensorTrain| -> Result<TensorTrain> {
+        let v = t.eval_fibers(&[n - 1])?;
         let mut e = TensorTrain::basis_state(&vec![2; p.bits as usize], &bit_index(n - 1, p.bits))?
             .into_cores();
         e.push(Core::new(1, p.states, 1, v)?);
         TensorTrain::new(e)
     };
     let shift = |t: &TensorTrain| p.shift.apply_exact(t);
-    let cf = round(&shift(&cb)?.add(&top(&|c| c)?)?, o)?;
-    let uf = round(&shift(&ub)?.add(&top(&|c| u.u(c))?)?, o)?;
+    let cf = round(&shift(&cb)?.add(&top(&cb)?)?, o)?;
+    let uf = round(&shift(&ub)?.add(&top(&ub)?)?, o)?;
     let mut fwd = Vec::with_capacity(p.states);
     let mut bwd = Vec::with_capacity(p.states);
     for j in 0..p.states {
@@ -506,6 +507,22 @@ fn policy(
         indicator(p, &bwd)?,
         indicator(p, &zero)?,
     );
+    // Utility of consuming the resources, needed where the drift is zero:
+    // floored at the least resources there (linear in wealth, so at an end
+    // of an interval), not at a fixed small number, whose utility (-1000 at
+    // 1e-3 and gamma = 2, wherever resources are negative) would set the
+    // scale of the rounding.
+    let least = zero
+        .iter()
+        .enumerate()
+        .flat_map(|(j, ivs)| ivs.iter().flat_map(move |&(lo, hi)| [(lo, j), (hi - 1, j)]))
+        .map(|(i, j)| pe.y(i, j))
+        .fold(f64::INFINITY, f64::min);
+    let uy = if least.is_finite() && least > 0.0 {
+        approximate(p, o, &|i, j| u.u(pe.y(i, j).max(least)))?
+    } else {
+        TensorTrain::zeros(&p.modes())?
+    };
     let sf = y.sub(&cf)?;
     let sb = y.sub(&cb)?;
     let forward = round(&i_f.hadamard(&sf)?, o)?;
@@ -519,7 +536,7 @@ fn policy(
     let utility = round(
         &i_f.hadamard(&uf)?
             .add(&i_b.hadamard(&ub)?)?
-            .add(&i_0.hadamard(uy)?)?,
+            .add(&i_0.hadamard(&uy)?)?,
         o,
     )?;
     Ok(QttPolicy {
@@ -748,7 +765,6 @@ fn kfe_residual(
 struct Iterated {
     p: Pieces,
     y: TensorTrain,
-    uy: TensorTrain,
     v: TensorTrain,
     x: TensorTrain,
     reports: Vec<IterationReport>,
@@ -783,12 +799,6 @@ fn iterate(
             prices.values
         )));
     }
-    let uy = approximate(&p, o, &|i, j| {
-        let v = model
-            .resources(prices, model.wealth(i), j)
-            .unwrap_or(f64::NAN);
-        model.utility.u(v.max(1e-3))
-    })?;
     let lay = Layout { j: p.states };
     // x from V: x_0 = V_0, x_i = (V_i - V_{i-1}) / sqrt(da), evaluated by
     // cross from V's values (cancellation costs digits only in the start).
@@ -860,8 +870,13 @@ fn iterate(
         })?;
         (vf, xf)
     } else {
-        // Start: V = u(y) / rho.
-        let v = uy.scaled(1.0 / model.rho);
+        // Start: V = u(y) / rho, as the finite-difference backend.
+        let v = approximate(&p, o, &|i, j| {
+            let v = model
+                .resources(prices, model.wealth(i), j)
+                .unwrap_or(f64::NAN);
+            model.utility.u(v.max(1e-3)) / model.rho
+        })?;
         let x = differenced(&v)?;
         (v, x)
     };
@@ -874,7 +889,7 @@ fn iterate(
         // section 6 proposes) flips the upwind choice where the drift is
         // near zero and did not converge on 2^10 points (changes ~1 from
         // iteration 5 on), where the exact one converges in 11 iterations.
-        let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
+        let pol = policy(model, prices, &p, o, &x, &y)?;
         let f = round(&pol.utility.add(&v.scaled(1.0 / opts.delta))?, o)?;
         let fine = fine_coefficients(
             model,
@@ -943,7 +958,6 @@ fn iterate(
     Ok(Iterated {
         p,
         y,
-        uy,
         v,
         x,
         reports,
@@ -1057,14 +1071,13 @@ pub(crate) fn solve(
     let Iterated {
         p,
         y,
-        uy,
         v,
         x,
         reports,
     } = iterate(model, prices, opts, warm)?;
     let n = p.points();
     let lay = Layout { j: p.states };
-    let pol = policy(model, prices, &p, o, &x, &y, &uy)?;
+    let pol = policy(model, prices, &p, o, &x, &y)?;
     // Stationary distribution: the masses pi = g da of the generator's
     // censored chains, non-negative by construction, sum 1.
     let fine = fine_coefficients(model, &p, o, &policy_rates(&pol, p.states), 0.0, None)?;
@@ -1180,7 +1193,7 @@ mod tests {
             }
         })
         .unwrap();
-        let pol = policy(&model, &prices, &p, &o, &x, &y, &uy).unwrap();
+        let pol = policy(&model, &prices, &p, &o, &x, &y).unwrap();
         let margin = model.rho + 1e-3;
         let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
         let fine = fine_coefficients(
