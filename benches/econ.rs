@@ -13,7 +13,8 @@
 //! per size where the peer ran.
 //! `-- --jaggedness` measures the noise of S(r) on a fine price grid;
 //! `-- --ranks` the ranks at the solution against the borrowing limit and
-//! income risk; `-- --smoothing` what the softplus upwind costs.
+//! income risk; `-- --smoothing` what the softplus upwind costs; `--
+//! --joint` seed 000's joint (CBO) formulation against Brent.
 
 mod common;
 
@@ -289,7 +290,75 @@ fn smoothing_cost() {
     }
 }
 
+/// Seed 000's joint formulation against nested root finding: on each of
+/// `--joint-bits` grids (Huggett and Aiyagari), r* by Brent with warm
+/// starts (banded LU) and by consensus-based minimisation of the joint
+/// energy (`econ::joint`), from the cold start and from the household's
+/// exact solution at the bracket's midpoint; `--joint-particles`,
+/// `--joint-iterations`.
+fn joint() {
+    use qtt::econ::JointOptions;
+    let bits: Vec<u32> = list("--joint-bits", "6,8");
+    let particles: usize = arg("--joint-particles", 100);
+    let iterations: usize = arg("--joint-iterations", 2000);
+    for name in ["huggett", "aiyagari"] {
+        for &l in &bits {
+            let m = model(name, l);
+            let params = |method: &str| {
+                vec![
+                    ("model", J::S(name.into())),
+                    ("bits", J::I(l as i64)),
+                    ("method", J::S(method.into())),
+                ]
+            };
+            let (t, brent) = time_once(|| {
+                m.steady_state(
+                    &SolveOptions::finite_difference(),
+                    &EquilibriumOptions::default(),
+                )
+            });
+            let brent = brent.unwrap();
+            emit(
+                "econ_joint",
+                params("brent"),
+                &t,
+                vec![
+                    ("r", J::N(brent.price)),
+                    ("household_solves", J::I(brent.evaluations.len() as i64)),
+                ],
+            );
+            for warm in [false, true] {
+                let opts = JointOptions {
+                    particles,
+                    iterations,
+                    warm_start: warm,
+                    ..JointOptions::default()
+                };
+                let (t, e) = time_once(|| m.joint_equilibrium(&opts));
+                let method = if warm { "cbo_warm" } else { "cbo_cold" };
+                let fields = match e {
+                    Err(err) => vec![error_field(&err)],
+                    Ok(e) => vec![
+                        ("r", J::N(e.price)),
+                        ("r_error", J::N(e.price - brent.price)),
+                        ("energy", J::N(e.energy)),
+                        ("hjb_residual", J::N(e.hjb_residual)),
+                        ("kfe_residual", J::N(e.kfe_residual)),
+                        ("excess", J::N(e.excess)),
+                        ("energy_evaluations", J::I(e.evaluations as i64)),
+                    ],
+                };
+                emit("econ_joint", params(method), &t, fields);
+            }
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--joint") {
+        joint();
+        return;
+    }
     if std::env::args().any(|a| a == "--jaggedness") {
         jaggedness();
         return;

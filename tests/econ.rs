@@ -742,3 +742,53 @@ fn smoothed_upwinding_bias_vanishes_with_the_width() {
         assert!(e.contains(want), "{e}");
     }
 }
+
+/// Seed 000's joint formulation (`econ::joint`; measured against Brent by
+/// `cargo bench --bench econ -- --joint`): what it returns is consistent
+/// (its residuals are the energy of its own fields; g >= 0 with mass 1 by
+/// the square-root parametrisation), and grids it cannot afford are errors.
+#[test]
+fn the_joint_formulation_returns_the_energy_of_its_own_fields() {
+    use qtt::econ::JointOptions;
+    let model = huggett(6);
+    let opts = JointOptions {
+        particles: 20,
+        iterations: 60,
+        report_every: 20,
+        warm_start: true,
+        ..JointOptions::default()
+    };
+    let j = model.joint_equilibrium(&opts).unwrap();
+    let e = model.joint_energy(&j.value, &j.density, j.price).unwrap();
+    assert_eq!(e.hjb, j.hjb_residual);
+    assert_eq!(e.kfe, j.kfe_residual);
+    assert_eq!(e.excess, j.excess);
+    let last = j.history.last().unwrap();
+    assert_eq!(last.energy, j.energy);
+    assert!((e.total(last.penalty) - j.energy).abs() <= 1e-12 * j.energy);
+    let iterations: Vec<usize> = j.history.iter().map(|r| r.iteration).collect();
+    assert_eq!(iterations, vec![0, 20, 40, 60]);
+    assert_eq!(j.evaluations, 20 * 61);
+    let mass: f64 = j.density.iter().sum::<f64>() * model.spacing();
+    assert!((mass - 1.0).abs() < 1e-12, "mass {mass}");
+    assert!(j.density.iter().all(|&g| g >= 0.0));
+    assert!(j.price >= model.bracket.0 && j.price <= model.bracket.1);
+    // Warm: V and g start as the household's solution at the bracket's
+    // midpoint, so the HJB residual stays far below the cold start's O(1).
+    assert!(j.hjb_residual < 0.5, "{}", j.hjb_residual);
+    let big = huggett(13)
+        .joint_equilibrium(&opts)
+        .unwrap_err()
+        .to_string();
+    assert!(big.contains("at most 2^12"), "{big}");
+    let none = JointOptions {
+        particles: 0,
+        ..JointOptions::default()
+    };
+    assert!(model.joint_equilibrium(&none).is_err());
+    let bad = JointOptions {
+        step: f64::NAN,
+        ..JointOptions::default()
+    };
+    assert!(model.joint_equilibrium(&bad).is_err());
+}

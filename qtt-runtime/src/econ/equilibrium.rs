@@ -58,6 +58,15 @@ pub enum Progress {
         /// The excess supply there.
         excess: f64,
     },
+    /// A report of the joint formulation's swarm ([`super::joint`]).
+    Joint {
+        /// CBO step, from 0.
+        iteration: usize,
+        /// The best particle's energy.
+        energy: f64,
+        /// The best particle's price.
+        price: f64,
+    },
     /// A step of a transition of the distribution
     /// ([`finite_difference::transition`](super::finite_difference::transition),
     /// [`quantized_transition::transition`](super::quantized_transition::transition)).

@@ -156,7 +156,12 @@ pub(crate) fn resources(model: &Model, prices: &Prices) -> Result<Vec<f64>> {
 
 /// The scheme's choices at every point: exact, or smoothed with width
 /// `smoothing` (an error where the smoothed consumption is not positive).
-fn policy(model: &Model, y: &[f64], v: &[f64], smoothing: Option<f64>) -> Result<Policy> {
+pub(crate) fn policy(
+    model: &Model,
+    y: &[f64],
+    v: &[f64],
+    smoothing: Option<f64>,
+) -> Result<Policy> {
     let (n, jn) = (model.points() as usize, model.states());
     let da = model.spacing();
     let u = &model.utility;

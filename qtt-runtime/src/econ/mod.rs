@@ -18,6 +18,8 @@
 //!   by block cyclic reduction on the quantized grid, `reduction`);
 //! - [`equilibrium`]: the price that clears the market (Brent with warm
 //!   starts), the excess-supply curve;
+//! - [`joint`]: seed 000's alternative, `(V, g, r)` as one point minimising
+//!   an energy by consensus-based optimisation (built to measure it);
 //! - [`solution`]: what a solve returns (fields on the grid, ranks,
 //!   residuals, reports);
 //! - [`sweeps`]: `r*` of Huggett's economy along one parameter, for sweeps over ranks.
@@ -41,6 +43,7 @@ pub mod diffusion_income;
 pub mod equilibrium;
 pub mod finite_difference;
 pub mod income_diffusion;
+pub mod joint;
 pub mod model;
 pub mod quantized;
 pub mod quantized_transition;
@@ -57,5 +60,6 @@ pub use consumption_saving::{ConsumptionSaving, ConsumptionSavingParams};
 pub use equilibrium::{
     Backend, EquilibriumOptions, ExcessPoint, Progress, ProgressFn, SolveOptions, MAX_QTT_STATES,
 };
+pub use joint::{JointEquilibrium, JointOptions};
 pub use model::{Model, Prices, Utility};
 pub use solution::{Equilibrium, Field, HouseholdSolution, IterationReport};
