@@ -116,13 +116,16 @@ pub struct QttOptions {
     /// and converged in 6 iterations with 65536 (on two threads; inside an
     /// equilibrium on one thread it still diverged, see the module docs).
     pub switch_samples: usize,
-    /// Relative tolerance of the slope train read from the HJB rows: the
-    /// slope at a point with drift `s` is known to about `1e-13 / |s|`
-    /// (relative), so near a zero of the drift it carries noise that a
-    /// tighter cross resolves at higher rank. It sets the accuracy of the
-    /// aggregates (Huggett, `2^14` points: excess supply to 1e-9 of finite
-    /// differences at 1e-10, to 7e-13 at 1e-11; `2^16`: 3e-10 at 1e-10,
-    /// 2e-11 at 1e-11, which needs a rank cap above 96).
+    /// Relative tolerance of the slope train read from the HJB rows and
+    /// of the consumption computed from it: the slope at a point with
+    /// drift `s` is known to about `1e-13 / |s|` (relative), so near a zero
+    /// of the drift it carries noise that a tighter cross resolves at
+    /// higher rank. `V` depends on the policy at second order; the
+    /// aggregates at first order (through `g`), but at 1e-10 they equal
+    /// the banded LU's to 3e-13 (Huggett, `2^14` points) and 3e-12
+    /// (Aiyagari, `2^18`), with consumption at rank 18-19 instead of 28-37
+    /// at 1e-11. (Before the utility was computed from the compressed
+    /// consumption, 1e-10 cost 1e-9 in Huggett's excess at `2^14`.)
     pub slope_tol: f64,
     /// Grids above `2^(coarse_bits + 1)` points start policy iteration from
     /// the solution on a grid four times coarser.
@@ -144,7 +147,7 @@ impl Default for QttOptions {
             tol: 1e-13,
             max_rank: 160,
             switch_samples: 65536,
-            slope_tol: 1e-11,
+            slope_tol: 1e-10,
             coarse_bits: 12,
             dense_bits: 20,
         }
@@ -455,18 +458,30 @@ fn policy(
     };
     let u = &model.utility;
     // Consumption and utility on the backward difference (c_B; c_F is its
-    // shift), from batches of the slope train.
-    let on_cb = |g: &(dyn Fn(f64) -> f64 + Sync)| {
-        cross_points(p.bits as usize, p.states, &o.compression(o.tol), |ws| {
+    // shift), from batches of the slope train. Consumption at the slope
+    // train's tolerance: near a zero of the drift
+    // it carries the slopes' noise, and `V` depends on it at second order
+    // only (envelope theorem), as long as utility and drift see the same
+    // consumption: the utility is `u` of the compressed `c_B`, at the full
+    // tolerance. (Utility and consumption crossed separately from the
+    // slopes left a first-order mismatch: Aiyagari on 2^18 points, `c` at
+    // rank 55 and `V` 16; consistent, 37 and 13; at `slope_tol`, 19 and 13,
+    // the excess equal to the banded LU's to 3e-12 in each case.)
+    let cb = cross_points(
+        p.bits as usize,
+        p.states,
+        &o.compression(o.slope_tol.max(o.tol)),
+        |ws| {
             Ok(pe
                 .dv_backward(ws)?
                 .into_iter()
-                .map(|dv| g(u.consumption(dv.max(DV_FLOOR))))
+                .map(|dv| u.consumption(dv.max(DV_FLOOR)))
                 .collect())
-        })
-    };
-    let cb = on_cb(&|c| c)?;
-    let ub = on_cb(&|c| u.u(c))?;
+        },
+    )?;
+    let ub = cross_points(p.bits as usize, p.states, &o.compression(o.tol), |ws| {
+        Ok(cb.eval_fibers(ws)?.into_iter().map(|c| u.u(c)).collect())
+    })?;
     // The forward values at the top point, which the scheme never uses
     // (no saving at amax): continued by the backward ones there. The state
     // constraint's value is unbounded where resources at amax are not
