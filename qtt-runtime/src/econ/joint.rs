@@ -9,7 +9,7 @@
 //!
 //! with `A`, `u` the upwind generator and utility of `V`'s own policy (the
 //! scheme of [`finite_difference`](super::finite_difference) at `Delta =
-//! inf`, so the banded LU's equilibrium has `J ~ 1e-25`), and `g = psi^2 /
+//! inf`, so the banded LU's equilibrium has `J < 1e-20`, tested), and `g = psi^2 /
 //! sum psi^2 da` (the seed's square-root parametrisation: non-negative,
 //! mass 1). The minimiser is Riemannian consensus-based optimisation: a
 //! swarm drifts towards its Gibbs-weighted mean (weights `exp(-alpha (J /
@@ -18,9 +18,17 @@
 //! clearing penalty `lambda` grows geometrically (the seed's annealing).
 //!
 //! It is built to measure the seed's claim that the joint formulation beats
-//! nested root finding. [`Model::joint_equilibrium`] reports how far it
-//! gets; Brent with warm starts ([`Model::steady_state`]) stays the
-//! default. The energy is evaluated at every grid point (`O(N)` per
+//! nested root finding. It does not: with 100 particles and 2000 steps on
+//! `2^6` and `2^8` points (Huggett and Aiyagari) it ends 1e-3..3e-2 from
+//! r* with the HJB residual of order 1 (0.2-0.4 when started from the
+//! household's exact solution at the bracket's midpoint), where Brent
+//! finds r* to 1e-14 in 10-11 household solves (`cargo bench --bench econ
+//! -- --joint`). The swarm collapses on its consensus within a few hundred
+//! steps, and the equilibria form a narrow valley: moving `r` with `V`
+//! and `g` fixed raises their residuals. Averaging cores of different
+//! particles is also gauge-dependent (a train's cores are fixed only up to
+//! rotations between bonds); the particles share the start's gauge. Brent
+//! with warm starts ([`Model::steady_state`]) stays the default. The energy is evaluated at every grid point (`O(N)` per
 //! particle and step), so grids are limited to `2^MAX_JOINT_BITS` points.
 
 use super::equilibrium::{Progress, ProgressFn};

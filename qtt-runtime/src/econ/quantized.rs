@@ -360,10 +360,13 @@ fn round(t: &TensorTrain, o: &QttOptions) -> Result<TensorTrain> {
     t.round(&Truncation::tol(o.tol)?.with_max_rank(o.max_rank)?)
 }
 
-/// The policy of slope vector `x`: drifts, consumption, utility, as QTTs.
+/// The policy of slope vector `x`: consumption and utility as QTTs, the
+/// drifts from them point by point.
 struct QttPolicy {
-    forward: TensorTrain,
-    backward: TensorTrain,
+    /// Consumption on the backward difference, `c_B` (`c_F` is its shift).
+    backward_consumption: TensorTrain,
+    /// Resources `y` (rank 2: exact).
+    resources: TensorTrain,
     consumption: TensorTrain,
     utility: TensorTrain,
     /// Per income state, the wealth intervals where the forward and the
@@ -407,37 +410,6 @@ impl PointEval<'_> {
             }
         }
         Ok(d)
-    }
-    /// `dV_F` at each of `ws`: the next point's `dV_B`, the state constraint
-    /// at the top.
-    fn dv_forward(&self, ws: &[u64]) -> Result<Vec<f64>> {
-        let (j, n) = (self.p.states, self.p.points());
-        let next: Vec<u64> = ws.iter().map(|&i| (i + 1).min(n - 1)).collect();
-        let mut d = self.dv_backward(&next)?;
-        for (t, &i) in ws.iter().enumerate() {
-            if i + 1 == n {
-                for a in 0..j {
-                    d[t * j + a] = self.model.utility.marginal(self.y(i, a).max(1e-10));
-                }
-            }
-        }
-        Ok(d)
-    }
-    /// The upwind choice at each of `ws`, `J` per point.
-    fn sides(&self, ws: &[u64]) -> Result<Vec<Side>> {
-        let (j, n) = (self.p.states, self.p.points());
-        let (dvb, dvf) = (self.dv_backward(ws)?, self.dv_forward(ws)?);
-        let u = &self.model.utility;
-        let mut out = Vec::with_capacity(ws.len() * j);
-        for (t, &i) in ws.iter().enumerate() {
-            for a in 0..j {
-                let y = self.y(i, a);
-                let cf = u.consumption(dvf[t * j + a].max(DV_FLOOR));
-                let cb = u.consumption(dvb[t * j + a].max(DV_FLOOR));
-                out.push(side(y - cf, y - cb, i == 0, i + 1 == n));
-            }
-        }
-        Ok(out)
     }
 }
 
@@ -499,11 +471,27 @@ fn policy(
     let uf = round(&shift(&ub)?.add(&top(&ub)?)?, o)?;
     let mut fwd = Vec::with_capacity(p.states);
     let mut bwd = Vec::with_capacity(p.states);
+    // The upwind choice from the compressed consumption, the one the
+    // drifts and the utility use (a choice from the raw slopes disagreed
+    // with the drifts in sign next to a zero of the drift).
+    let sides = |ws: &[u64]| -> Result<Vec<Side>> {
+        let next: Vec<u64> = ws.iter().map(|&w| (w + 1).min(n - 1)).collect();
+        let (c0, c1) = (cb.eval_fibers(ws)?, cb.eval_fibers(&next)?);
+        let mut out = Vec::with_capacity(ws.len() * p.states);
+        for (t, &i) in ws.iter().enumerate() {
+            for a in 0..p.states {
+                let y = pe.y(i, a);
+                let k = t * p.states + a;
+                out.push(side(y - c1[k], y - c0[k], i == 0, i + 1 == n));
+            }
+        }
+        Ok(out)
+    };
     for j in 0..p.states {
-        let pe = &pe;
+        let sides = &sides;
         let is = |want: Side| {
             move |ws: &[u64]| -> Result<Vec<bool>> {
-                let sides = pe.sides(ws)?;
+                let sides = sides(ws)?;
                 Ok((0..ws.len())
                     .map(|t| sides[t * p.states + j] == want)
                     .collect())
@@ -538,10 +526,6 @@ fn policy(
     } else {
         TensorTrain::zeros(&p.modes())?
     };
-    let sf = y.sub(&cf)?;
-    let sb = y.sub(&cb)?;
-    let forward = round(&i_f.hadamard(&sf)?, o)?;
-    let backward = round(&i_b.hadamard(&sb)?, o)?;
     let consumption = round(
         &i_f.hadamard(&cf)?
             .add(&i_b.hadamard(&cb)?)?
@@ -555,13 +539,48 @@ fn policy(
         o,
     )?;
     Ok(QttPolicy {
-        forward,
-        backward,
+        backward_consumption: cb,
+        resources: y.clone(),
         consumption,
         utility,
         forward_at: fwd,
         backward_at: bwd,
     })
+}
+
+impl QttPolicy {
+    /// The forward and backward drifts at `ws`, `J` per point: `s_F = y_i -
+    /// c_B(i + 1)` where the forward difference is used, `s_B = y_i -
+    /// c_B(i)` where the backward one is, zero elsewhere. Point by point
+    /// from the compressed consumption, so that drift and utility see the
+    /// same `c`: trains of the drifts, rounded relative to both income
+    /// states together, carried rounding noise at the scale of the larger
+    /// state's drifts into the reduction's rate components (per state, at
+    /// their own scale), which resolved it (Aiyagari, `2^20` points: the
+    /// low-income state's rate at rank 123, `V` at 138, divergence).
+    fn drifts(&self, ws: &[u64]) -> Result<(Vec<f64>, Vec<f64>)> {
+        let j = self.forward_at.len();
+        let last = self.resources.len() - 1;
+        let n = 1u64 << last;
+        let next: Vec<u64> = ws.iter().map(|&w| (w + 1).min(n - 1)).collect();
+        let y = self.resources.eval_fibers(ws)?;
+        let c0 = self.backward_consumption.eval_fibers(ws)?;
+        let c1 = self.backward_consumption.eval_fibers(&next)?;
+        let mut forward = vec![0.0; ws.len() * j];
+        let mut backward = vec![0.0; ws.len() * j];
+        for (q, &w) in ws.iter().enumerate() {
+            for a in 0..j {
+                let k = q * j + a;
+                if contains(&self.forward_at[a], w) {
+                    forward[k] = y[k] - c1[k];
+                }
+                if contains(&self.backward_at[a], w) {
+                    backward[k] = y[k] - c0[k];
+                }
+            }
+        }
+        Ok((forward, backward))
+    }
 }
 
 fn rates(model: &Model) -> DMatrix<f64> {
@@ -575,26 +594,13 @@ pub(super) type Upwind<'a> = dyn Fn(&[u64]) -> Result<(Vec<f64>, Vec<f64>)> + Sy
 
 /// The upwind rates of `pol`: forward drifts where it saves, backward ones
 /// where it dissaves.
-fn policy_rates<'a>(
-    pol: &'a QttPolicy,
-    j: usize,
-) -> impl Fn(&[u64]) -> Result<(Vec<f64>, Vec<f64>)> + Sync + 'a {
+fn policy_rates(pol: &QttPolicy) -> impl Fn(&[u64]) -> Result<(Vec<f64>, Vec<f64>)> + Sync + '_ {
     move |ws: &[u64]| {
-        let fw = pol.forward.eval_fibers(ws)?;
-        let bw = pol.backward.eval_fibers(ws)?;
-        let mut right = vec![0.0; ws.len() * j];
-        let mut left = vec![0.0; ws.len() * j];
-        for (q, &w) in ws.iter().enumerate() {
-            for a in 0..j {
-                if contains(&pol.forward_at[a], w) {
-                    right[q * j + a] = fw[q * j + a].max(0.0);
-                }
-                if contains(&pol.backward_at[a], w) {
-                    left[q * j + a] = (-bw[q * j + a]).max(0.0);
-                }
-            }
-        }
-        Ok((right, left))
+        let (fw, bw) = pol.drifts(ws)?;
+        Ok((
+            fw.into_iter().map(|s| s.max(0.0)).collect(),
+            bw.into_iter().map(|s| (-s).max(0.0)).collect(),
+        ))
     }
 }
 
@@ -681,8 +687,8 @@ fn slopes(
             let prev: Vec<u64> = ws.iter().map(|&w| w.saturating_sub(1)).collect();
             let (v0, v1) = (v.eval_fibers(ws)?, v.eval_fibers(&prev)?);
             let (f0, f1) = (f.eval_fibers(ws)?, f.eval_fibers(&prev)?);
-            let bw = pol.backward.eval_fibers(ws)?;
-            let fw = pol.forward.eval_fibers(&prev)?;
+            let bw = pol.drifts(ws)?.1;
+            let fw = pol.drifts(&prev)?.0;
             let mut out = vec![0.0; ws.len() * j];
             for (t, &w) in ws.iter().enumerate() {
                 let r = t * j..(t + 1) * j;
@@ -744,14 +750,7 @@ fn kfe_residual(
         pi.eval_fibers(&prev)?,
         pi.eval_fibers(&next)?,
     );
-    let (f0, fm) = (
-        pol.forward.eval_fibers(&ws)?,
-        pol.forward.eval_fibers(&prev)?,
-    );
-    let (b0, bn) = (
-        pol.backward.eval_fibers(&ws)?,
-        pol.backward.eval_fibers(&next)?,
-    );
+    let ((f0, b0), fm, bn) = (pol.drifts(&ws)?, pol.drifts(&prev)?.0, pol.drifts(&next)?.1);
     let (mut worst, mut diag, mut top) = (0.0f64, 0.0f64, 0.0f64);
     for (t, &w) in ws.iter().enumerate() {
         for a in 0..j {
@@ -906,14 +905,7 @@ fn iterate(
         // iteration 5 on), where the exact one converges in 11 iterations.
         let pol = policy(model, prices, &p, o, &x, &y)?;
         let f = round(&pol.utility.add(&v.scaled(1.0 / opts.delta))?, o)?;
-        let fine = fine_coefficients(
-            model,
-            &p,
-            o,
-            &policy_rates(&pol, p.states),
-            margin,
-            Some(&f),
-        )?;
+        let fine = fine_coefficients(model, &p, o, &policy_rates(&pol), margin, Some(&f))?;
         let red = Reduction::new(lay, fine, p.da, o.compression(o.tol), Rhs::Columns, 0)?;
         let vn = round(&red.solve()?, o)?;
         log::debug!(
@@ -1095,7 +1087,7 @@ pub(crate) fn solve(
     let pol = policy(model, prices, &p, o, &x, &y)?;
     // Stationary distribution: the masses pi = g da of the generator's
     // censored chains, non-negative by construction, sum 1.
-    let fine = fine_coefficients(model, &p, o, &policy_rates(&pol, p.states), 0.0, None)?;
+    let fine = fine_coefficients(model, &p, o, &policy_rates(&pol), 0.0, None)?;
     // Seeded at a zero of some state's drift: with irreducible income
     // switching every such point is visited (the borrowing limit is not
     // when every state saves there).
@@ -1211,15 +1203,8 @@ mod tests {
         let pol = policy(&model, &prices, &p, &o, &x, &y).unwrap();
         let margin = model.rho + 1e-3;
         let f = round(&pol.utility.add(&v.scaled(1e-3)).unwrap(), &o).unwrap();
-        let fine = fine_coefficients(
-            &model,
-            &p,
-            &o,
-            &policy_rates(&pol, p.states),
-            margin,
-            Some(&f),
-        )
-        .unwrap();
+        let fine =
+            fine_coefficients(&model, &p, &o, &policy_rates(&pol), margin, Some(&f)).unwrap();
         SinkStep {
             model,
             p,
@@ -1257,8 +1242,8 @@ mod tests {
         for i in 0..n {
             for j in 0..2 {
                 let idx = p.index(i as u64, j);
-                let sf = pol.forward.eval_unchecked(&idx);
-                let sb = pol.backward.eval_unchecked(&idx);
+                let (sf, sb) = pol.drifts(&[i as u64]).unwrap();
+                let (sf, sb) = (sf[j], sb[j]);
                 let r = 2 * i + j;
                 a[(r, r)] += margin - rates[(j, j)];
                 let sf = if contains(&pol.forward_at[j], i as u64) {
@@ -1373,15 +1358,18 @@ mod tests {
             .find(|&i| contains(&pol.backward_at[0], i) && contains(&pol.backward_at[0], i - 1))
             .expect("a dissaving point");
         let idx = p.index(i0, 0);
-        let old = pol.backward.eval_unchecked(&idx);
+        // c_B = y + 1e-13 there, so s_B = -1e-13.
+        let old = pol.backward_consumption.eval_unchecked(&idx);
+        let y = pol.resources.eval_unchecked(&idx);
         let tiny = -1e-13;
         let spike = TensorTrain::basis_state(&p.modes(), &idx)
             .unwrap()
-            .scaled(tiny - old);
-        pol.backward = pol.backward.add(&spike).unwrap();
-        assert!(pol.backward.eval_unchecked(&idx) > -(p.da * margin));
+            .scaled(y - tiny - old);
+        pol.backward_consumption = pol.backward_consumption.add(&spike).unwrap();
+        let sb = pol.drifts(&[i0]).unwrap().1[0];
+        assert!(sb < 0.0 && sb > -(p.da * margin), "{sb}");
         let fine =
-            fine_coefficients(&model, &p, &o, &policy_rates(&pol, 2), margin, Some(&f)).unwrap();
+            fine_coefficients(&model, &p, &o, &policy_rates(&pol), margin, Some(&f)).unwrap();
         let vq = Reduction::new(
             Layout { j: 2 },
             fine,
