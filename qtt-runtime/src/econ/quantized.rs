@@ -82,7 +82,7 @@
 //! the cap breaks the cancellation between the policy's utility and its
 //! drift. A diverging or stalled iteration stops with an error carrying
 //! its history instead of exhausting memory. **Aiyagari's equilibrium**
-//! equals the banded LU's to 2e-14 on `2^12..2^18` points; on `2^20` its
+//! equals the banded LU's to 1.2e-13 on `2^12..2^18` points; on `2^20` its
 //! household solve near r* diverges in the fourth iteration: after the
 //! switch point of the high-income state moves by 34 points, the
 //! consumption there zigzags (every other point saves, at 1e-7, inside
