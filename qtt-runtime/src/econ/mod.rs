@@ -1,7 +1,9 @@
 //! Heterogeneous-agent economies in continuous time (Achdou, Han, Lasry,
 //! Lions and Moll): the household's HJB equation, the Kolmogorov forward
 //! equation of the wealth distribution and the general equilibrium that
-//! clears a market, on quantized grids of up to `2^40` wealth points.
+//! clears a market, on quantized grids (solved by QTT to `2^20` wealth
+//! points so far, by banded finite differences to `2^24`; see
+//! [`quantized`] for what stops the QTT backend beyond).
 //!
 //! - [`model`]: a [`Model`] checked from its IR (`qtt::ir::model`), built
 //!   by `model!` or from data; [`calibrations`] has Huggett's and

@@ -68,9 +68,9 @@
 //! `V` has rank 12-13 at every size, `g` 13-49. **Huggett's equilibrium
 //! on `2^20` points** (nested, see
 //! [`EquilibriumOptions::nested_bits`](super::EquilibriumOptions::nested_bits):
-//! r* on `2^14`, `2^16`, `2^18` first, ten warm solves on `2^20` within
-//! 1.3e-5 of the prediction) gives r* = 0.036097309617957, 1.2e-12 from
-//! the banded LU's, in 15 minutes on two cores; near r* the excess is
+//! r* on `2^14`, `2^16`, `2^18` first, then eight warm solves on `2^20`)
+//! gives r* = 0.036097309620127, 8.8e-13 from the banded LU's, in 744 CPU
+//! seconds on one thread (33x the banded LU); near r* the excess is
 //! known to ~3e-11 (its noise at this size). **Far from r* the iteration
 //! is fragile on `2^20` points**: near r = 0.005 (heavy dissaving, where
 //! Brent on the whole bracket went) it diverges or converges depending on
