@@ -1010,12 +1010,12 @@ fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
     if let Some(last) = reports.last() {
         if best <= 1e-5 && last.change > 300.0 * best {
             return Some(format!(
-                "the change of V rose to {:.1e} from {best:.1e} (diverging, V at rank {}); on 2^20 \
-                 points this happened with the upwind intervals fixed and the slope train and the \
-                 right-hand side at the rank cap QttOptions::max_rank = {} (the slopes' rounding \
-                 noise near a zero of the drift, ~1e-13 / |s|, resolved at a tolerance below it): \
-                 try a looser QttOptions::slope_tol or tol, or the finite-difference backend on \
-                 grids that fit",
+                "the change of V rose to {:.1e} from {best:.1e} (diverging, V at rank {}, the cap \
+                 QttOptions::max_rank is {}); on 2^20 points and above the consumption next to a \
+                 zero of the drift is known only to the rounding noise of the slopes there, and \
+                 the fields built from it run to the rank cap (neither looser nor tighter \
+                 tolerances helped): the finite-difference backend solves grids that fit in \
+                 memory (2^24 points)",
                 last.change, last.max_rank, opts.qtt.max_rank
             ));
         }
@@ -1027,8 +1027,9 @@ fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
     // moving (Huggett on 2^12 points from a far price: changes 3.9e-4,
     // 3.3e-4, 3.0e-4, 3.0e-4, 2.8e-4, 1.9e-4, 8.4e-5, then 1e-13 seven
     // iterations later); below 1e5 times it, it is not (Aiyagari on 2^12
-    // points at r = -0.04, its bracket's end: 1.3e-8..2.7e-8 for 86
-    // iterations, the upwind intervals and the ranks fixed).
+    // points at r = -0.04, its bracket's end, before the unused forward
+    // utility at amax stopped setting the rounding's scale: 1.3e-8..2.7e-8
+    // for 86 iterations, the upwind intervals and the ranks fixed).
     let noise = STALL_CEILING * opts.qtt.tol.max(opts.qtt.slope_tol);
     (hi <= noise && lo > 0.5 * hi).then(|| {
         format!(
