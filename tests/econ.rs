@@ -792,3 +792,57 @@ fn the_joint_formulation_returns_the_energy_of_its_own_fields() {
     };
     assert!(model.joint_equilibrium(&bad).is_err());
 }
+
+/// `EquilibriumOptions::excess_tol` stops at the first price whose excess
+/// is that small: fewer household solves, the price within `excess_tol /
+/// |S'|` of the exact search's.
+#[test]
+fn an_excess_tolerance_stops_the_search_early() {
+    let fd = SolveOptions::finite_difference();
+    for (name, model) in [("huggett", huggett(12)), ("aiyagari", aiyagari(12))] {
+        let exact = model
+            .steady_state(&fd, &EquilibriumOptions::default())
+            .unwrap();
+        let loose = EquilibriumOptions {
+            excess_tol: 1e-7,
+            ..EquilibriumOptions::default()
+        };
+        let e = model.steady_state(&fd, &loose).unwrap();
+        assert!(
+            e.solution.excess.abs() <= 1e-7,
+            "{name}: {}",
+            e.solution.excess
+        );
+        assert!(
+            e.evaluations.len() < exact.evaluations.len(),
+            "{name}: {} solves, {} exact",
+            e.evaluations.len(),
+            exact.evaluations.len()
+        );
+        // |S'| > 1 near r* in both economies (S moves by more than 1e-3
+        // over 1e-3 of r): the price is within 1e-7 of the exact root.
+        let (a, b) = (
+            model
+                .solve_household(exact.price - 1e-3, &fd, None)
+                .unwrap(),
+            model
+                .solve_household(exact.price + 1e-3, &fd, None)
+                .unwrap(),
+        );
+        assert!((b.excess - a.excess).abs() > 2e-3, "{name}");
+        assert!(
+            (e.price - exact.price).abs() < 1e-7,
+            "{name}: {} vs {}",
+            e.price,
+            exact.price
+        );
+    }
+    for bad in [-1e-9, f64::NAN, f64::INFINITY] {
+        let eq = EquilibriumOptions {
+            excess_tol: bad,
+            ..EquilibriumOptions::default()
+        };
+        let err = huggett(6).steady_state(&fd, &eq).unwrap_err().to_string();
+        assert!(err.contains("excess_tol"), "{err}");
+    }
+}

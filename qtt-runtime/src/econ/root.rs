@@ -13,6 +13,9 @@ pub struct BrentOptions {
     pub tol: f64,
     /// Most evaluations of `f`, the two at the bracket's ends included.
     pub max_evaluations: usize,
+    /// Stop at the first value with `|f| <= f_tol` (0: only the bracket's
+    /// width stops the search).
+    pub f_tol: f64,
 }
 
 /// The root of `f` in `(a, b)` by Brent's method. `f` is evaluated at both
@@ -39,6 +42,12 @@ pub fn brent(
             opts.tol
         )));
     }
+    if !(opts.f_tol >= 0.0 && opts.f_tol.is_finite()) {
+        return Err(Error::invalid(format!(
+            "the root finder's tolerance on |f| {} must be finite and non-negative",
+            opts.f_tol
+        )));
+    }
     let mut evaluations: Vec<(f64, f64)> = Vec::new();
     let mut evaluate = |x: f64, evaluations: &mut Vec<(f64, f64)>| -> Result<f64> {
         if evaluations.len() >= opts.max_evaluations {
@@ -57,7 +66,13 @@ pub fn brent(
         Ok(fx)
     };
     let mut fa = evaluate(a, &mut evaluations)?;
+    if fa.abs() <= opts.f_tol {
+        return Ok(evaluations);
+    }
     let mut fb = evaluate(b, &mut evaluations)?;
+    if fb.abs() <= opts.f_tol {
+        return Ok(evaluations);
+    }
     if fa.signum() == fb.signum() && fa != 0.0 && fb != 0.0 {
         return Err(same_sign(a, fa, b, fb));
     }
@@ -80,7 +95,7 @@ pub fn brent(
         }
         let tol1 = 2.0 * f64::EPSILON * b.abs() + 0.5 * opts.tol;
         let xm = 0.5 * (c - b);
-        if xm.abs() <= tol1 || fb == 0.0 {
+        if xm.abs() <= tol1 || fb == 0.0 || fb.abs() <= opts.f_tol {
             break;
         }
         if e.abs() >= tol1 && fa.abs() > fb.abs() {
@@ -128,6 +143,7 @@ mod tests {
         BrentOptions {
             tol: 1e-13,
             max_evaluations: 60,
+            f_tol: 0.0,
         }
     }
 
@@ -146,6 +162,33 @@ mod tests {
             .unwrap();
         assert!((best.0 - 2f64.cbrt()).abs() < 1e-12, "{ev:?}");
         assert!(ev.len() < 20);
+    }
+
+    /// A tolerance on `|f|` stops at the first value inside it, with
+    /// fewer evaluations; a negative or NaN one is an error.
+    #[test]
+    fn a_tolerance_on_f_stops_early() {
+        let f = |x: f64| Ok(x * x * x - 2.0);
+        let same = |_, _, _, _| Error::invalid("same sign");
+        let exact = brent(f, (0.0, 3.0), &opts(), same).unwrap();
+        let loose = BrentOptions {
+            f_tol: 1e-6,
+            ..opts()
+        };
+        let ev = brent(f, (0.0, 3.0), &loose, same).unwrap();
+        assert!(ev.last().unwrap().1.abs() <= 1e-6, "{ev:?}");
+        assert!(ev[..ev.len() - 1].iter().all(|e| e.1.abs() > 1e-6));
+        assert!(ev.len() < exact.len(), "{} vs {}", ev.len(), exact.len());
+        // An end inside the tolerance is the root.
+        let ev = brent(|x| Ok(x - 1e-9), (0.0, 1.0), &loose, same).unwrap();
+        assert_eq!(ev.len(), 1);
+        for bad in [-1.0, f64::NAN] {
+            let o = BrentOptions {
+                f_tol: bad,
+                ..opts()
+            };
+            assert!(brent(f, (0.0, 3.0), &o, same).is_err());
+        }
     }
 
     #[test]
@@ -168,6 +211,7 @@ mod tests {
         let few = BrentOptions {
             tol: 1e-15,
             max_evaluations: 3,
+            f_tol: 0.0,
         };
         let e = brent(|x| Ok(x.powi(3) - 0.3), (0.0, 1.0), &few, same).unwrap_err();
         assert!(e.to_string().contains("3 evaluations"), "{e}");

@@ -83,6 +83,7 @@ impl IncomeDiffusion {
             &BrentOptions {
                 tol: eq.price_tol,
                 max_evaluations: eq.max_evaluations,
+                f_tol: eq.excess_tol,
             },
             |a, fa, b, fb| {
                 Error::Numerical(format!(
