@@ -1016,11 +1016,12 @@ fn stalled(reports: &[IterationReport], opts: &SolveOptions) -> Option<String> {
         if best <= 1e-5 && last.change > 300.0 * best {
             return Some(format!(
                 "the change of V rose to {:.1e} from {best:.1e} (diverging, V at rank {}, the cap \
-                 QttOptions::max_rank is {}); on 2^20 points and above the consumption next to a \
-                 zero of the drift is known only to the rounding noise of the slopes there, and \
-                 the fields built from it run to the rank cap (neither looser nor tighter \
-                 tolerances helped): the finite-difference backend solves grids that fit in \
-                 memory (2^24 points)",
+                 QttOptions::max_rank is {}); on fine grids the consumption next to a zero of \
+                 the drift carries the slopes' rounding noise, and where its sign flips between \
+                 two of the QttOptions::switch_samples the fields run to the rank cap (Aiyagari \
+                 on 2^20 points diverged with 65536 samples and converged with every point \
+                 decided): raise switch_samples to the number of grid points if that fits, or \
+                 use the finite-difference backend on grids that fit in memory (2^24 points)",
                 last.change, last.max_rank, opts.qtt.max_rank
             ));
         }
