@@ -233,6 +233,17 @@ impl Default for EquilibriumOptions {
     }
 }
 
+impl EquilibriumOptions {
+    /// The root finder's settings for these options.
+    pub(crate) fn brent(&self) -> BrentOptions {
+        BrentOptions {
+            tol: self.price_tol,
+            max_evaluations: self.max_evaluations,
+            f_tol: self.excess_tol,
+        }
+    }
+}
+
 /// One point of the excess-supply curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ExcessPoint {
@@ -366,22 +377,13 @@ impl Model {
             prices => around_prediction(&mut evaluate, prices, bracket, eq.price_tol)?,
         };
         if !cleared.get() {
-            brent(
-                &mut evaluate,
-                search,
-                &BrentOptions {
-                    tol: eq.price_tol,
-                    max_evaluations: eq.max_evaluations,
-                    f_tol: eq.excess_tol,
-                },
-                |a, fa, b, fb| {
-                    Error::Numerical(format!(
+            brent(&mut evaluate, search, &eq.brent(), |a, fa, b, fb| {
+                Error::Numerical(format!(
                     "excess supply has the same sign at both ends of the bracket: S({a}) = {fa:e}, S({b}) = {fb:e}; \
                      widen the bracket of `{}`",
                     self.price_name()
                 ))
-                },
-            )?;
+            })?;
         }
         let solution = kept
             .into_iter()

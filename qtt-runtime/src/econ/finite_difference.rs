@@ -316,19 +316,7 @@ pub(crate) fn solve(
     let (g, kfe_residual) = stationary(model, &a, warm)?;
     let da = model.spacing();
     let mass: f64 = g.iter().sum::<f64>() * da;
-    let (clearing, target) = model.clearing_parts(prices)?;
-    let mut aggregate = 0.0;
-    for i in 0..n {
-        let a_i = model.wealth(i as u64);
-        for j in 0..jn {
-            let f = if model.clears_wealth() {
-                a_i
-            } else {
-                model.integrand(&clearing, prices, a_i, j)?
-            };
-            aggregate += f * g[i * jn + j] * da;
-        }
-    }
+    let (aggregate, target) = aggregate(model, prices, &g)?;
     let min_density = g.iter().cloned().fold(f64::INFINITY, f64::min);
     opts.report(Progress::Kfe {
         residual: kfe_residual,
@@ -354,6 +342,24 @@ pub(crate) fn solve(
         seconds: start.elapsed().as_secs_f64(),
         slopes: None,
     })
+}
+
+/// `sum integrand g da` of the wealth-major density `g` and the clearing
+/// condition's target at `prices`.
+pub(crate) fn aggregate(model: &Model, prices: &Prices, g: &[f64]) -> Result<(f64, f64)> {
+    let (clearing, target) = model.clearing_parts(prices)?;
+    let (jn, da) = (model.states(), model.spacing());
+    let mut aggregate = 0.0;
+    for (k, gk) in g.iter().enumerate() {
+        let a_i = model.wealth((k / jn) as u64);
+        let f = if model.clears_wealth() {
+            a_i
+        } else {
+            model.integrand(&clearing, prices, a_i, k % jn)?
+        };
+        aggregate += f * gk * da;
+    }
+    Ok((aggregate, target))
 }
 
 /// The stationary density of generator `a` (`A^T g = 0`, `sum g da = 1`)

@@ -32,7 +32,7 @@
 //! particle and step), so grids are limited to `2^MAX_JOINT_BITS` points.
 
 use super::equilibrium::{Progress, ProgressFn};
-use super::finite_difference::{generator, policy, resources};
+use super::finite_difference::{aggregate, generator, policy, resources};
 use super::quantized::{approximate, Pieces, QttOptions};
 use super::{Model, SolveOptions};
 use crate::error::{Error, Result};
@@ -182,18 +182,7 @@ impl Model {
         let atg = a.transpose().apply(density);
         let diag = (0..n).map(|k| a.get(k, k).abs()).fold(0.0, f64::max);
         let kfe = norm(&atg) / (diag * norm(density)).max(f64::MIN_POSITIVE);
-        let (clearing, target) = self.clearing_parts(&prices)?;
-        let (jn, da) = (self.states(), self.spacing());
-        let mut aggregate = 0.0;
-        for (k, g) in density.iter().enumerate() {
-            let a_i = self.wealth((k / jn) as u64);
-            let f = if self.clears_wealth() {
-                a_i
-            } else {
-                self.integrand(&clearing, &prices, a_i, k % jn)?
-            };
-            aggregate += f * g * da;
-        }
+        let (aggregate, target) = aggregate(self, &prices, density)?;
         let excess = aggregate - target;
         Ok(Energy {
             hjb,

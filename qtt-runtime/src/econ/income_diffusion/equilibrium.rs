@@ -4,7 +4,7 @@
 //! starts (each household solve starts from the nearest rate solved so far).
 
 use super::{DiffusionGrid, DiffusionSolution, IncomeDiffusion, Market};
-use crate::econ::root::{brent, BrentOptions};
+use crate::econ::root::brent;
 use crate::econ::sparse_generator::FdOptions;
 use crate::econ::{EquilibriumOptions, ExcessPoint};
 use crate::error::{Error, Result};
@@ -77,21 +77,12 @@ impl IncomeDiffusion {
             Market::Capital { .. } => "capital: sum a g da dz - K(r)",
             Market::Bonds => "bonds: sum a g da dz",
         };
-        let evaluations = brent(
-            evaluate,
-            bracket,
-            &BrentOptions {
-                tol: eq.price_tol,
-                max_evaluations: eq.max_evaluations,
-                f_tol: eq.excess_tol,
-            },
-            |a, fa, b, fb| {
-                Error::Numerical(format!(
-                    "the excess supply of {market} has the same sign at both ends of the bracket \
+        let evaluations = brent(evaluate, bracket, &eq.brent(), |a, fa, b, fb| {
+            Error::Numerical(format!(
+                "the excess supply of {market} has the same sign at both ends of the bracket \
                      r in ({a}, {b}): {fa:e} at r = {a}, {fb:e} at r = {b}; widen the bracket"
-                ))
-            },
-        )?;
+            ))
+        })?;
         let solution = solved
             .into_iter()
             .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))
