@@ -492,17 +492,13 @@ fn policy(
     // drifts and the utility use (a choice from the raw slopes disagreed
     // with the drifts in sign next to a zero of the drift).
     let sides = |ws: &[u64]| -> Result<Vec<Side>> {
-        let next: Vec<u64> = ws.iter().map(|&w| (w + 1).min(n - 1)).collect();
-        let (c0, c1) = (cb.eval_fibers(ws)?, cb.eval_fibers(&next)?);
-        let mut out = Vec::with_capacity(ws.len() * p.states);
-        for (t, &i) in ws.iter().enumerate() {
-            for a in 0..p.states {
-                let y = pe.y(i, a);
-                let k = t * p.states + a;
-                out.push(side(y - c1[k], y - c0[k], i == 0, i + 1 == n));
-            }
-        }
-        Ok(out)
+        let (sf, sb) = drifts_of(y, &cb, ws)?;
+        Ok((0..sf.len())
+            .map(|k| {
+                let i = ws[k / p.states];
+                side(sf[k], sb[k], i == 0, i + 1 == n)
+            })
+            .collect())
     };
     for j in 0..p.states {
         let sides = &sides;
@@ -577,27 +573,34 @@ impl QttPolicy {
     /// low-income state's rate at rank 123, `V` at 138, divergence).
     fn drifts(&self, ws: &[u64]) -> Result<(Vec<f64>, Vec<f64>)> {
         let j = self.forward_at.len();
-        let last = self.resources.len() - 1;
-        let n = 1u64 << last;
-        let next: Vec<u64> = ws.iter().map(|&w| (w + 1).min(n - 1)).collect();
-        let y = self.resources.eval_fibers(ws)?;
-        let c0 = self.backward_consumption.eval_fibers(ws)?;
-        let c1 = self.backward_consumption.eval_fibers(&next)?;
-        let mut forward = vec![0.0; ws.len() * j];
-        let mut backward = vec![0.0; ws.len() * j];
+        let (mut forward, mut backward) =
+            drifts_of(&self.resources, &self.backward_consumption, ws)?;
         for (q, &w) in ws.iter().enumerate() {
             for a in 0..j {
-                let k = q * j + a;
-                if contains(&self.forward_at[a], w) {
-                    forward[k] = y[k] - c1[k];
+                if !contains(&self.forward_at[a], w) {
+                    forward[q * j + a] = 0.0;
                 }
-                if contains(&self.backward_at[a], w) {
-                    backward[k] = y[k] - c0[k];
+                if !contains(&self.backward_at[a], w) {
+                    backward[q * j + a] = 0.0;
                 }
             }
         }
         Ok((forward, backward))
     }
+}
+
+/// `s_F = y_i - c_B(i + 1)` and `s_B = y_i - c_B(i)` at `ws`, `J` per point,
+/// from the resources `y` and the consumption `cb` (`c_B(n)` is taken as
+/// `c_B(n - 1)`; the scheme never saves at the top).
+fn drifts_of(y: &TensorTrain, cb: &TensorTrain, ws: &[u64]) -> Result<(Vec<f64>, Vec<f64>)> {
+    let n = 1u64 << (y.len() - 1);
+    let j = y.modes()[y.len() - 1];
+    let next: Vec<u64> = ws.iter().map(|&w| (w + 1).min(n - 1)).collect();
+    let yv = y.eval_fibers(ws)?;
+    let (c0, c1) = (cb.eval_fibers(ws)?, cb.eval_fibers(&next)?);
+    let forward = (0..ws.len() * j).map(|k| yv[k] - c1[k]).collect();
+    let backward = (0..ws.len() * j).map(|k| yv[k] - c0[k]).collect();
+    Ok((forward, backward))
 }
 
 fn rates(model: &Model) -> DMatrix<f64> {
