@@ -791,6 +791,13 @@ fn the_joint_formulation_returns_the_energy_of_its_own_fields() {
         ..JointOptions::default()
     };
     assert!(model.joint_equilibrium(&bad).is_err());
+    // A swarm that would not fit in memory is refused before it is built.
+    let huge = JointOptions {
+        particles: usize::MAX / 2,
+        ..JointOptions::default()
+    };
+    let err = model.joint_equilibrium(&huge).unwrap_err().to_string();
+    assert!(err.contains("swarm"), "{err}");
 }
 
 /// `EquilibriumOptions::excess_tol` stops at the first price whose excess

@@ -209,6 +209,16 @@ impl Model {
         let (lo, hi) = self.bracket;
         let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
         let start = Particle::start(self, &pieces, opts, 0.5 * (lo + hi))?;
+        let per_particle: usize = start
+            .v
+            .iter()
+            .chain(&start.psi)
+            .map(|c| c.data().len())
+            .sum();
+        crate::memory::check_fits(
+            "the joint formulation's swarm",
+            opts.particles as u128 * (per_particle as u128 + 1) * 8,
+        )?;
         let mut swarm: Vec<Particle> = (0..opts.particles)
             .map(|_| {
                 let mut q = start.clone();
