@@ -38,6 +38,8 @@ pub mod chain;
 pub mod equilibrium;
 pub mod grid;
 pub mod household;
+pub(crate) mod income_axis;
+pub(crate) mod multigrid;
 pub mod ou;
 
 pub use chain::BirthDeathChain;

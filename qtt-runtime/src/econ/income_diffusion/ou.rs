@@ -130,6 +130,18 @@ impl OuIncome {
         (up, down)
     }
 
+    /// The chain on the coarse grid whose points are the centres of `2^l`
+    /// consecutive points of the `2^lz`-point grid (spacing `2^l dz`): the
+    /// rediscretised operator of multigrid's coarse levels.
+    pub fn aggregated_chain(&self, lz: u32, l: u32) -> BirthDeathChain {
+        let (dz, width) = (self.spacing(lz), (1u64 << l) as f64);
+        let n = 1usize << (lz - l);
+        let drift: Vec<f64> = (0..n)
+            .map(|m| self.drift(self.zmin + (m as f64 * width + (width - 1.0) / 2.0) * dz))
+            .collect();
+        BirthDeathChain::reflected(&drift, &vec![self.sigma2; n], width * dz)
+    }
+
     /// The birth–death chain on `2^lz` points.
     pub fn chain(&self, lz: u32) -> BirthDeathChain {
         let nz = 1usize << lz;
