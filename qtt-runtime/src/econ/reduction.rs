@@ -698,9 +698,112 @@ impl Reduction {
 
     /// The solution of the reduced system (the HJB step): modes `2^L, J`.
     pub fn solve(&self) -> Result<TensorTrain> {
+        self.back_columns(None)
+    }
+
+    /// `M x = f` for another right-hand side `f` (modes `2^L, J`) with the
+    /// coefficients of this reduction: `f` alone is reduced through the
+    /// stored levels (one train of `J` components per level instead of
+    /// `3 J^2 + 2 J`).
+    pub fn solve_for(&self, f: &TensorTrain) -> Result<TensorTrain> {
+        let fl = self.reduce_rhs(f, Rhs::Columns)?;
+        self.back_columns(Some(&fl))
+    }
+
+    /// `y M = f^T` for another right-hand side, as [`Self::solve_for`].
+    pub fn solve_rows_for(&self, f: &TensorTrain) -> Result<TensorTrain> {
+        let fl = self.reduce_rhs(f, Rhs::Rows)?;
+        let top = self.levels.len() - 1;
+        let j = self.lay.j;
+        let b = self.point_block(top, 0)?;
+        let ft = fl[top].fibers(&[0])?;
+        let h = Self::spacing(self.da, top);
+        let inv = b.solve(j, &identity(j), j);
+        let top_value = (0..j)
+            .map(|c| (0..j).map(|a| ft[a] * h * inv[a * j + c]).sum())
+            .collect();
+        self.back_rows(top_value, Some(&fl), true)
+    }
+
+    /// `f` (stored at level 0 like the components: rates times `da`) on
+    /// every level: `f_e + P_e B_o^-1 f_o` (columns) or `f_e + f_o B_o^-1
+    /// P_o` (rows), stored at each level's scale (`f da / h`).
+    fn reduce_rhs(&self, f: &TensorTrain, side: Rhs) -> Result<Vec<TensorTrain>> {
+        let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
+        let mut fl = vec![f.clone()];
+        for level in 0..self.levels.len() - 1 {
+            let (h, h2) = (
+                Self::spacing(self.da, level),
+                Self::spacing(self.da, level + 1),
+            );
+            let parity = self.keep[level];
+            let kept = self.levels[level].slice_last_bit(parity)?;
+            let gone = self.levels[level].slice_last_bit(1 - parity)?;
+            let cur = &fl[level];
+            let (fk, fg) = (
+                slice_last_bit(cur, parity)?,
+                slice_last_bit(cur, 1 - parity)?,
+            );
+            let b = self.levels.len() - 1 - level - 1;
+            let next = cross_points(b, j, &self.c, |ws| {
+                let (here, fe) = (kept.fibers(ws)?, fk.eval_fibers(ws)?);
+                let (left, right) = around(&gone, ws, k, b, parity == 0)?;
+                let (fl_, fr_) = around(&fg, ws, j, b, parity == 0)?;
+                let top = if b == 0 { 0 } else { (1u64 << b) - 1 };
+                let mut out = vec![0.0; ws.len() * j];
+                for (p, &w) in ws.iter().enumerate() {
+                    let (r, rj) = (p * k..(p + 1) * k, p * j..(p + 1) * j);
+                    let e = Block::unpack(lay, &here[r.clone()], h);
+                    let mut acc: Vec<f64> = fe[rj.clone()].iter().map(|v| v * h).collect();
+                    let has_left = parity == 1 || w > 0;
+                    let has_right = parity == 0 || w < top;
+                    for (side_no, present, nb, fo) in
+                        [(0, has_left, &left, &fl_), (1, has_right, &right, &fr_)]
+                    {
+                        if !present {
+                            continue;
+                        }
+                        let o = Block::unpack(lay, &nb[r.clone()], h);
+                        let fo: Vec<f64> = fo[rj.clone()].iter().map(|v| v * h).collect();
+                        match side {
+                            Rhs::Columns => {
+                                let p_e = if side_no == 0 { &e.pl } else { &e.pr };
+                                let x = o.solve(j, &fo, 1);
+                                for a in 0..j {
+                                    acc[a] += (0..j).map(|c| p_e[a * j + c] * x[c]).sum::<f64>();
+                                }
+                            }
+                            Rhs::Rows => {
+                                // The neighbour's rate towards e.
+                                let p_o = if side_no == 0 { &o.pr } else { &o.pl };
+                                let x = o.solve(j, p_o, j);
+                                for c in 0..j {
+                                    acc[c] += (0..j).map(|a| fo[a] * x[a * j + c]).sum::<f64>();
+                                }
+                            }
+                        }
+                    }
+                    for (dst, v) in out[rj].iter_mut().zip(acc) {
+                        *dst = v / h2;
+                    }
+                }
+                Ok(out)
+            })?;
+            fl.push(next);
+        }
+        Ok(fl)
+    }
+
+    /// Back substitution of a column solution; `fl`: the right-hand side's
+    /// levels ([`Self::reduce_rhs`]) in place of the stored components'.
+    fn back_columns(&self, fl: Option<&[TensorTrain]>) -> Result<TensorTrain> {
         let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
         let top = self.levels.len() - 1;
-        let b = self.point_block(top, 0)?;
+        let mut b = self.point_block(top, 0)?;
+        if let Some(fl) = fl {
+            let h = Self::spacing(self.da, top);
+            b.f = fl[top].fibers(&[0])?.iter().map(|v| v * h).collect();
+        }
         let x0 = b.solve(j, &b.f, 1);
         let mut x = TensorTrain::new(vec![Core::new(1, j, 1, x0)?])?;
         let trunc = Truncation::tol(self.c.tol)?.with_max_rank(self.c.max_rank)?;
@@ -708,15 +811,26 @@ impl Reduction {
             let h = Self::spacing(self.da, level);
             let parity = self.keep[level];
             let gone = self.levels[level].slice_last_bit(1 - parity)?;
+            let fgone = match fl {
+                Some(fl) => Some(slice_last_bit(&fl[level], 1 - parity)?),
+                None => None,
+            };
             let bits = top - level - 1;
             let xc = &x;
             let xo = cross_points(bits, j, &self.c, |ws| {
                 let od = gone.fibers(ws)?;
+                let fo = match &fgone {
+                    Some(t) => Some(t.eval_fibers(ws)?),
+                    None => None,
+                };
                 let (xl, xr) = around(xc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
                 for p in 0..ws.len() {
                     let o = Block::unpack(lay, &od[p * k..(p + 1) * k], h);
-                    let mut rhs = o.f.clone();
+                    let mut rhs = match &fo {
+                        Some(fo) => fo[p * j..(p + 1) * j].iter().map(|v| v * h).collect(),
+                        None => o.f.clone(),
+                    };
                     for (a, r) in rhs.iter_mut().enumerate() {
                         for c in 0..j {
                             *r += o.pl[a * j + c] * xl[p * j + c] + o.pr[a * j + c] * xr[p * j + c];
@@ -737,7 +851,7 @@ impl Reduction {
     /// `2^L, J`.
     pub fn stationary(&self) -> Result<TensorTrain> {
         let b = self.point_block(self.levels.len() - 1, 0)?;
-        let pi = self.back_rows(gth_stationary(&b.n, self.lay.j), false)?;
+        let pi = self.back_rows(gth_stationary(&b.n, self.lay.j), None, false)?;
         let total = pi.sum();
         if !(total.is_finite() && total > 0.0) {
             return Err(Error::Numerical(format!(
@@ -761,14 +875,19 @@ impl Reduction {
         let top = (0..j)
             .map(|c| (0..j).map(|a| b.f[a] * inv[a * j + c]).sum())
             .collect();
-        self.back_rows(top, true)
+        self.back_rows(top, None, true)
     }
 
     /// Back substitution of a row solution from its value `top` at the
     /// single point of the last level:
     /// `y_o = (f_o + y_(o-1) PR_(o-1) + y_(o+1) PL_(o+1)) B_o^-1`, without
     /// the `f_o` unless `with_rhs` (the stationary vector ignores it).
-    fn back_rows(&self, top: Vec<f64>, with_rhs: bool) -> Result<TensorTrain> {
+    fn back_rows(
+        &self,
+        top: Vec<f64>,
+        fl: Option<&[TensorTrain]>,
+        with_rhs: bool,
+    ) -> Result<TensorTrain> {
         let (lay, j, k) = (self.lay, self.lay.j, self.lay.k());
         let mut y = TensorTrain::new(vec![Core::new(1, j, 1, top)?])?;
         let trunc = Truncation::tol(self.c.tol)?.with_max_rank(self.c.max_rank)?;
@@ -778,10 +897,18 @@ impl Reduction {
             let parity = self.keep[level];
             let kept = self.levels[level].slice_last_bit(parity)?;
             let gone = self.levels[level].slice_last_bit(1 - parity)?;
+            let fgone = match fl {
+                Some(fl) => Some(slice_last_bit(&fl[level], 1 - parity)?),
+                None => None,
+            };
             let bits = self.levels.len() - 1 - level - 1;
             let yc = &y;
             let yo = cross_points(bits, j, &self.c, |ws| {
                 let od = gone.fibers(ws)?;
+                let fo = match &fgone {
+                    Some(t) => Some(t.eval_fibers(ws)?),
+                    None => None,
+                };
                 let (el, er) = around(&kept, ws, k, bits, parity == 1)?;
                 let (yl, yr) = around(yc, ws, j, bits, parity == 1)?;
                 let mut out = vec![0.0; ws.len() * j];
@@ -792,13 +919,16 @@ impl Reduction {
                     // Inflow row vector: f_o + y_{o-1} PR_{o-1} + y_{o+1} PL_{o+1}.
                     let inflow: Vec<f64> = (0..j)
                         .map(|c| {
-                            (if with_rhs { o.f[c] } else { 0.0 })
-                                + (0..j)
-                                    .map(|a| {
-                                        yl[p * j + a] * left.pr[a * j + c]
-                                            + yr[p * j + a] * right.pl[a * j + c]
-                                    })
-                                    .sum::<f64>()
+                            (match (&fo, with_rhs) {
+                                (_, false) => 0.0,
+                                (Some(fo), true) => fo[p * j + c] * h,
+                                (None, true) => o.f[c],
+                            }) + (0..j)
+                                .map(|a| {
+                                    yl[p * j + a] * left.pr[a * j + c]
+                                        + yr[p * j + a] * right.pl[a * j + c]
+                                })
+                                .sum::<f64>()
                         })
                         .collect();
                     let inv = o.solve(j, &identity, j);
@@ -1078,6 +1208,44 @@ mod tests {
             )
             .unwrap();
             assert!(columns.solve_rows().is_err());
+        }
+    }
+
+    /// A reduction built without a right-hand side solves any number of
+    /// them, both sides, each equal to the dense solve.
+    #[test]
+    fn reductions_are_reused_for_new_right_hand_sides() {
+        for (bits, j) in [(1, 1), (4, 1), (3, 2), (6, 2), (5, 3)] {
+            let (tt, a, f) = random_system(bits, j, 0.4, 31 + bits as u64);
+            let lay = Layout { j };
+            let k = lay.k();
+            let f_tt = cross_points(bits, j, &CROSSED, |ws| {
+                Ok(ws
+                    .iter()
+                    .flat_map(|&w| (0..j).map(move |p| (w as usize, p)))
+                    .map(|(w, p)| f[w * j + p])
+                    .collect())
+            })
+            .unwrap();
+            for c in [CROSSED, DENSE] {
+                let bare = Components::compress(bits, k, &c, |ws| {
+                    let mut v = tt.eval_fibers(ws)?;
+                    for q in 0..ws.len() {
+                        for p in 0..j {
+                            v[q * k + lay.f(p)] = 0.0;
+                        }
+                    }
+                    Ok(v)
+                })
+                .unwrap();
+                let red = Reduction::new(lay, bare, 1.0, c, Rhs::Columns, 0).unwrap();
+                let x = red.solve_for(&f_tt).unwrap();
+                let exact = a.clone().lu().solve(&f).unwrap();
+                assert_equals_dense(&x, &exact, &format!("columns {bits} {j}"));
+                let y = red.solve_rows_for(&f_tt).unwrap();
+                let exact = a.transpose().lu().solve(&f).unwrap();
+                assert_equals_dense(&y, &exact, &format!("rows {bits} {j}"));
+            }
         }
     }
 

@@ -41,12 +41,14 @@ pub mod household;
 pub(crate) mod income_axis;
 pub(crate) mod multigrid;
 pub mod ou;
+pub mod quantized;
 
 pub use chain::BirthDeathChain;
 pub use equilibrium::DiffusionEquilibrium;
 pub use grid::DiffusionGrid;
 pub use household::{DiffusionPolicy, DiffusionSolution};
 pub use ou::OuIncome;
+pub use quantized::{QttDiffusionOptions, QttDiffusionSolution};
 
 use crate::error::{Error, Result};
 

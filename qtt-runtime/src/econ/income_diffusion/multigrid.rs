@@ -37,8 +37,8 @@ use crate::linalg::Truncation;
 use crate::tt::TensorTrain;
 use nalgebra::DMatrix;
 
-/// `M = margin I - A` on one income grid.
-#[derive(Debug, Clone)]
+/// `M = margin I - A` on one income grid, with its lines' cyclic
+/// reduction (built once, reused by every line solve).
 pub(crate) struct LineOperator {
     /// Income bits.
     pub lz: usize,
@@ -53,6 +53,8 @@ pub(crate) struct LineOperator {
     pub chain: BirthDeathChain,
     /// `d` (`rho + 1/Delta` in the HJB, a small shift in the KFE).
     pub margin: f64,
+    /// Every line's wealth chain (income exits on the diagonal), reduced.
+    lines: Reduction,
 }
 
 /// How a solve went: one entry per cycle.
@@ -78,6 +80,42 @@ pub(crate) struct MultigridOptions {
 }
 
 impl LineOperator {
+    /// The operator and its lines' reduction.
+    pub fn new(
+        lz: usize,
+        la: usize,
+        da: f64,
+        rates: TensorTrain,
+        chain: BirthDeathChain,
+        margin: f64,
+        c: &Compression,
+    ) -> Result<Self> {
+        let lay = Layout { j: 1 };
+        let top = (1u64 << la) - 1;
+        let fine = Components::compress(lz + la, lay.k(), c, |ws| {
+            let v = rates.eval_fibers(ws)?;
+            let mut out = vec![0.0; ws.len() * lay.k()];
+            for (q, &w) in ws.iter().enumerate() {
+                let (i, k) = (w & top, (w >> la) as usize);
+                let s = &mut out[q * lay.k()..(q + 1) * lay.k()];
+                s[lay.pl(0, 0)] = if i == 0 { 0.0 } else { v[2 * q + 1].max(0.0) };
+                s[lay.pr(0, 0)] = if i == top { 0.0 } else { v[2 * q].max(0.0) };
+                s[lay.d(0)] = margin + chain.up[k] + chain.down[k];
+            }
+            Ok(out)
+        })?;
+        let lines = Reduction::new(lay, fine, da, *c, Rhs::Columns, 0)?;
+        Ok(Self {
+            lz,
+            la,
+            da,
+            rates,
+            chain,
+            margin,
+            lines,
+        })
+    }
+
     fn bits(&self) -> usize {
         self.lz + self.la
     }
@@ -127,26 +165,10 @@ impl LineOperator {
 
     /// Every income line's wealth chain solved with right-hand side `h`
     /// (the income jumps lagged into `h`, their exits on the diagonal).
-    fn solve_lines(&self, h: &TensorTrain, side: Rhs, c: &Compression) -> Result<TensorTrain> {
-        let lay = Layout { j: 1 };
-        let la = self.la;
-        let fine = Components::compress(self.bits(), lay.k(), c, |ws| {
-            let (right, left) = self.drifts(ws)?;
-            let f = h.eval_fibers(ws)?;
-            let mut out = vec![0.0; ws.len() * lay.k()];
-            for (q, &w) in ws.iter().enumerate() {
-                let s = &mut out[q * lay.k()..(q + 1) * lay.k()];
-                s[lay.pl(0, 0)] = left[q];
-                s[lay.pr(0, 0)] = right[q];
-                s[lay.d(0)] = self.margin + self.income_exit((w >> la) as usize);
-                s[lay.f(0)] = f[q];
-            }
-            Ok(out)
-        })?;
-        let red = Reduction::new(lay, fine, self.da, *c, side, 0)?;
+    fn solve_lines(&self, h: &TensorTrain, side: Rhs) -> Result<TensorTrain> {
         match side {
-            Rhs::Columns => red.solve(),
-            Rhs::Rows => red.solve_rows(),
+            Rhs::Columns => self.lines.solve_for(h),
+            Rhs::Rows => self.lines.solve_rows_for(h),
         }
     }
 
@@ -219,7 +241,7 @@ impl LineOperator {
         let mut x = x;
         for parity in 0..2 {
             let h = f.add(&apply(&x, self.lz, &jumps, &trunc)?)?.round(&trunc)?;
-            let y = self.solve_lines(&h, side, c)?;
+            let y = self.solve_lines(&h, side)?;
             let keep = apply(&y, self.lz, &parity_mask(self.lz, parity), &trunc)?;
             let old = apply(&x, self.lz, &parity_mask(self.lz, 1 - parity), &trunc)?;
             x = keep.add(&old)?.round(&trunc)?;
@@ -230,14 +252,8 @@ impl LineOperator {
     /// The operator on the income grid with half the points: drifts
     /// averaged over each pair, the chain `coarse`.
     fn coarsen(&self, coarse: BirthDeathChain, c: &Compression) -> Result<Self> {
-        Ok(Self {
-            lz: self.lz - 1,
-            la: self.la,
-            da: self.da,
-            rates: apply(&self.rates, self.lz, &restriction(self.lz), &truncation(c)?)?,
-            chain: coarse,
-            margin: self.margin,
-        })
+        let rates = apply(&self.rates, self.lz, &restriction(self.lz), &truncation(c)?)?;
+        Self::new(self.lz - 1, self.la, self.da, rates, coarse, self.margin, c)
     }
 }
 
@@ -273,7 +289,7 @@ fn cycle(
     let c = &o.compression;
     let op = &levels[0];
     if op.lz == 0 {
-        return op.solve_lines(f, side, c);
+        return op.solve_lines(f, side);
     }
     let trunc = truncation(c)?;
     let nu = o.smoothing;
@@ -301,10 +317,9 @@ pub(crate) fn solve(
     side: Rhs,
     o: &MultigridOptions,
 ) -> Result<(TensorTrain, SolveReport)> {
-    let c = &o.compression;
     let mut x = match x0 {
         Some(x) => x,
-        None => levels[0].solve_lines(f, side, c)?,
+        None => levels[0].solve_lines(f, side)?,
     };
     let mut report = SolveReport::default();
     for _ in 0..o.max_cycles {
@@ -359,15 +374,20 @@ mod tests {
             .flat_map(|q| [p.forward[q].max(0.0), (-p.backward[q]).max(0.0)])
             .collect();
         let margin = econ.rho + 1.0 / fd.delta;
-        let fine = LineOperator {
-            lz: lz as usize,
-            la: la as usize,
-            da: grid.da(),
-            rates: train(bits, 2, &rates),
-            chain: econ.income.chain(lz),
-            margin,
+        let build = |margin: f64| {
+            let fine = LineOperator::new(
+                lz as usize,
+                la as usize,
+                grid.da(),
+                train(bits, 2, &rates),
+                econ.income.chain(lz),
+                margin,
+                &C,
+            )
+            .unwrap();
+            hierarchy(fine, |l| econ.income.aggregated_chain(lz, l as u32), &C).unwrap()
         };
-        let levels = hierarchy(fine, |l| econ.income.aggregated_chain(lz, l as u32), &C).unwrap();
+        let levels = build(margin);
         let o = MultigridOptions {
             compression: C,
             tol: 1e-12,
@@ -397,8 +417,7 @@ mod tests {
         assert!(err < 1e-11, "HJB step off by {err:e}");
         // Rows: y (eps I - A) = f^T with a small shift.
         let eps = 1e-3;
-        let mut levels_kfe = levels.clone();
-        levels_kfe.iter_mut().for_each(|l| l.margin = eps);
+        let levels_kfe = build(eps);
         let f: Vec<f64> = (0..n)
             .map(|q| eps * (1.0 + (q % 7) as f64) / n as f64)
             .collect();

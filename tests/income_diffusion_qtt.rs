@@ -1,0 +1,114 @@
+//! The income-diffusion household on a quantized grid (income bits x
+//! wealth bits, `qtt::econ::income_diffusion::quantized`) against the
+//! sparse finite-difference oracle on the same `2^6 x 2^5` grid, its
+//! invariants (mass 1, g >= 0), and its errors.
+
+use qtt::econ::income_diffusion::{IncomeDiffusion, QttDiffusionOptions, QttDiffusionSolution};
+use qtt::econ::sparse_generator::FdOptions;
+
+const LA: u32 = 6;
+const LZ: u32 = 5;
+
+fn max_abs(v: impl IntoIterator<Item = f64>) -> f64 {
+    v.into_iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// `max |qtt - oracle| / max |oracle|` of `V` and of `g`.
+fn differences(econ: &IncomeDiffusion, r: f64) -> (QttDiffusionSolution, f64, f64, f64) {
+    let grid = econ.grid(LA, LZ).unwrap();
+    let oracle = econ
+        .solve_household(&grid, r, &FdOptions::default(), None)
+        .unwrap();
+    let q = econ
+        .solve_household_qtt(LA, LZ, r, &QttDiffusionOptions::default(), None, None)
+        .unwrap();
+    let (na, nz) = (grid.na(), grid.nz());
+    let (mut dv, mut sv, mut dg, mut sg) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    for k in 0..nz {
+        for i in 0..na {
+            let p = i + na * k;
+            let (v, g) = (
+                q.value_at(i as u64, k as u64).unwrap(),
+                q.density_at(i as u64, k as u64).unwrap(),
+            );
+            dv = dv.max((v - oracle.value[p]).abs());
+            sv = sv.max(oracle.value[p].abs());
+            dg = dg.max((g - oracle.density[p]).abs());
+            sg = sg.max(oracle.density[p].abs());
+        }
+    }
+    let dx = q.excess - oracle.excess;
+    (q, dv / sv, dg / sg, dx)
+}
+
+#[test]
+fn qtt_household_equals_the_sparse_oracle() {
+    for (name, econ, r) in [
+        ("aiyagari", IncomeDiffusion::aiyagari(), 0.045),
+        ("huggett", IncomeDiffusion::huggett(), 0.03),
+    ] {
+        let (q, dv, dg, dx) = differences(&econ, r);
+        println!(
+            "{name} at r = {r}: V {dv:.1e}, g {dg:.1e}, excess {dx:.1e}, mass - 1 {:.1e}, \
+             min g {:.1e}, ranks {:?}, {} HJB iterations, {:.1} s",
+            q.mass - 1.0,
+            q.min_density,
+            q.ranks(),
+            q.hjb.len(),
+            q.seconds
+        );
+        assert!(dv < 1e-10, "{name}: V differs by {dv:e}");
+        assert!(dg < 1e-8, "{name}: g differs by {dg:e}");
+        assert!(dx.abs() < 1e-9, "{name}: excess differs by {dx:e}");
+        assert!((q.mass - 1.0).abs() < 1e-12, "{name}: mass {}", q.mass);
+        let all: Vec<u64> = (0..1u64 << (LA + LZ)).collect();
+        let gmax = max_abs(q.density.eval_fibers(&all).unwrap());
+        assert!(
+            q.min_density >= -1e-13 * gmax,
+            "{name}: min g {:e}",
+            q.min_density
+        );
+    }
+}
+
+#[test]
+fn impossible_input_is_an_error() {
+    let econ = IncomeDiffusion::aiyagari();
+    let o = QttDiffusionOptions::default();
+    let err = |r: qtt::Result<QttDiffusionSolution>| {
+        let e = r.err().expect("an error").to_string();
+        println!("{e}");
+        e
+    };
+    assert!(err(econ.solve_household_qtt(1, 3, 0.04, &o, None, None)).contains("at least 2 bits"));
+    assert!(err(econ.solve_household_qtt(4, 0, 0.04, &o, None, None)).contains("at least 1"));
+    assert!(err(econ.solve_household_qtt(4, 13, 0.04, &o, None, None)).contains("2^12"));
+    for bad in [
+        QttDiffusionOptions {
+            tol: f64::NAN,
+            ..o.clone()
+        },
+        QttDiffusionOptions {
+            kfe_shift: 0.0,
+            ..o.clone()
+        },
+        QttDiffusionOptions {
+            max_cycles: 0,
+            ..o.clone()
+        },
+    ] {
+        assert!(err(econ.solve_household_qtt(4, 3, 0.04, &bad, None, None))
+            .contains("QttDiffusionOptions::"));
+    }
+    // Consumption impossible at the borrowing limit: the lowest income 0.5
+    // cannot pay r = 0.045 on debt of 20.
+    let deep = IncomeDiffusion {
+        amin: -20.0,
+        ..IncomeDiffusion::huggett()
+    };
+    assert!(err(deep.solve_household_qtt(4, 3, 0.045, &o, None, None)).contains("impossible"));
+    // No stationary distribution at r >= rho.
+    assert!(err(econ.solve_household_qtt(4, 3, 0.05, &o, None, None)).contains("rho"));
+    // A non-finite rate.
+    assert!(!err(econ.solve_household_qtt(4, 3, f64::NAN, &o, None, None)).is_empty());
+}
