@@ -3,7 +3,10 @@
 //! needs (the firm's capital, or zero bonds), by Brent's method with warm
 //! starts (each household solve starts from the nearest rate solved so far).
 
-use super::{DiffusionGrid, DiffusionSolution, IncomeDiffusion, Market};
+use super::{
+    DiffusionGrid, DiffusionSolution, IncomeDiffusion, Market, QttDiffusionOptions,
+    QttDiffusionSolution,
+};
 use crate::econ::root::brent;
 use crate::econ::sparse_generator::FdOptions;
 use crate::econ::{EquilibriumOptions, ExcessPoint};
@@ -73,10 +76,7 @@ impl IncomeDiffusion {
             solved.push(s);
             Ok(e)
         };
-        let market = match self.market {
-            Market::Capital { .. } => "capital: sum a g da dz - K(r)",
-            Market::Bonds => "bonds: sum a g da dz",
-        };
+        let market = self.market_name();
         let evaluations = brent(evaluate, bracket, &eq.brent(), |a, fa, b, fb| {
             Error::Numerical(format!(
                 "the excess supply of {market} has the same sign at both ends of the bracket \
@@ -100,4 +100,84 @@ impl IncomeDiffusion {
             seconds: start.elapsed().as_secs_f64(),
         })
     }
+
+    /// The stationary equilibrium on `2^la x 2^lz` points by QTT
+    /// ([`Self::solve_household_qtt`]): Brent's method on the excess supply
+    /// as [`Self::steady_state`], each household solve warm started from
+    /// the nearest rate solved so far.
+    pub fn steady_state_qtt(
+        &self,
+        la: u32,
+        lz: u32,
+        opts: &QttDiffusionOptions,
+        eq: &EquilibriumOptions,
+        progress: Option<&(dyn Fn(&str) + Sync)>,
+    ) -> Result<QttDiffusionEquilibrium> {
+        let start = Instant::now();
+        self.check()?;
+        let bracket = eq.bracket.unwrap_or(self.r_bracket);
+        let mut solved: Vec<QttDiffusionSolution> = Vec::new();
+        let evaluate = |r: f64| -> Result<f64> {
+            let warm = solved
+                .iter()
+                .min_by(|x, y| (x.r - r).abs().total_cmp(&(y.r - r).abs()));
+            let s = self.solve_household_qtt(la, lz, r, opts, warm, progress)?;
+            if let Some(p) = progress {
+                p(&format!(
+                    "r = {r:.12}: excess {:.3e} ({:.1} s)",
+                    s.excess, s.seconds
+                ));
+            }
+            let e = s.excess;
+            solved.push(s);
+            Ok(e)
+        };
+        let market = self.market_name();
+        let evaluations = brent(evaluate, bracket, &eq.brent(), |a, fa, b, fb| {
+            Error::Numerical(format!(
+                "the excess supply of {market} has the same sign at both ends of the bracket \
+                     r in ({a}, {b}): {fa:e} at r = {a}, {fb:e} at r = {b}; widen the bracket"
+            ))
+        })?;
+        let solution = solved
+            .into_iter()
+            .min_by(|x, y| x.excess.abs().total_cmp(&y.excess.abs()))
+            .ok_or_else(|| Error::Numerical("no household solve".into()))?;
+        let capital = match self.market {
+            Market::Capital { .. } => solution.demand,
+            Market::Bonds => solution.wealth,
+        };
+        Ok(QttDiffusionEquilibrium {
+            r: solution.r,
+            w: solution.w,
+            capital,
+            solution,
+            evaluations,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+
+    fn market_name(&self) -> &'static str {
+        match self.market {
+            Market::Capital { .. } => "capital: sum a g da dz - K(r)",
+            Market::Bonds => "bonds: sum a g da dz",
+        }
+    }
+}
+
+/// A stationary equilibrium on a quantized grid.
+#[derive(Debug, Clone)]
+pub struct QttDiffusionEquilibrium {
+    /// The clearing interest rate `r*`.
+    pub r: f64,
+    /// The wage there.
+    pub w: f64,
+    /// Aggregate capital `K*` (Aiyagari) or the bond holdings, ~0 (Huggett).
+    pub capital: f64,
+    /// The household solution at `r*`.
+    pub solution: QttDiffusionSolution,
+    /// Every `(r, excess)` the root finder evaluated, in order.
+    pub evaluations: Vec<(f64, f64)>,
+    /// Seconds the whole solve took.
+    pub seconds: f64,
 }

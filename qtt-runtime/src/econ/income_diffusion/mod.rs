@@ -44,7 +44,7 @@ pub mod ou;
 pub mod quantized;
 
 pub use chain::BirthDeathChain;
-pub use equilibrium::DiffusionEquilibrium;
+pub use equilibrium::{DiffusionEquilibrium, QttDiffusionEquilibrium};
 pub use grid::DiffusionGrid;
 pub use household::{DiffusionPolicy, DiffusionSolution};
 pub use ou::OuIncome;

@@ -19,7 +19,7 @@
 //! grids to `2^16` or so; the one-dimensional backend's slopes read from
 //! the HJB rows are the way to finer wealth grids.
 
-use super::multigrid::{hierarchy, solve, LineOperator, MultigridOptions, SolveReport};
+use super::multigrid::{at_floor, hierarchy, solve, LineOperator, MultigridOptions, SolveReport};
 use super::IncomeDiffusion;
 use crate::econ::reduction::{cross_points, Compression, Rhs};
 use crate::econ::scheme::upwind;
@@ -73,7 +73,7 @@ impl Default for QttDiffusionOptions {
             max_cycles: 80,
             smoothing: 2,
             kfe_shift: 1e-3,
-            kfe_tol: 1e-10,
+            kfe_tol: 1e-9,
             kfe_max_steps: 60,
         }
     }
@@ -399,6 +399,15 @@ impl IncomeDiffusion {
             if change <= opts.hjb_tol {
                 converged = true;
                 break;
+            }
+            let changes: Vec<f64> = hjb.iter().map(|h| h.change).collect();
+            if at_floor(&changes, 6, 1e5 * opts.tol) {
+                return Err(Error::Numerical(format!(
+                    "HJB (QTT, income diffusion) at r = {r}: policy iteration stalled above \
+                     hjb_tol = {:.0e} at the compression's noise (QttDiffusionOptions::tol = \
+                     {:.0e}): tighten tol or loosen hjb_tol; change history {changes:?}",
+                    opts.hjb_tol, opts.tol
+                )));
             }
         }
         if !converged {
