@@ -131,6 +131,17 @@ pub(crate) fn full_weighting(lz: usize) -> DMatrix<f64> {
     prolongation(lz).transpose() / 2.0
 }
 
+/// The points of parity `parity` picked out: `2^(lz-1) x 2^lz`, row `m`
+/// takes point `2 m + parity` (its transpose puts them back).
+pub(crate) fn parity_rows(lz: usize, parity: usize) -> DMatrix<f64> {
+    let nz = 1usize << lz;
+    DMatrix::from_fn(
+        nz / 2,
+        nz,
+        |m, k| if k == 2 * m + parity { 1.0 } else { 0.0 },
+    )
+}
+
 /// The points of one parity (the least significant income bit) kept.
 pub(crate) fn parity_mask(lz: usize, parity: usize) -> DMatrix<f64> {
     let nz = 1usize << lz;

@@ -29,7 +29,9 @@
 //! solves and the residual are crossed.
 
 use super::chain::BirthDeathChain;
-use super::income_axis::{apply, full_weighting, parity_mask, prolongation, restriction};
+use super::income_axis::{
+    apply, full_weighting, parity_mask, parity_rows, prolongation, restriction,
+};
 use crate::econ::components::Components;
 use crate::econ::reduction::{cross_points, Compression, Layout, Reduction, Rhs};
 use crate::error::{Error, Result};
@@ -46,15 +48,20 @@ pub(crate) struct LineOperator {
     pub la: usize,
     /// Wealth spacing.
     pub da: f64,
-    /// The drifts, last mode 2: `[max(s, 0) where forward, max(-s, 0) where
-    /// backward]` (rates times `da`); ignored across the ends of a line.
-    pub rates: TensorTrain,
+    /// The signed drift `s` (last mode 1): the rate to the right neighbour
+    /// is `max(s, 0) / da`, to the left one `max(-s, 0) / da` (the scheme's
+    /// upwind choice is the sign of the chosen consumption's drift), none
+    /// across the ends of a line. Coarse grids average `s`, then upwind.
+    pub drift: TensorTrain,
     /// The income chain on this grid.
     pub chain: BirthDeathChain,
     /// `d` (`rho + 1/Delta` in the HJB, a small shift in the KFE).
     pub margin: f64,
-    /// Every line's wealth chain (income exits on the diagonal), reduced.
-    lines: Reduction,
+    /// The lines' wealth chains (income exits on the diagonal), reduced:
+    /// one reduction on the coarsest grid (a single line), else one per
+    /// parity of the income index (zebra relaxation solves half the lines
+    /// at a time).
+    lines: Vec<Reduction>,
 }
 
 /// How a solve went: one entry per cycle.
@@ -85,31 +92,37 @@ impl LineOperator {
         lz: usize,
         la: usize,
         da: f64,
-        rates: TensorTrain,
+        drift: TensorTrain,
         chain: BirthDeathChain,
         margin: f64,
         c: &Compression,
     ) -> Result<Self> {
-        let lay = Layout { j: 1 };
-        let top = (1u64 << la) - 1;
-        let fine = Components::compress(lz + la, lay.k(), c, |ws| {
-            let v = rates.eval_fibers(ws)?;
-            let mut out = vec![0.0; ws.len() * lay.k()];
-            for (q, &w) in ws.iter().enumerate() {
-                let (i, k) = (w & top, (w >> la) as usize);
-                let s = &mut out[q * lay.k()..(q + 1) * lay.k()];
-                s[lay.pl(0, 0)] = if i == 0 { 0.0 } else { v[2 * q + 1].max(0.0) };
-                s[lay.pr(0, 0)] = if i == top { 0.0 } else { v[2 * q].max(0.0) };
-                s[lay.d(0)] = margin + chain.up[k] + chain.down[k];
-            }
-            Ok(out)
-        })?;
-        let lines = Reduction::new(lay, fine, da, *c, Rhs::Columns, 0)?;
+        let trunc = truncation(c)?;
+        let lines = if lz == 0 {
+            vec![line_reduction(0, la, da, &drift, |_| margin, c)?]
+        } else {
+            (0..2)
+                .map(|p| {
+                    let half = apply(&drift, lz, &parity_rows(lz, p), &trunc)?;
+                    line_reduction(
+                        lz - 1,
+                        la,
+                        da,
+                        &half,
+                        |k| {
+                            let k = 2 * k + p;
+                            margin + chain.up[k] + chain.down[k]
+                        },
+                        c,
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
         Ok(Self {
             lz,
             la,
             da,
-            rates,
+            drift,
             chain,
             margin,
             lines,
@@ -126,14 +139,14 @@ impl LineOperator {
 
     /// The drifts at `ws` with the line ends closed: `(right, left)`.
     fn drifts(&self, ws: &[u64]) -> Result<(Vec<f64>, Vec<f64>)> {
-        let v = self.rates.eval_fibers(ws)?;
+        let v = self.drift.eval_fibers(ws)?;
         let top = self.na() - 1;
         let mut right = Vec::with_capacity(ws.len());
         let mut left = Vec::with_capacity(ws.len());
         for (q, &w) in ws.iter().enumerate() {
             let i = w & top;
-            right.push(if i == top { 0.0 } else { v[2 * q].max(0.0) });
-            left.push(if i == 0 { 0.0 } else { v[2 * q + 1].max(0.0) });
+            right.push(if i == top { 0.0 } else { v[q].max(0.0) });
+            left.push(if i == 0 { 0.0 } else { (-v[q]).max(0.0) });
         }
         Ok((right, left))
     }
@@ -163,12 +176,14 @@ impl LineOperator {
         }
     }
 
-    /// Every income line's wealth chain solved with right-hand side `h`
-    /// (the income jumps lagged into `h`, their exits on the diagonal).
-    fn solve_lines(&self, h: &TensorTrain, side: Rhs) -> Result<TensorTrain> {
+    /// The lines of income parity `parity` (every line on the coarsest
+    /// grid) solved with right-hand side `h` on those lines (the income
+    /// jumps lagged into `h`, their exits on the diagonal).
+    fn solve_lines(&self, h: &TensorTrain, side: Rhs, parity: usize) -> Result<TensorTrain> {
+        let red = &self.lines[parity.min(self.lines.len() - 1)];
         match side {
-            Rhs::Columns => self.lines.solve_for(h),
-            Rhs::Rows => self.lines.solve_rows_for(h),
+            Rhs::Columns => red.solve_for(h),
+            Rhs::Rows => red.solve_rows_for(h),
         }
     }
 
@@ -241,8 +256,9 @@ impl LineOperator {
         let mut x = x;
         for parity in 0..2 {
             let h = f.add(&apply(&x, self.lz, &jumps, &trunc)?)?.round(&trunc)?;
-            let y = self.solve_lines(&h, side)?;
-            let keep = apply(&y, self.lz, &parity_mask(self.lz, parity), &trunc)?;
+            let rows = parity_rows(self.lz, parity);
+            let y = self.solve_lines(&apply(&h, self.lz, &rows, &trunc)?, side, parity)?;
+            let keep = apply(&y, self.lz - 1, &rows.transpose(), &trunc)?;
             let old = apply(&x, self.lz, &parity_mask(self.lz, 1 - parity), &trunc)?;
             x = keep.add(&old)?.round(&trunc)?;
         }
@@ -252,9 +268,37 @@ impl LineOperator {
     /// The operator on the income grid with half the points: drifts
     /// averaged over each pair, the chain `coarse`.
     fn coarsen(&self, coarse: BirthDeathChain, c: &Compression) -> Result<Self> {
-        let rates = apply(&self.rates, self.lz, &restriction(self.lz), &truncation(c)?)?;
-        Self::new(self.lz - 1, self.la, self.da, rates, coarse, self.margin, c)
+        let drift = apply(&self.drift, self.lz, &restriction(self.lz), &truncation(c)?)?;
+        Self::new(self.lz - 1, self.la, self.da, drift, coarse, self.margin, c)
     }
+}
+
+/// The scalar reduction of the wealth chains of `2^lz` income lines (one
+/// chain of `2^(lz + la)` points with no rates between lines), with
+/// diagonal margin `exit(k)` on line `k`.
+fn line_reduction(
+    lz: usize,
+    la: usize,
+    da: f64,
+    drift: &TensorTrain,
+    exit: impl Fn(usize) -> f64 + Sync,
+    c: &Compression,
+) -> Result<Reduction> {
+    let lay = Layout { j: 1 };
+    let top = (1u64 << la) - 1;
+    let fine = Components::compress(lz + la, lay.k(), c, |ws| {
+        let v = drift.eval_fibers(ws)?;
+        let mut out = vec![0.0; ws.len() * lay.k()];
+        for (q, &w) in ws.iter().enumerate() {
+            let i = w & top;
+            let s = &mut out[q * lay.k()..(q + 1) * lay.k()];
+            s[lay.pl(0, 0)] = if i == 0 { 0.0 } else { (-v[q]).max(0.0) };
+            s[lay.pr(0, 0)] = if i == top { 0.0 } else { v[q].max(0.0) };
+            s[lay.d(0)] = exit((w >> la) as usize);
+        }
+        Ok(out)
+    })?;
+    Reduction::new(lay, fine, da, *c, Rhs::Columns, 0)
 }
 
 fn truncation(c: &Compression) -> Result<Truncation> {
@@ -289,7 +333,7 @@ fn cycle(
     let c = &o.compression;
     let op = &levels[0];
     if op.lz == 0 {
-        return op.solve_lines(f, side);
+        return op.solve_lines(f, side, 0);
     }
     let trunc = truncation(c)?;
     let nu = o.smoothing;
@@ -335,7 +379,7 @@ pub(crate) fn solve(
 ) -> Result<(TensorTrain, SolveReport)> {
     let mut x = match x0 {
         Some(x) => x,
-        None => levels[0].solve_lines(f, side)?,
+        None => f.scaled(0.0),
     };
     let mut report = SolveReport::default();
     for _ in 0..o.max_cycles {
@@ -386,16 +430,14 @@ mod tests {
         let p = &sol.policy;
         let n = grid.len();
         let bits = (la + lz) as usize;
-        let rates: Vec<f64> = (0..n)
-            .flat_map(|q| [p.forward[q].max(0.0), (-p.backward[q]).max(0.0)])
-            .collect();
+        let drift: Vec<f64> = (0..n).map(|q| p.forward[q] + p.backward[q]).collect();
         let margin = econ.rho + 1.0 / fd.delta;
         let build = |margin: f64| {
             let fine = LineOperator::new(
                 lz as usize,
                 la as usize,
                 grid.da(),
-                train(bits, 2, &rates),
+                train(bits, 1, &drift),
                 econ.income.chain(lz),
                 margin,
                 &C,

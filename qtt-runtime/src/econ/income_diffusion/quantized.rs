@@ -26,7 +26,7 @@ use crate::econ::scheme::upwind;
 use crate::econ::solution::IterationReport;
 use crate::error::{Error, Result};
 use crate::linalg::Truncation;
-use crate::tt::{Core, TensorTrain};
+use crate::tt::TensorTrain;
 use std::time::Instant;
 
 /// Settings of the quantized income-diffusion household.
@@ -34,6 +34,10 @@ use std::time::Instant;
 pub struct QttDiffusionOptions {
     /// Relative truncation tolerance of every rounding and cross.
     pub tol: f64,
+    /// Relative tolerance of the consumption train: `V` depends on it at
+    /// second order (drift and utility are read from it), the density at
+    /// first order.
+    pub policy_tol: f64,
     /// Largest bond dimension.
     pub max_rank: usize,
     /// Fields on at most `2^dense_bits` points are evaluated everywhere and
@@ -64,6 +68,7 @@ impl Default for QttDiffusionOptions {
     fn default() -> Self {
         Self {
             tol: 1e-12,
+            policy_tol: 1e-9,
             max_rank: 256,
             dense_bits: 16,
             delta: 1000.0,
@@ -84,6 +89,7 @@ impl QttDiffusionOptions {
     pub fn check(&self) -> Result<()> {
         for (name, v) in [
             ("tol", self.tol),
+            ("policy_tol", self.policy_tol),
             ("delta", self.delta),
             ("hjb_tol", self.hjb_tol),
             ("linear_tol", self.linear_tol),
@@ -151,8 +157,8 @@ pub struct QttDiffusionSolution {
     pub value: TensorTrain,
     /// The density `g` (`sum g da dz = 1`), same modes.
     pub density: TensorTrain,
-    /// `[forward drift, backward drift, u(c)]` of the final policy (last mode 3).
-    pub policy: TensorTrain,
+    /// Consumption `c` of the final policy.
+    pub consumption: TensorTrain,
     /// `sum a g da dz`.
     pub wealth: f64,
     /// `wealth - demand`.
@@ -187,29 +193,14 @@ impl QttDiffusionSolution {
         Ok(self.density.eval_fibers(&[self.point(i, k)])?[0])
     }
 
-    /// Largest bond dimensions of `V`, `g` and the policy.
+    /// Largest bond dimensions of `V`, `g` and `c`.
     pub fn ranks(&self) -> (usize, usize, usize) {
         (
             self.value.max_rank(),
             self.density.max_rank(),
-            self.policy.max_rank(),
+            self.consumption.max_rank(),
         )
     }
-}
-
-/// The train made of components `cols` of `t`'s last mode.
-fn select(t: &TensorTrain, cols: &[usize]) -> Result<TensorTrain> {
-    let mut cores = t.cores().to_vec();
-    let last = cores.pop().expect("a last core");
-    let rl = last.r_left();
-    let mut c = Core::zeros(rl, cols.len(), 1);
-    for a in 0..rl {
-        for (q, &col) in cols.iter().enumerate() {
-            *c.get_mut(a, q, 0) = last.get(a, col, 0);
-        }
-    }
-    cores.push(c);
-    TensorTrain::new(cores)
 }
 
 /// `sum_w x(w) bit_j(w)` for every wealth bit `j` (most significant
@@ -307,8 +298,13 @@ impl IncomeDiffusion {
                     .collect())
             })?,
         };
-        let policy_of = |v: &TensorTrain| -> Result<TensorTrain> {
-            cross_points(bits, 3, &c, |ws| {
+        // The scheme's consumption at every point (forward, backward or
+        // zero-drift), crossed at `policy_tol`; drift and utility are read
+        // from this one train, so that they agree and `V` depends on its
+        // compression at second order only (envelope theorem).
+        let pc = opts.compression().with_tol(opts.policy_tol);
+        let consumption_of = |v: &TensorTrain| -> Result<TensorTrain> {
+            cross_points(bits, 1, &pc, |ws| {
                 let prev: Vec<u64> = ws
                     .iter()
                     .map(|&p| if p & top == 0 { p } else { p - 1 })
@@ -322,35 +318,49 @@ impl IncomeDiffusion {
                     v.eval_fibers(&prev)?,
                     v.eval_fibers(&next)?,
                 );
-                let mut out = Vec::with_capacity(3 * ws.len());
-                for (q, &p) in ws.iter().enumerate() {
-                    let (i, y) = (p & top, resources(p));
-                    let dvf = if i < top {
-                        (vn[q] - vh[q]) / da
-                    } else {
-                        u.marginal(y.max(1e-10))
-                    };
-                    let dvb = if i > 0 {
-                        (vh[q] - vp[q]) / da
-                    } else {
-                        u.marginal(y)
-                    };
-                    let s = upwind(&u, y, dvf, dvb, i == 0, i == top);
-                    out.extend([
-                        s.forward_drift.max(0.0),
-                        (-s.backward_drift).max(0.0),
-                        s.utility,
-                    ]);
-                }
-                Ok(out)
+                Ok(ws
+                    .iter()
+                    .enumerate()
+                    .map(|(q, &p)| {
+                        let (i, y) = (p & top, resources(p));
+                        let dvf = if i < top {
+                            (vn[q] - vh[q]) / da
+                        } else {
+                            u.marginal(y.max(1e-10))
+                        };
+                        let dvb = if i > 0 {
+                            (vh[q] - vp[q]) / da
+                        } else {
+                            u.marginal(y)
+                        };
+                        upwind(&u, y, dvf, dvb, i == 0, i == top).consumption
+                    })
+                    .collect())
             })
         };
-        let operator = |pol: &TensorTrain, margin: f64| -> Result<Vec<LineOperator>> {
+        // Savings `y - c` and utility `u(c)` of a consumption train.
+        let drift_of = |cons: &TensorTrain| -> Result<TensorTrain> {
+            cross_points(bits, 1, &c, |ws| {
+                let cv = cons.eval_fibers(ws)?;
+                Ok(ws
+                    .iter()
+                    .zip(cv)
+                    .map(|(&p, cq)| resources(p) - cq)
+                    .collect())
+            })
+        };
+        let utility_of = |cons: &TensorTrain| -> Result<TensorTrain> {
+            cross_points(bits, 1, &c, |ws| {
+                let cv = cons.eval_fibers(ws)?;
+                Ok(cv.into_iter().map(|cq| u.u(cq.max(1e-300))).collect())
+            })
+        };
+        let operator = |drift: TensorTrain, margin: f64| -> Result<Vec<LineOperator>> {
             let fine = LineOperator::new(
                 lz as usize,
                 la as usize,
                 da,
-                select(pol, &[0, 1])?,
+                drift,
                 income.chain(lz),
                 margin,
                 &c,
@@ -362,9 +372,9 @@ impl IncomeDiffusion {
         let mut hjb_cycles = Vec::new();
         let mut converged = false;
         for it in 1..=opts.max_iterations {
-            let pol = policy_of(&v)?;
-            let levels = operator(&pol, self.rho + 1.0 / opts.delta)?;
-            let f = select(&pol, &[2])?
+            let cons = consumption_of(&v)?;
+            let levels = operator(drift_of(&cons)?, self.rho + 1.0 / opts.delta)?;
+            let f = utility_of(&cons)?
                 .add(&v.scaled(1.0 / opts.delta))?
                 .round(&trunc)?;
             // Inexact policy iteration: each step solved to 1e-2 of the last
@@ -388,10 +398,10 @@ impl IncomeDiffusion {
                 seconds: start.elapsed().as_secs_f64(),
             });
             say(format!(
-                "HJB {it}: change {change:.2e}, {} cycles, rank V {}, policy {}",
+                "HJB {it}: change {change:.2e}, {} cycles, rank V {}, c {}",
                 changes.len(),
                 v.max_rank(),
-                pol.max_rank()
+                cons.max_rank()
             ));
             if !change.is_finite() {
                 break;
@@ -420,9 +430,9 @@ impl IncomeDiffusion {
             )));
         }
         // KFE: masses by shifted inverse iteration.
-        let pol = policy_of(&v)?;
+        let cons = consumption_of(&v)?;
         let eps = opts.kfe_shift;
-        let levels = operator(&pol, eps)?;
+        let levels = operator(drift_of(&cons)?, eps)?;
         let mut modes = vec![2; bits];
         modes.push(1);
         let mut m = match warm {
@@ -486,7 +496,7 @@ impl IncomeDiffusion {
             dz,
             value: v,
             density,
-            policy: pol,
+            consumption: cons,
             wealth,
             excess: wealth - demand,
             mass,
