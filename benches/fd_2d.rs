@@ -8,12 +8,16 @@
 //!
 //! `cargo bench --bench fd_2d -- [--sizes 8x5,9x6,10x7,11x8,12x8]
 //! [--two 6x6,7x7,8x8] [--reps 3] [--budget 20]` prints one JSON line per
-//! size.
+//! size. `-- --qtt 6x5,8x6` instead solves the income-diffusion household
+//! by QTT and by the sparse oracle side by side (one run each, CPU seconds,
+//! their ratio, V, g and the excess against the oracle's, ranks, cycles).
 
 mod common;
 
-use common::{arg, emit, error_field, line, list, loadavg, max_abs_diff, qtt_rank, time, J};
-use qtt::econ::income_diffusion::IncomeDiffusion;
+use common::{
+    arg, emit, error_field, line, list, loadavg, max_abs_diff, qtt_rank, time, time_once, J,
+};
+use qtt::econ::income_diffusion::{IncomeDiffusion, QttDiffusionOptions};
 use qtt::econ::two_asset::TwoAsset;
 use qtt::grid::BitOrder;
 
@@ -144,6 +148,11 @@ fn main() {
         ranks(&sizes, &two);
         return;
     }
+    let qtt: Vec<String> = list("--qtt", "");
+    if !qtt.is_empty() {
+        qtt_against_fd(&qtt);
+        return;
+    }
     let econ = IncomeDiffusion::aiyagari();
     let opts = qtt::econ::sparse_generator::FdOptions::default();
     for (la, lz) in sizes.iter().filter_map(|s| pair(s)) {
@@ -225,5 +234,68 @@ fn main() {
                 ("loadavg", J::N(loadavg())),
             ],
         );
+    }
+}
+
+/// `max |a - b| / max |b|`.
+fn relative_diff(a: &[f64], b: &[f64]) -> f64 {
+    max_abs_diff(a, b) / b.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// The income-diffusion household at r = 0.045 by QTT and by the sparse
+/// oracle on the same grids.
+fn qtt_against_fd(sizes: &[String]) {
+    let econ = IncomeDiffusion::aiyagari();
+    let fd_opts = qtt::econ::sparse_generator::FdOptions::default();
+    let q_opts = QttDiffusionOptions::default();
+    for (la, lz) in sizes.iter().filter_map(|s| pair(s)) {
+        let params = vec![("la", J::I(la as i64)), ("lz", J::I(lz as i64))];
+        let grid = econ.grid(la, lz);
+        let (tf, fd) = time_once(|| {
+            grid.as_ref().map_err(|e| e.to_string()).and_then(|g| {
+                econ.solve_household(g, 0.045, &fd_opts, None)
+                    .map_err(|e| e.to_string())
+            })
+        });
+        let (tq, q) = time_once(|| econ.solve_household_qtt(la, lz, 0.045, &q_opts, None, None));
+        let q = match q {
+            Ok(q) => q,
+            Err(e) => {
+                line("qtt_income_diffusion", params, vec![error_field(&e)]);
+                continue;
+            }
+        };
+        let (rv, rg, rc) = q.ranks();
+        let mut fields = vec![
+            ("qtt_cpu_s", J::N(tq.cpu_median)),
+            ("qtt_wall_s", J::N(tq.median)),
+            ("rank_v", J::I(rv as i64)),
+            ("rank_g", J::I(rg as i64)),
+            ("rank_c", J::I(rc as i64)),
+            ("hjb_iterations", J::I(q.hjb.len() as i64)),
+            (
+                "hjb_cycles",
+                J::I(q.hjb_cycles.iter().sum::<usize>() as i64),
+            ),
+            ("kfe_steps", J::I(q.kfe_changes.len() as i64)),
+            ("excess", J::N(q.excess)),
+            ("mass_minus_1", J::N(q.mass - 1.0)),
+            ("min_density", J::N(q.min_density)),
+        ];
+        if let Ok(fd) = fd {
+            let n = 1u64 << (la + lz);
+            let all: Vec<u64> = (0..n).collect();
+            let v = q.value.eval_fibers(&all).unwrap_or_default();
+            let g = q.density.eval_fibers(&all).unwrap_or_default();
+            fields.extend([
+                ("fd_cpu_s", J::N(tf.cpu_median)),
+                ("cpu_ratio", J::N(tq.cpu_median / tf.cpu_median)),
+                ("v_rel", J::N(relative_diff(&v, &fd.value))),
+                ("g_rel", J::N(relative_diff(&g, &fd.density))),
+                ("excess_diff", J::N(q.excess - fd.excess)),
+            ]);
+        }
+        fields.push(("loadavg", J::N(loadavg())));
+        line("qtt_income_diffusion", params, fields);
     }
 }
