@@ -77,7 +77,7 @@ fn impossible_input_is_an_error() {
     let econ = IncomeDiffusion::aiyagari();
     let o = QttDiffusionOptions::default();
     let err = |r: qtt::Result<QttDiffusionSolution>| {
-        let e = r.err().expect("an error").to_string();
+        let e = r.expect_err("an error").to_string();
         println!("{e}");
         e
     };
@@ -125,8 +125,7 @@ fn loose_compression_stalls_with_a_clear_error() {
     };
     let e = econ
         .solve_household_qtt(LA, LZ, 0.045, &o, None, None)
-        .err()
-        .expect("a stall")
+        .expect_err("a stall")
         .to_string();
     assert!(e.contains("stalled") && e.contains("hjb_tol"), "{e}");
 }
