@@ -166,3 +166,20 @@ fn qtt_equilibrium_equals_the_oracles() {
     assert!((q.capital - fd.capital).abs() < 1e-8 * fd.capital.abs());
     assert!((q.solution.mass - 1.0).abs() < 1e-12);
 }
+
+/// Above `2^dense_bits` points the multigrid's residual is crossed; near
+/// convergence it is rounding noise, the cross fails, and the error says
+/// what to raise (the limit this backend has today, see its docs).
+#[test]
+fn crossed_residuals_fail_with_advice() {
+    let econ = IncomeDiffusion::aiyagari();
+    let o = QttDiffusionOptions {
+        dense_bits: 8,
+        ..QttDiffusionOptions::default()
+    };
+    let e = econ
+        .solve_household_qtt(LA, LZ, 0.045, &o, None, None)
+        .expect_err("a failed cross")
+        .to_string();
+    assert!(e.contains("raise dense_bits to 11"), "{e}");
+}
