@@ -14,10 +14,16 @@
 //!   `m' (eps I - A) = eps m`, normalised to `sum m = 1`; each step's row
 //!   solve is the multigrid's, whose line solves keep masses non-negative.
 //!
-//! `V_a` is a difference of `V` (error `~ 2 eps_V / da`): this backend is
-//! for grids whose total size is beyond the sparse oracle, with wealth
-//! grids to `2^16` or so; the one-dimensional backend's slopes read from
-//! the HJB rows are the way to finer wealth grids.
+//! **Status (measured, `bench-results/qtt_income_diffusion.md`).** It
+//! equals the oracle (2^6 x 2^5: V 6e-12, g 2e-10, r* 3e-13) at 150-400x
+//! its CPU time on 2^11..2^17 points, and does not yet reach grids the
+//! oracle cannot hold: the consumption's rank grows with the income grid
+//! (25, 40, 99 on 2^6 x 2^5, 2^8 x 2^6, 2^10 x 2^7; one kink of the upwind
+//! choice per income line), and above `2^dense_bits` points the
+//! multigrid's residual, rounding noise near convergence, cannot be
+//! crossed. `V_a` is a difference of `V` (error `~ 2 eps_V / da`); the
+//! one-dimensional backend's slopes read from the HJB rows would be needed
+//! on fine wealth grids.
 
 use super::multigrid::{at_floor, hierarchy, solve, LineOperator, MultigridOptions, SolveReport};
 use super::IncomeDiffusion;
