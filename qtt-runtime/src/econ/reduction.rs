@@ -490,6 +490,34 @@ pub(crate) fn cross_points<F>(bits: usize, k: usize, c: &Compression, f: F) -> R
 where
     F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
 {
+    cross_checked(bits, k, c, f, true)
+}
+
+/// [`cross_points`] for a field that may be rounding noise (a residual near
+/// convergence): one attempt, kept even where it misses the probes, since
+/// noise cannot be compressed and its caller only needs its size.
+pub(crate) fn cross_points_noisy<F>(
+    bits: usize,
+    k: usize,
+    c: &Compression,
+    f: F,
+) -> Result<TensorTrain>
+where
+    F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
+{
+    cross_checked(bits, k, c, f, false)
+}
+
+fn cross_checked<F>(
+    bits: usize,
+    k: usize,
+    c: &Compression,
+    f: F,
+    strict: bool,
+) -> Result<TensorTrain>
+where
+    F: Fn(&[u64]) -> Result<Vec<f64>> + Sync,
+{
     let (tol, max_rank) = (c.tol, c.max_rank);
     if bits <= c.dense_bits {
         dense_fits(bits, k)?;
@@ -550,7 +578,7 @@ where
             .fold(0.0f64, |m, (i, (a, b))| m.max((a - b / scale[i % k]).abs()));
         // A miss is O(1); the cross's own error is `tol` in norm, which
         // can be 1e3 tol at single points of a 2^12-point field.
-        if worst <= (1e4 * tol).max(1e-6) {
+        if !strict || worst <= (1e4 * tol).max(1e-6) {
             // Back to the components' own scales (exact).
             return unscale(tt, &scale);
         }

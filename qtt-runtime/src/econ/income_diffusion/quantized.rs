@@ -19,9 +19,7 @@
 //! its CPU time on 2^11..2^17 points, and does not yet reach grids the
 //! oracle cannot hold: the consumption's rank grows with the income grid
 //! (25, 40, 99 on 2^6 x 2^5, 2^8 x 2^6, 2^10 x 2^7; one kink of the upwind
-//! choice per income line), and above `2^dense_bits` points the
-//! multigrid's residual, rounding noise near convergence, cannot be
-//! crossed. `V_a` is a difference of `V` (error `~ 2 eps_V / da`); the
+//! choice per income line). `V_a` is a difference of `V` (error `~ 2 eps_V / da`); the
 //! one-dimensional backend's slopes read from the HJB rows would be needed
 //! on fine wealth grids.
 
@@ -47,10 +45,9 @@ pub struct QttDiffusionOptions {
     /// Largest bond dimension.
     pub max_rank: usize,
     /// Fields on at most `2^dense_bits` points are evaluated everywhere and
-    /// compressed by TT-SVD instead of crossed. Above, the multigrid's
-    /// residual is crossed, and near convergence it is rounding noise that
-    /// a cross cannot compress (2^10 x 2^7 failed at 16, converges at 18:
-    /// 1385 s, V 2e-10 from the oracle).
+    /// compressed by TT-SVD instead of crossed. (Crossed, the multigrid's
+    /// residual is rounding noise near convergence and misses its probes;
+    /// it is kept anyway, see `multigrid`.)
     pub dense_bits: usize,
     /// Policy-iteration step `Delta`.
     pub delta: f64,
@@ -529,9 +526,9 @@ impl IncomeDiffusion {
 fn hint(bits: usize, opts: &QttDiffusionOptions) -> String {
     if bits > opts.dense_bits {
         format!(
-            " (the grid has 2^{bits} points, above QttDiffusionOptions::dense_bits = {}: the \
-             multigrid's residual is then crossed, and near convergence it is rounding noise \
-             a cross cannot compress; raise dense_bits to {bits} if 2^{bits} points fit)",
+            " (the grid has 2^{bits} points, above QttDiffusionOptions::dense_bits = {}, so its \
+             fields are crossed; raise dense_bits to {bits} if 2^{bits} points fit, and every \
+             field is evaluated at every point instead)",
             opts.dense_bits
         )
     } else {
