@@ -64,15 +64,6 @@ pub(crate) struct LineOperator {
     lines: Vec<Reduction>,
 }
 
-/// How a solve went: one entry per cycle.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SolveReport {
-    /// Relative change of the solution per cycle.
-    pub changes: Vec<f64>,
-    /// Largest rank of the iterate per cycle.
-    pub ranks: Vec<usize>,
-}
-
 /// Settings of a multigrid solve.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MultigridOptions {
@@ -201,14 +192,7 @@ impl LineOperator {
             .round(&trunc)?;
         let (la, top, da) = (self.la, self.na() - 1, self.da);
         cross_points_noisy(self.bits(), 1, c, |ws| {
-            let prev: Vec<u64> = ws
-                .iter()
-                .map(|&w| if w & top == 0 { w } else { w - 1 })
-                .collect();
-            let next: Vec<u64> = ws
-                .iter()
-                .map(|&w| if w & top == top { w } else { w + 1 })
-                .collect();
+            let (prev, next) = line_neighbours(ws, top);
             let (xh, xp, xn) = (
                 x.eval_fibers(ws)?,
                 x.eval_fibers(&prev)?,
@@ -216,8 +200,11 @@ impl LineOperator {
             );
             let hv = h.eval_fibers(ws)?;
             let (right, left) = self.drifts(ws)?;
-            let (rp, _) = self.drifts(&prev)?;
-            let (_, ln) = self.drifts(&next)?;
+            // Rows need the neighbours' rates into each point.
+            let (rp, ln) = match side {
+                Rhs::Columns => (Vec::new(), Vec::new()),
+                Rhs::Rows => (self.drifts(&prev)?.0, self.drifts(&next)?.1),
+            };
             Ok(ws
                 .iter()
                 .enumerate()
@@ -271,6 +258,20 @@ impl LineOperator {
         let drift = apply(&self.drift, self.lz, &restriction(self.lz), &truncation(c)?)?;
         Self::new(self.lz - 1, self.la, self.da, drift, coarse, self.margin, c)
     }
+}
+
+/// The neighbours of each point `w` on its income line (`top + 1` wealth
+/// points): `(w - 1, w + 1)`, each `w` itself at the line's ends.
+pub(crate) fn line_neighbours(ws: &[u64], top: u64) -> (Vec<u64>, Vec<u64>) {
+    ws.iter()
+        .map(|&w| {
+            let i = w & top;
+            (
+                if i == 0 { w } else { w - 1 },
+                if i == top { w } else { w + 1 },
+            )
+        })
+        .unzip()
 }
 
 /// The scalar reduction of the wealth chains of `2^lz` income lines (one
@@ -375,7 +376,8 @@ pub(crate) fn at_floor(changes: &[f64], window: usize, ceiling: f64) -> bool {
     hi <= ceiling && hi <= 2.0 * lo
 }
 
-/// `M x = f` (columns) or `x M = f^T` (rows) from `x0` by V-cycles until
+/// `M x = f` (columns) or `x M = f^T` (rows) from `x0` by V-cycles (the
+/// solution and each cycle's relative change) until
 /// a cycle changes `x` by at most `o.tol` (relative), or the changes stop
 /// falling at the compression's noise floor ([`at_floor`], below 1e-6).
 pub(crate) fn solve(
@@ -384,28 +386,27 @@ pub(crate) fn solve(
     x0: Option<TensorTrain>,
     side: Rhs,
     o: &MultigridOptions,
-) -> Result<(TensorTrain, SolveReport)> {
+) -> Result<(TensorTrain, Vec<f64>)> {
     let mut x = match x0 {
         Some(x) => x,
         None => f.scaled(0.0),
     };
-    let mut report = SolveReport::default();
+    let mut changes = Vec::new();
     for _ in 0..o.max_cycles {
         let next = cycle(levels, x.clone(), f, side, o)?;
         let change = next.sub(&x)?.norm() / next.norm().max(f64::MIN_POSITIVE);
-        report.changes.push(change);
-        report.ranks.push(next.max_rank());
+        changes.push(change);
         x = next;
         if !change.is_finite() {
             break;
         }
-        if change <= o.tol || at_floor(&report.changes, 4, 1e-6) {
-            return Ok((x, report));
+        if change <= o.tol || at_floor(&changes, 4, 1e-6) {
+            return Ok((x, changes));
         }
     }
     Err(Error::Numerical(format!(
         "multigrid (income lines x wealth): no convergence to {:.0e} in {} cycles; changes {:?}",
-        o.tol, o.max_cycles, report.changes
+        o.tol, o.max_cycles, changes
     )))
 }
 
@@ -466,12 +467,8 @@ mod tests {
             .map(|q| p.utility[q] + sol.value[q] / fd.delta)
             .collect();
         let want = a.solve_shifted(margin, &rhs).unwrap();
-        let (x, report) = solve(&levels, &train(bits, 1, &rhs), None, Rhs::Columns, &o).unwrap();
-        println!(
-            "columns: {} cycles, changes {:?}",
-            report.changes.len(),
-            report.changes
-        );
+        let (x, changes) = solve(&levels, &train(bits, 1, &rhs), None, Rhs::Columns, &o).unwrap();
+        println!("columns: {} cycles, changes {:?}", changes.len(), changes);
         let got = x.eval_fibers(&(0..n as u64).collect::<Vec<_>>()).unwrap();
         let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let err = got
@@ -488,12 +485,8 @@ mod tests {
             .map(|q| eps * (1.0 + (q % 7) as f64) / n as f64)
             .collect();
         let o = MultigridOptions { tol: 1e-10, ..o };
-        let (y, report) = solve(&levels_kfe, &train(bits, 1, &f), None, Rhs::Rows, &o).unwrap();
-        println!(
-            "rows: {} cycles, changes {:?}",
-            report.changes.len(),
-            report.changes
-        );
+        let (y, changes) = solve(&levels_kfe, &train(bits, 1, &f), None, Rhs::Rows, &o).unwrap();
+        println!("rows: {} cycles, changes {:?}", changes.len(), changes);
         // Check y M = f directly with the sparse generator.
         let yv = y.eval_fibers(&(0..n as u64).collect::<Vec<_>>()).unwrap();
         let ay = a.apply_transpose(&yv);

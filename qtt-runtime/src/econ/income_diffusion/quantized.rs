@@ -23,7 +23,9 @@
 //! one-dimensional backend's slopes read from the HJB rows would be needed
 //! on fine wealth grids.
 
-use super::multigrid::{at_floor, hierarchy, solve, LineOperator, MultigridOptions, SolveReport};
+use super::multigrid::{
+    at_floor, hierarchy, line_neighbours, solve, LineOperator, MultigridOptions,
+};
 use super::IncomeDiffusion;
 use crate::econ::reduction::{cross_points, Compression, Rhs};
 use crate::econ::scheme::upwind;
@@ -311,14 +313,7 @@ impl IncomeDiffusion {
         let pc = opts.compression().with_tol(opts.policy_tol);
         let consumption_of = |v: &TensorTrain| -> Result<TensorTrain> {
             cross_points(bits, 1, &pc, |ws| {
-                let prev: Vec<u64> = ws
-                    .iter()
-                    .map(|&p| if p & top == 0 { p } else { p - 1 })
-                    .collect();
-                let next: Vec<u64> = ws
-                    .iter()
-                    .map(|&p| if p & top == top { p } else { p + 1 })
-                    .collect();
+                let (prev, next) = line_neighbours(ws, top);
                 let (vh, vp, vn) = (
                     v.eval_fibers(ws)?,
                     v.eval_fibers(&prev)?,
@@ -390,8 +385,8 @@ impl IncomeDiffusion {
                 tol: (1e-2 * last).max(opts.linear_tol),
                 ..mo
             };
-            let (vn, SolveReport { changes, .. }) =
-                solve(&levels, &f, Some(v.clone()), Rhs::Columns, &step_mo).map_err(|e| {
+            let (vn, changes) = solve(&levels, &f, Some(v.clone()), Rhs::Columns, &step_mo)
+                .map_err(|e| {
                     Error::Numerical(format!(
                         "HJB (QTT, income diffusion) step {it}: {e}{}",
                         hint(bits, opts)
@@ -479,7 +474,7 @@ impl IncomeDiffusion {
             kfe_changes.push(change);
             say(format!(
                 "KFE {step}: change {change:.2e}, {} cycles, rank {}",
-                rep.changes.len(),
+                rep.len(),
                 m.max_rank()
             ));
             if change <= opts.kfe_tol {
