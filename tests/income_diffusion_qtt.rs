@@ -107,12 +107,35 @@ fn impossible_input_is_an_error() {
             .contains("QttDiffusionOptions::"));
     }
     // Consumption impossible at the borrowing limit: the lowest income 0.5
-    // cannot pay r = 0.045 on debt of 20.
+    // cannot pay r = 0.045 on debt of 20, neither inside the economy's
+    // bracket (its check) nor at a rate outside a bracket that passes.
     let deep = IncomeDiffusion {
         amin: -20.0,
         ..IncomeDiffusion::huggett()
     };
     assert!(err(deep.solve_household_qtt(4, 3, 0.045, &o, None, None)).contains("impossible"));
+    let narrow = IncomeDiffusion {
+        r_bracket: (0.0, 0.02),
+        ..deep
+    };
+    let e = err(narrow.solve_household_qtt(4, 3, 0.03, &o, None, None));
+    assert!(
+        e.contains("resources at the borrowing limit") && e.contains("impossible"),
+        "{e}"
+    );
+    // Too few iterations: each loop says what it did not reach.
+    let short = QttDiffusionOptions {
+        max_iterations: 2,
+        ..o.clone()
+    };
+    let e = err(econ.solve_household_qtt(4, 3, 0.04, &short, None, None));
+    assert!(e.contains("HJB") && e.contains("no convergence"), "{e}");
+    let short = QttDiffusionOptions {
+        kfe_max_steps: 1,
+        ..o.clone()
+    };
+    let e = err(econ.solve_household_qtt(4, 3, 0.04, &short, None, None));
+    assert!(e.contains("KFE") && e.contains("no convergence"), "{e}");
     // No stationary distribution at r >= rho.
     assert!(err(econ.solve_household_qtt(4, 3, 0.05, &o, None, None)).contains("rho"));
     // A non-finite rate.
